@@ -1,0 +1,87 @@
+// Ferry's errors: one class per failure, each with a stable code that crosses IPC and the wire as
+// `{ name, code, message }` and is matched on `code`. The table of codes is in docs/protocol.md.
+
+export type FerryPhase = 'discover' | 'handshake' | 'offer' | 'transfer' | 'verify' | 'local'
+
+export interface FerryErrorJson {
+  name: string
+  code: string
+  message: string
+}
+
+export class FerryError extends Error {
+  readonly code: string
+  readonly phase: FerryPhase
+
+  constructor (code: string, phase: FerryPhase, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'FerryError'
+    this.code = code
+    this.phase = phase
+  }
+
+  toJSON (): FerryErrorJson {
+    return { name: this.name, code: this.code, message: this.message }
+  }
+}
+
+/** Declares an error class with a fixed code, phase and default message. */
+function defineError (name: string, code: string, phase: FerryPhase, defaultMessage: string) {
+  const cls = class extends FerryError {
+    static readonly code = code
+    constructor (message: string = defaultMessage, options?: { cause?: unknown }) {
+      super(code, phase, message, options)
+      this.name = name
+    }
+  }
+  Object.defineProperty(cls, 'name', { value: name })
+  return cls
+}
+
+// discover
+export const UnreachableError = defineError('UnreachableError', 'FERRY_ERR_UNREACHABLE', 'discover', 'The peer could not be reached')
+// handshake
+export const IdentityMismatchError = defineError('IdentityMismatchError', 'FERRY_ERR_IDENTITY_MISMATCH', 'handshake', 'The peer presented a different identity than the one dialled')
+export const ProtocolVersionError = defineError('ProtocolVersionError', 'FERRY_ERR_PROTOCOL_VERSION', 'handshake', 'The peer speaks an unsupported protocol version')
+export const TooManySessionsError = defineError('TooManySessionsError', 'FERRY_ERR_TOO_MANY_SESSIONS', 'handshake', 'The peer has too many transfers open with this device')
+// offer
+export const PeerDeclinedError = defineError('PeerDeclinedError', 'FERRY_ERR_PEER_DECLINED', 'offer', 'The peer declined the transfer')
+export const OfferTooLargeError = defineError('OfferTooLargeError', 'FERRY_ERR_OFFER_TOO_LARGE', 'offer', 'The offer exceeds a limit of the receiver')
+export const InvalidPathError = defineError('InvalidPathError', 'FERRY_ERR_INVALID_PATH', 'offer', 'A file path in the offer is not allowed')
+export const FrameTooLargeError = defineError('FrameTooLargeError', 'FERRY_ERR_FRAME_TOO_LARGE', 'offer', 'A protocol frame exceeds the maximum size')
+export const BadFrameError = defineError('BadFrameError', 'FERRY_ERR_BAD_FRAME', 'offer', 'A protocol frame could not be understood')
+export const NothingToSendError = defineError('NothingToSendError', 'FERRY_ERR_NOTHING_TO_SEND', 'local', 'Nothing to send: give at least one file, folder or text')
+export const SourceNotFoundError = defineError('SourceNotFoundError', 'FERRY_ERR_SOURCE_NOT_FOUND', 'local', 'A file to send does not exist or cannot be read')
+// transfer
+export const CancelledError = defineError('CancelledError', 'FERRY_ERR_CANCELLED', 'transfer', 'The transfer was cancelled')
+export const ConnectionLostError = defineError('ConnectionLostError', 'FERRY_ERR_CONNECTION_LOST', 'transfer', 'The connection to the peer was lost')
+export const TimeoutError = defineError('TimeoutError', 'FERRY_ERR_TIMEOUT', 'transfer', 'The peer stopped responding')
+export const DiskError = defineError('DiskError', 'FERRY_ERR_DISK', 'transfer', 'The file could not be written')
+export const SourceChangedError = defineError('SourceChangedError', 'FERRY_ERR_SOURCE_CHANGED', 'transfer', 'A file changed while it was being sent')
+export const RemoteError = defineError('RemoteError', 'FERRY_ERR_REMOTE', 'transfer', 'The peer reported an error')
+// verify
+export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HASH_MISMATCH', 'verify', 'A received file did not match its BLAKE3 hash')
+
+const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
+  UnreachableError, IdentityMismatchError, ProtocolVersionError, TooManySessionsError, PeerDeclinedError,
+  OfferTooLargeError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
+  CancelledError, ConnectionLostError, TimeoutError, DiskError, SourceChangedError, RemoteError, HashMismatchError
+].map((cls) => [cls.code, cls]))
+
+/** Every stable error code, for documentation and for tests that compare it with docs/protocol.md. */
+export const errorCodes: readonly string[] = [...byCode.keys()]
+
+/** Rebuilds a typed error from its wire form; unknown codes become a RemoteError that keeps the code. */
+export function errorFromJson (json: FerryErrorJson): FerryError {
+  const cls = byCode.get(json.code)
+  if (cls != null) return new cls(json.message)
+  const err = new RemoteError(json.message)
+  return Object.assign(err, { code: typeof json.code === 'string' ? json.code : RemoteError.code })
+}
+
+/** Turns anything thrown into a FerryError, keeping the original as `cause`. */
+export function toFerryError (err: unknown, fallback: (message: string, options: { cause: unknown }) => FerryError): FerryError {
+  if (err instanceof FerryError) return err
+  const message = err instanceof Error ? err.message : String(err)
+  return fallback(message, { cause: err })
+}

@@ -1,0 +1,139 @@
+// A small pool of BLAKE3 worker threads, so hashing a large transfer never blocks the event loop. A hashing session
+// sticks to one worker (BLAKE3 state is sequential); sessions are spread across workers round-robin. Each session
+// has at most `maxQueuedChunks` chunks outstanding: update() waits beyond that, which is the backpressure.
+
+import { open } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { Blake3Hasher } from '@napi-rs/blake-hash'
+import type { WorkerReply, WorkerRequestBody } from './hash-messages.ts'
+import { toBuffer } from './blake3.ts'
+
+export interface Hasher {
+  /** Adds bytes; the caller may reuse `chunk` as soon as this returns (the bytes are copied or consumed). */
+  update: (chunk: Uint8Array) => Promise<void>
+  /** Adds bytes [start, end) of a file, read by the worker (used for the already-present part of a resumed file). */
+  updateFromFile: (path: string, start: number, end: number) => Promise<void>
+  /** The hex digest of everything added; the hasher cannot be used after. */
+  digest: () => Promise<string>
+  /** Abandons the session. */
+  dispose: () => void
+}
+
+export interface HashPoolOptions {
+  /** Worker threads; default: half the cores, at least 1, at most 4. */
+  workers?: number
+  /** Chunks a session may have queued at its worker before update() waits; default 8. */
+  maxQueuedChunks?: number
+}
+
+interface Pending {
+  resolve: (reply: WorkerReply) => void
+  reject: (err: Error) => void
+}
+
+class WorkerHandle {
+  readonly worker: Worker
+  readonly pending = new Map<number, Pending>()
+  #seq = 0
+
+  constructor () {
+    this.worker = new Worker(new URL('./hash-worker.ts', import.meta.url))
+    this.worker.unref()
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiter = this.pending.get(reply.seq)
+      if (waiter === undefined) return
+      this.pending.delete(reply.seq)
+      if (reply.error !== undefined) waiter.reject(new Error(reply.error))
+      else waiter.resolve(reply)
+    })
+    this.worker.on('error', (err) => this.#failAll(err))
+    this.worker.on('exit', (code) => this.#failAll(new Error(`hash worker exited with code ${code}`)))
+  }
+
+  request (message: WorkerRequestBody): Promise<WorkerReply> {
+    const seq = ++this.#seq
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject })
+      this.worker.postMessage({ ...message, seq })
+    })
+  }
+
+  #failAll (err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err)
+    this.pending.clear()
+  }
+}
+
+export class HashPool {
+  readonly #size: number
+  readonly #maxQueued: number
+  readonly #workers: WorkerHandle[] = []
+  #next = 0
+  #sessions = 0
+
+  constructor (options: HashPoolOptions = {}) {
+    this.#size = options.workers ?? Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)))
+    this.#maxQueued = options.maxQueuedChunks ?? 8
+  }
+
+  /** A hasher on a worker thread. */
+  create (): Hasher {
+    if (this.#workers.length < this.#size) this.#workers.push(new WorkerHandle())
+    const worker = this.#workers[this.#next++ % this.#workers.length] as WorkerHandle
+    const session = ++this.#sessions
+    const inFlight = new Set<Promise<WorkerReply>>()
+    let failure: Error | undefined
+    const track = (promise: Promise<WorkerReply>): Promise<WorkerReply> => {
+      inFlight.add(promise)
+      promise.then(() => inFlight.delete(promise), (err: Error) => { failure ??= err; inFlight.delete(promise) })
+      return promise
+    }
+    return {
+      update: async (chunk) => {
+        if (failure !== undefined) throw failure
+        // postMessage copies the bytes, so the caller's buffer is free once this returns.
+        void track(worker.request({ op: 'update', session, data: chunk }))
+        while (inFlight.size >= this.#maxQueued) await Promise.race(inFlight).catch(() => {})
+        if (failure !== undefined) throw failure
+      },
+      updateFromFile: async (path, start, end) => {
+        if (end <= start) return
+        await track(worker.request({ op: 'update-file', session, path, start, end }))
+      },
+      digest: async () => {
+        const reply = await track(worker.request({ op: 'digest', session }))
+        if (failure !== undefined) throw failure
+        return reply.hex as string
+      },
+      dispose: () => { void worker.request({ op: 'drop', session }).catch(() => {}) }
+    }
+  }
+
+  async close (): Promise<void> {
+    const workers = this.#workers.splice(0)
+    await Promise.all(workers.map(async (w) => await w.worker.terminate()))
+  }
+}
+
+/** A hasher on the calling thread, for files small enough (a few hundred KiB) that a worker round trip would cost more. */
+export function createInlineHasher (): Hasher {
+  const hasher = new Blake3Hasher()
+  return {
+    update: async (chunk) => { hasher.update(toBuffer(chunk)) },
+    updateFromFile: async (path, start, end) => {
+      if (end <= start) return
+      const handle = await open(path, 'r')
+      try {
+        const buffer = Buffer.allocUnsafe(end - start)
+        const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, start)
+        if (bytesRead !== buffer.byteLength) throw new Error(`${path} ended before ${end}`)
+        hasher.update(buffer)
+      } finally {
+        await handle.close()
+      }
+    },
+    digest: async () => hasher.digest('hex'),
+    dispose: () => {}
+  }
+}

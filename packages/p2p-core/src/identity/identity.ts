@@ -1,0 +1,74 @@
+// The device identity: a persistent Ed25519 key in Ferry's config directory. The device id is its libp2p peer id,
+// which the QUIC TLS handshake proves on every connection; the short code is a human-checkable digest of it.
+
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { blake3 } from '../hash/blake3.ts'
+
+export const IDENTITY_FILE = 'identity.key'
+
+export interface Identity {
+  privateKey: PrivateKey
+  /** libp2p peer id (base58), the device id. */
+  peerId: string
+  /** A short code a person can read aloud and compare on both screens, e.g. `K7Q2-9MXD`. */
+  shortCode: string
+}
+
+/** Loads the identity from `configDir`, creating the key (mode 0600) on first use. */
+export async function loadOrCreateIdentity (configDir: string, options: { signal?: AbortSignal } = {}): Promise<Identity> {
+  options.signal?.throwIfAborted()
+  const file = join(configDir, IDENTITY_FILE)
+  let bytes: Uint8Array | undefined
+  try {
+    bytes = await readFile(file, { signal: options.signal })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  if (bytes !== undefined) return identityFromKey(privateKeyFromProtobuf(bytes))
+
+  const key = await generateKeyPair('Ed25519')
+  await mkdir(configDir, { recursive: true, mode: 0o700 })
+  const tmp = `${file}.${process.pid}.tmp`
+  const handle = await open(tmp, 'wx', 0o600)
+  try {
+    await handle.writeFile(privateKeyToProtobuf(key))
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    // link never replaces: if another process created the key meanwhile, that key wins and ours is dropped.
+    await link(tmp, file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    return identityFromKey(privateKeyFromProtobuf(await readFile(file)))
+  } finally {
+    await unlink(tmp).catch(() => {})
+  }
+  return identityFromKey(key)
+}
+
+export function identityFromKey (privateKey: PrivateKey): Identity {
+  const peerId = peerIdFromPrivateKey(privateKey).toString()
+  return { privateKey, peerId, shortCode: shortCodeFor(peerId) }
+}
+
+// Crockford base32 without I, L, O, U: no letters that read like digits.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** Eight characters (40 bits) of BLAKE3 over the peer id, shown as two groups of four. */
+export function shortCodeFor (peerId: string): string {
+  const digest = blake3(new TextEncoder().encode(peerId))
+  let bits = 0n
+  for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(digest[i] ?? 0)
+  let code = ''
+  for (let i = 0; i < 8; i++) {
+    code = (ALPHABET[Number(bits & 31n)] ?? '') + code
+    bits >>= 5n
+  }
+  return `${code.slice(0, 4)}-${code.slice(4)}`
+}

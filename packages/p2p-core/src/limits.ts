@@ -1,0 +1,64 @@
+// Limits and tunables of the engine: each a named option with its unit and default. docs/protocol.md lists the same
+// defaults and a test compares the two, so the documentation cannot drift from the code.
+
+export interface FerryLimits {
+  /** Largest control frame accepted or sent, in bytes (length prefix excluded). */
+  maxFrameBytes: number
+  /** Most files one offer may carry; checked against the announced count before any list is read. */
+  maxFilesPerOffer: number
+  /** Longest path accepted, in UTF-8 bytes, for one relative path in an offer. */
+  maxPathBytes: number
+  /** Longest single path component (file or folder name), in UTF-8 bytes. */
+  maxNameBytes: number
+  /** Longest text message in an offer, in UTF-8 bytes. */
+  maxTextBytes: number
+  /** Transfers one peer may have open with this device at once. */
+  maxSessionsPerPeer: number
+  /** Data streams one transfer may open at once (receiver side check). */
+  maxStreamsPerTransfer: number
+  /** Files the sender has in flight at once (a file = its own stream, or one batch of small files). */
+  filesInFlight: number
+  /** Size of each reusable read buffer, in bytes. */
+  chunkBytes: number
+  /** Files at or below this size are batched several to a stream, in bytes. */
+  smallFileBytes: number
+  /** Most files in one batch stream. */
+  batchMaxFiles: number
+  /** How long the sender waits for the receiver's answer, in ms (a person may be deciding). */
+  answerTimeoutMs: number
+  /** How long either side waits on a silent peer once bytes flow, in ms. */
+  idleTimeoutMs: number
+  /** Most progress events a second per transfer. */
+  progressPerSecond: number
+}
+
+export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
+  maxFrameBytes: 1024 * 1024,
+  maxFilesPerOffer: 100_000,
+  maxPathBytes: 4096,
+  maxNameBytes: 255,
+  maxTextBytes: 64 * 1024,
+  maxSessionsPerPeer: 4,
+  maxStreamsPerTransfer: 64,
+  filesInFlight: 4,
+  chunkBytes: 256 * 1024,
+  smallFileBytes: 256 * 1024,
+  batchMaxFiles: 256,
+  answerTimeoutMs: 10 * 60_000,
+  idleTimeoutMs: 30_000,
+  progressPerSecond: 10
+})
+
+/** Fills missing limits with the defaults and rejects values that make no sense. */
+export function resolveLimits (partial: Partial<FerryLimits> = {}): FerryLimits {
+  const limits = { ...defaultLimits, ...partial }
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new RangeError(`Limit ${key} must be a positive integer, got ${String(value)}`)
+    }
+  }
+  if (limits.smallFileBytes > limits.chunkBytes) {
+    throw new RangeError('smallFileBytes must not exceed chunkBytes: a small file is read in one buffer')
+  }
+  return limits
+}

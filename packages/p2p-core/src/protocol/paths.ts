@@ -1,0 +1,51 @@
+// Sanitising paths that arrive from a peer. Every path in an offer goes through here before it is joined to a
+// folder or handed to any filesystem call: the result is a relative POSIX path that stays inside the destination
+// on Linux, macOS and Windows alike.
+
+import { InvalidPathError } from '../errors.ts'
+
+// Windows refuses these names with any extension (CON.txt), in any case.
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// Characters Windows forbids in names, plus control characters everywhere.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u001f\u007f<>:"|?*\\]/
+
+const encoder = new TextEncoder()
+
+export interface PathLimits {
+  maxPathBytes: number
+  maxNameBytes: number
+}
+
+/**
+ * Returns the path as NFC-normalised components, or throws InvalidPathError naming what is wrong.
+ * Accepts only relative POSIX paths: no empty, `.` or `..` components, no absolute paths or drive letters,
+ * no backslashes, no reserved Windows names, no names ending in a dot or space, and byte limits per name and path.
+ */
+export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[] {
+  if (typeof raw !== 'string' || raw.length === 0) throw new InvalidPathError('Path must be a non-empty string')
+  const path = raw.normalize('NFC')
+  if (encoder.encode(path).byteLength > limits.maxPathBytes) {
+    throw new InvalidPathError(`Path is longer than ${limits.maxPathBytes} bytes`)
+  }
+  if (path.startsWith('/')) throw new InvalidPathError(`Absolute path refused: ${JSON.stringify(raw)}`)
+  if (/^[a-zA-Z]:/.test(path)) throw new InvalidPathError(`Drive letter refused: ${JSON.stringify(raw)}`)
+  const parts = path.split('/')
+  for (const part of parts) {
+    if (part === '' || part === '.' || part === '..') {
+      throw new InvalidPathError(`Path component ${JSON.stringify(part)} refused in ${JSON.stringify(raw)}`)
+    }
+    if (FORBIDDEN.test(part)) throw new InvalidPathError(`Forbidden character in ${JSON.stringify(part)}`)
+    if (RESERVED.test(part)) throw new InvalidPathError(`Reserved name refused: ${JSON.stringify(part)}`)
+    if (/[. ]$/.test(part)) throw new InvalidPathError(`Name may not end in a dot or space: ${JSON.stringify(part)}`)
+    if (encoder.encode(part).byteLength > limits.maxNameBytes) {
+      throw new InvalidPathError(`Name is longer than ${limits.maxNameBytes} bytes`)
+    }
+  }
+  return parts
+}
+
+/** A key under which two paths collide on a case-insensitive, normalisation-insensitive filesystem. */
+export function collisionKey (parts: readonly string[]): string {
+  return parts.join('/').normalize('NFC').toLowerCase()
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidPathError } from '../src/errors.ts'
+import { collisionKey, sanitizeRelativePath } from '../src/protocol/paths.ts'
+
+const limits = { maxPathBytes: 4096, maxNameBytes: 255 }
+
+describe('path sanitising', () => {
+  const refused: Array<[string, unknown]> = [
+    ['an empty path', ''],
+    ['a parent reference', '..'],
+    ['a parent reference inside', 'a/../../b'],
+    ['a current-dir component', 'a/./b'],
+    ['an absolute path', '/etc/passwd'],
+    ['a drive letter', 'C:\\x'],
+    ['a drive-relative path', 'C:x'],
+    ['a backslash separator', 'a\\b'],
+    ['a reserved device name', 'CON'],
+    ['a reserved name with extension', 'dir/nul.txt'],
+    ['a reserved name in lower case', 'com1'],
+    ['a NUL byte', 'a\u0000b'],
+    ['a control character', 'a\nb'],
+    ['an empty component', 'a//b'],
+    ['a trailing slash', 'a/'],
+    ['a trailing dot', 'name.'],
+    ['a trailing space', 'name '],
+    ['a Windows-forbidden character', 'what?.txt'],
+    ['a name over 255 bytes', 'é'.repeat(128)],
+    ['a path over the byte limit', Array(20).fill('a'.repeat(250)).join('/')],
+    ['a non-string', 42]
+  ]
+  for (const [what, path] of refused) {
+    it(`refuses ${what}`, () => {
+      expect(() => sanitizeRelativePath(path, limits)).toThrow(InvalidPathError)
+    })
+  }
+
+  const accepted: Array<[string, string, string[]]> = [
+    ['a plain name', 'a.txt', ['a.txt']],
+    ['nested folders', 'a/b/c.bin', ['a', 'b', 'c.bin']],
+    ['unicode names', 'фото/日本語 ✓.jpg', ['фото', '日本語 ✓.jpg']],
+    ['a dotfile', '.config', ['.config']],
+    ['a name that only starts like a reserved one', 'console.log', ['console.log']],
+    ['a name of exactly 255 bytes', 'a'.repeat(255), ['a'.repeat(255)]]
+  ]
+  for (const [what, path, parts] of accepted) {
+    it(`accepts ${what}`, () => {
+      expect(sanitizeRelativePath(path, limits)).toEqual(parts)
+    })
+  }
+
+  it('normalises to NFC so decomposed and composed names are one name', () => {
+    expect(sanitizeRelativePath('e\u0301.txt', limits)).toEqual(['\u00e9.txt'])
+  })
+
+  it('gives names differing only in case or normalisation the same collision key', () => {
+    expect(collisionKey(sanitizeRelativePath('A/É.txt', limits))).toBe(collisionKey(sanitizeRelativePath('a/e\u0301.TXT', limits)))
+  })
+})
