@@ -72,7 +72,7 @@ const byCode = new Map<string, new (message?: string, options?: { cause?: unknow
 export const errorCodes: readonly string[] = [...byCode.keys()]
 
 /** Rebuilds a typed error from its wire form; unknown codes become a RemoteError that keeps the code. */
-export function errorFromJson (json: FerryErrorJson): FerryError {
+export function errorFromJson (json: { name?: string, code: string, message: string }): FerryError {
   const cls = byCode.get(json.code)
   if (cls != null) return new cls(json.message)
   const err = new RemoteError(json.message)

@@ -93,7 +93,9 @@ export class HashPool {
       update: async (chunk) => {
         if (failure !== undefined) throw failure
         // postMessage copies the bytes, so the caller's buffer is free once this returns.
-        void track(worker.request({ op: 'update', session, data: chunk }))
+        // Structured clone copies a view's whole backing buffer: send an exact-size copy when the view is a slice.
+        const data = chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice()
+        void track(worker.request({ op: 'update', session, data }))
         while (inFlight.size >= this.#maxQueued) await Promise.race(inFlight).catch(() => {})
         if (failure !== undefined) throw failure
       },

@@ -11,12 +11,15 @@ const transferId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 const fileId = z.number().int().nonnegative()
 const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
+export const deviceTypes = ['desktop', 'laptop', 'phone', 'server', 'unknown'] as const
+export type DeviceType = typeof deviceTypes[number]
+
 export const helloSchema = z.object({
   type: z.literal('hello'),
   protocol: z.string().max(64),
   transferId,
   alias: z.string().max(64).optional(),
-  deviceType: z.enum(['desktop', 'laptop', 'phone', 'server', 'unknown']).optional()
+  deviceType: z.enum(deviceTypes).optional()
 })
 
 export const offerSchema = z.object({
@@ -64,6 +67,7 @@ export const cancelSchema = z.object({
 
 export const errorSchema = z.object({
   type: z.literal('error'),
+  name: z.string().max(64).optional(),
   code: z.string().max(64),
   message: z.string().max(4096)
 })
@@ -92,6 +96,9 @@ export type Cancel = z.infer<typeof cancelSchema>
 export type ErrorMessage = z.infer<typeof errorSchema>
 export type DataHeader = z.infer<typeof dataHeaderSchema>
 export type DataItem = z.infer<typeof dataItemSchema>
+
+/** Every frame either side writes on a control stream. */
+export type OutgoingMessage = Hello | Offer | OfferFiles | Answer | FileDone | Verified | Cancel | ErrorMessage
 
 /** Messages that may arrive on a control stream after the offer. */
 export const controlSchema = z.discriminatedUnion('type', [

@@ -1,0 +1,161 @@
+// The engine of one device: its identity, a QUIC listener that turns inbound connections into incoming offers,
+// and send(). Apps build exactly one (their composition root) and decide what to do with each offer.
+
+import { EventEmitter } from 'node:events'
+import { CancelledError, TooManySessionsError, toFerryError, ConnectionLostError, type FerryError } from '../errors.ts'
+import { HashPool } from '../hash/hash-pool.ts'
+import type { Identity } from '../identity/identity.ts'
+import { shortCodeFor } from '../identity/identity.ts'
+import { resolveLimits, type FerryLimits } from '../limits.ts'
+import { silentLogger, type Logger } from '../logger.ts'
+import { ControlChannel } from '../protocol/control-channel.ts'
+import type { DeviceType } from '../protocol/messages.ts'
+import { createQuicTransport } from '../transport/quic-transport.ts'
+import type { QuinnOptions } from '../transport/quic-napi.ts'
+import type { FerryConnection, FerryListener, PeerAddress, Transport } from '../transport/types.ts'
+import type { IncomingOffer, ReceiveResult } from '../transfer/incoming-offer.ts'
+import { receiveTransfer } from '../transfer/receiver.ts'
+import { sendTransfer, type SendRequest, type SendResult } from '../transfer/sender.ts'
+
+export interface FerryNodeInit {
+  identity: Identity
+  alias?: string
+  deviceType?: DeviceType
+  /** Where to listen; port 0 picks a free one. Default 0.0.0.0:0. */
+  listen?: PeerAddress
+  limits?: Partial<FerryLimits>
+  logger?: Logger
+  quinn?: Partial<QuinnOptions>
+  /** For tests: a transport to use instead of QUIC (e.g. one that injects faults). */
+  transport?: Transport
+}
+
+export interface FerryNodeEvents {
+  /** An offer waiting for the app's decision; nobody listening means it is declined. */
+  offer: [offer: IncomingOffer]
+  /** An incoming transfer ended, however it ended. */
+  'transfer-end': [event: { transferId: string, result?: ReceiveResult, error?: FerryError }]
+}
+
+export class FerryNode extends EventEmitter<FerryNodeEvents> {
+  readonly peerId: string
+  readonly shortCode: string
+  readonly alias: string
+  readonly limits: FerryLimits
+  readonly #transport: Transport
+  readonly #listener: FerryListener
+  readonly #hashPool: HashPool
+  readonly #logger: Logger
+  readonly #deviceType: DeviceType
+  readonly #sessions = new Map<string, number>()
+  readonly #open = new Set<FerryConnection>()
+  #closed = false
+
+  private constructor (init: { identity: Identity, alias: string, deviceType: DeviceType, limits: FerryLimits, logger: Logger, transport: Transport, listener: FerryListener }) {
+    super()
+    this.peerId = init.identity.peerId
+    this.shortCode = init.identity.shortCode
+    this.alias = init.alias
+    this.limits = init.limits
+    this.#deviceType = init.deviceType
+    this.#logger = init.logger
+    this.#transport = init.transport
+    this.#listener = init.listener
+    this.#hashPool = new HashPool()
+    void this.#acceptLoop()
+  }
+
+  static async create (init: FerryNodeInit): Promise<FerryNode> {
+    const limits = resolveLimits(init.limits)
+    const transport = init.transport ?? await createQuicTransport({ identity: init.identity, quinn: init.quinn })
+    const listener = await transport.listen(init.listen ?? { host: '0.0.0.0', port: 0 })
+    return new FerryNode({
+      identity: init.identity,
+      alias: init.alias ?? 'Ferry device',
+      deviceType: init.deviceType ?? 'desktop',
+      limits,
+      logger: init.logger ?? silentLogger,
+      transport,
+      listener
+    })
+  }
+
+  /** The address this node listens on (host as bound; 0.0.0.0 means every interface). */
+  get address (): PeerAddress {
+    return this.#listener.address
+  }
+
+  /** Sends files, folders and/or a text to a peer; resolves once the receiver has verified every file. */
+  async send (request: SendRequest): Promise<SendResult> {
+    if (this.#closed) throw new CancelledError('This Ferry node is closed')
+    return await sendTransfer(request, {
+      transport: this.#transport,
+      hashPool: this.#hashPool,
+      limits: this.limits,
+      logger: this.#logger,
+      alias: this.alias,
+      deviceType: this.#deviceType
+    })
+  }
+
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    for (const connection of this.#open) connection.close()
+    await this.#listener.close()
+    await this.#transport.close()
+    await this.#hashPool.close()
+  }
+
+  async #acceptLoop (): Promise<void> {
+    while (!this.#closed) {
+      let connection: FerryConnection
+      try {
+        connection = await this.#listener.accept()
+      } catch (err) {
+        if (!this.#closed) this.#logger.warn('accept failed', err)
+        continue
+      }
+      this.#open.add(connection)
+      void this.#serve(connection).finally(() => this.#open.delete(connection))
+    }
+  }
+
+  async #serve (connection: FerryConnection): Promise<void> {
+    const peer = connection.remotePeerId
+    const active = this.#sessions.get(peer) ?? 0
+    let transferId = ''
+    let counted = false
+    try {
+      const stream = await connection.acceptStream()
+      if (active >= this.limits.maxSessionsPerPeer) {
+        const control = new ControlChannel(stream, this.limits.maxFrameBytes)
+        await control.send({ type: 'error', ...new TooManySessionsError().toJSON() }).catch(() => {})
+        await control.finish()
+        return
+      }
+      this.#sessions.set(peer, active + 1)
+      counted = true
+      const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
+      const result = await receiveTransfer(connection, stream, remote, {
+        hashPool: this.#hashPool, limits: this.limits, logger: this.#logger
+      }, (offer) => {
+        transferId = offer.transferId
+        if (this.listenerCount('offer') === 0) void offer.respond({ accept: false }).catch(() => {})
+        else this.emit('offer', offer)
+      })
+      this.emit('transfer-end', { transferId: result.transferId, result })
+    } catch (err) {
+      const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+      this.#logger.debug('incoming transfer failed', error)
+      if (transferId !== '') this.emit('transfer-end', { transferId, error })
+    } finally {
+      if (counted) {
+        const left = (this.#sessions.get(peer) ?? 1) - 1
+        if (left <= 0) this.#sessions.delete(peer)
+        else this.#sessions.set(peer, left)
+      }
+      connection.close()
+    }
+  }
+}

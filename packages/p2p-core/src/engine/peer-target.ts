@@ -1,0 +1,27 @@
+// Parses what a user types to name a peer: `HOST:PORT`, `HOST:PORT/PEER_ID`, `[v6]:PORT/PEER_ID` or a
+// `ferry://HOST:PORT/PEER_ID` link. The peer id, when present, is what the TLS handshake must prove.
+
+import type { PeerAddress } from '../transport/types.ts'
+
+export interface PeerTarget {
+  address: PeerAddress
+  peerId?: string
+}
+
+const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{40,100}$/ // base58btc, as libp2p prints peer ids
+
+export function parsePeerTarget (input: string): PeerTarget {
+  let rest = input.trim().replace(/^ferry:\/\//, '')
+  let peerId: string | undefined
+  const slash = rest.indexOf('/')
+  if (slash >= 0) {
+    peerId = rest.slice(slash + 1).replace(/\/$/, '')
+    rest = rest.slice(0, slash)
+    if (!PEER_ID.test(peerId)) throw new TypeError(`"${peerId}" is not a Ferry device id`)
+  }
+  const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(rest) ?? /^([^:[\]]+):(\d+)$/.exec(rest)
+  if (match === null) throw new TypeError(`"${input}" is not HOST:PORT[/DEVICE_ID]`)
+  const port = Number(match[2])
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TypeError(`Port ${match[2]} is out of range`)
+  return { address: { host: match[1] as string, port }, ...(peerId === undefined ? {} : { peerId }) }
+}

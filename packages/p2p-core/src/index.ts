@@ -1,0 +1,17 @@
+// @ferry/p2p-core: Ferry's engine. Identity, QUIC transport, the transfer protocol v1, sender and receiver.
+// Apps build one FerryNode in their composition root and drive it; nothing here decides policy.
+
+export { FerryNode, type FerryNodeInit, type FerryNodeEvents } from './engine/ferry-node.ts'
+export * from './errors.ts'
+export { defaultLimits, resolveLimits, type FerryLimits } from './limits.ts'
+export { silentLogger, type Logger } from './logger.ts'
+export { IDENTITY_FILE, identityFromKey, loadOrCreateIdentity, shortCodeFor, type Identity } from './identity/identity.ts'
+export { PROTOCOL_ID, deviceTypes, type DeviceType } from './protocol/messages.ts'
+export { sanitizeRelativePath } from './protocol/paths.ts'
+export type { FerryConnection, FerryListener, FerryStream, PeerAddress, Transport } from './transport/types.ts'
+export { createQuicTransport } from './transport/quic-transport.ts'
+export type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './transfer/incoming-offer.ts'
+export type { SendRequest, SendResult } from './transfer/sender.ts'
+export type { TransferProgress } from './transfer/progress.ts'
+export { PARTIAL_PREFIX, PARTIAL_SUFFIX } from './transfer/partial-file.ts'
+export { parsePeerTarget } from './engine/peer-target.ts'

@@ -1,0 +1,377 @@
+// The receiving side of a transfer (docs/protocol.md): read and check the offer, ask the app, then take the data
+// streams. Each file is written to a hidden partial beside its destination while it is hashed, and moved to its
+// visible name only when its BLAKE3 matches the sender's. A lost connection keeps partials for resume; a cancel
+// or a hash mismatch removes them.
+
+import { mkdir, open } from 'node:fs/promises'
+import {
+  BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, OfferTooLargeError,
+  InvalidPathError, ProtocolVersionError, DiskError, TimeoutError, errorFromJson, toFerryError
+} from '../errors.ts'
+import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import { createInlineHasher } from '../hash/hash-pool.ts'
+import type { FerryLimits } from '../limits.ts'
+import type { Logger } from '../logger.ts'
+import { ControlChannel } from '../protocol/control-channel.ts'
+import { FrameReader } from '../protocol/frames.ts'
+import {
+  PROTOCOL_ID, controlSchema, dataHeaderSchema, dataItemSchema, helloSchema, offerFilesSchema, offerSchema,
+  parseMessage, type ControlMessage, type Hello
+} from '../protocol/messages.ts'
+import { collisionKey, sanitizeRelativePath } from '../protocol/paths.ts'
+import type { FerryConnection, FerryStream } from '../transport/types.ts'
+import { closeGracefully, deferred, withTimeout } from './async-utils.ts'
+import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './incoming-offer.ts'
+import { chunkForFrames } from './offer-chunks.ts'
+import { commitPartial, discardPartial, planPartial, prepareParent, type PartialPlan } from './partial-file.ts'
+import { ProgressMeter } from './progress.ts'
+
+export interface ReceiverComponents {
+  hashPool: HashPool
+  limits: FerryLimits
+  logger: Logger
+}
+
+/** How long we wait for the sender to close after our last frame, in ms. */
+const CLOSE_GRACE_MS = 3_000
+/** How long a cancel waits for the peer to read it, in ms (cancel must stop both sides within a second). */
+const CANCEL_GRACE_MS = 500
+
+interface IncomingFile {
+  info: OfferedFileInfo
+  parts: string[]
+  plan: PartialPlan
+  started: boolean
+  localHash?: string
+  remoteHash?: string
+  done: boolean
+}
+
+/**
+ * Runs one incoming transfer on `connection`, whose first stream is `controlStream`. `emitOffer` hands the offer to
+ * the app; the returned promise settles when the transfer ends (also when declined or failed).
+ */
+export async function receiveTransfer (
+  connection: FerryConnection,
+  controlStream: FerryStream,
+  remote: Omit<RemotePeer, 'alias' | 'deviceType'>,
+  components: ReceiverComponents,
+  emitOffer: (offer: IncomingOffer) => void
+): Promise<ReceiveResult> {
+  const { limits } = components
+  const control = new ControlChannel(controlStream, limits.maxFrameBytes)
+  try {
+    const hello = await withTimeout(control.receive(helloSchema), limits.idleTimeoutMs, 'No hello from the sender')
+    if (hello.protocol !== PROTOCOL_ID) throw new ProtocolVersionError(`Unsupported protocol ${hello.protocol}; this device speaks ${PROTOCOL_ID}`)
+    const { offer, files } = await readOffer(control, limits)
+    return await runOffer({ connection, control, remote, hello, text: offer.text, totalBytes: offer.totalBytes, files, components, emitOffer })
+  } catch (err) {
+    const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+    if (!(err instanceof CancelledError) && !(err instanceof ConnectionLostError)) {
+      await withTimeout(control.send({ type: 'error', ...error.toJSON() }), 500, 'error frame').catch(() => {})
+    }
+    throw error
+  } finally {
+    // The sender closes once it has read our last frame; give it a moment so that frame is not cut off.
+    await control.finish().catch(() => {})
+    await closeGracefully(connection, CLOSE_GRACE_MS)
+  }
+}
+
+async function readOffer (control: ControlChannel, limits: FerryLimits): Promise<{ offer: { text?: string, totalBytes: number }, files: OfferedFileInfo[] }> {
+  const offer = await withTimeout(control.receive(offerSchema), limits.idleTimeoutMs, 'No offer from the sender')
+  if (offer.fileCount > limits.maxFilesPerOffer) {
+    throw new OfferTooLargeError(`The offer has ${offer.fileCount} files; this device takes at most ${limits.maxFilesPerOffer}`)
+  }
+  if (offer.text !== undefined && new TextEncoder().encode(offer.text).byteLength > limits.maxTextBytes) {
+    throw new OfferTooLargeError(`The text is longer than ${limits.maxTextBytes} bytes`)
+  }
+  const files: OfferedFileInfo[] = []
+  const seen = new Set<string>()
+  let total = 0
+  while (files.length < offer.fileCount) {
+    const chunk = await withTimeout(control.receive(offerFilesSchema), limits.idleTimeoutMs, 'The offer stopped arriving')
+    for (const file of chunk.files) {
+      if (file.id !== files.length || files.length >= offer.fileCount) throw new BadFrameError('Offered file ids must run 0, 1, 2, ... up to the announced count')
+      const parts = sanitizeRelativePath(file.path, limits)
+      const key = collisionKey(parts)
+      if (seen.has(key)) throw new InvalidPathError(`Two offered files share the name ${JSON.stringify(file.path)}`)
+      seen.add(key)
+      total += file.size
+      files.push({ id: file.id, path: parts.join('/'), size: file.size, mtimeMs: file.mtimeMs })
+    }
+  }
+  if (total !== offer.totalBytes) throw new BadFrameError('The offer\'s total does not match its files')
+  return { offer, files }
+}
+
+interface RunOfferInit {
+  connection: FerryConnection
+  control: ControlChannel
+  remote: Omit<RemotePeer, 'alias' | 'deviceType'>
+  hello: Hello
+  text: string | undefined
+  totalBytes: number
+  files: OfferedFileInfo[]
+  components: ReceiverComponents
+  emitOffer: (offer: IncomingOffer) => void
+}
+
+async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
+  const { control, components: { limits } } = init
+  const started = performance.now()
+  const decision = deferred<OfferDecision>()
+  const outcome = deferred<ReceiveResult>()
+  const withdrawn = new AbortController()
+  let responded = false
+  const offer: IncomingOffer = {
+    transferId: init.hello.transferId,
+    from: { ...init.remote, alias: init.hello.alias, deviceType: init.hello.deviceType },
+    files: init.files,
+    totalBytes: init.totalBytes,
+    ...(init.text === undefined ? {} : { text: init.text }),
+    withdrawn: withdrawn.signal,
+    respond: async (d) => {
+      if (responded) throw new Error('This offer was already answered')
+      responded = true
+      decision.resolve(d)
+      return await outcome.promise
+    }
+  }
+
+  // From here on the control stream is read through one inbox; the sender may withdraw while the user decides.
+  const inbox = new ControlInbox(control)
+  const withdrawal = inbox.next().then((message) => {
+    if (message === null) throw new ConnectionLostError('The sender went away before the offer was answered')
+    if (message.type === 'cancel') throw new CancelledError('The sender withdrew the offer')
+    if (message.type === 'error') throw errorFromJson(message)
+    throw new BadFrameError('The sender spoke before the offer was answered')
+  })
+  withdrawal.catch(() => {}) // only raced while the offer is undecided
+  try {
+    init.emitOffer(offer)
+    const chosen = await withTimeout(Promise.race([decision.promise, withdrawal]), limits.answerTimeoutMs, 'Nobody answered the offer in time')
+    if (!chosen.accept) {
+      await control.send({ type: 'answer', accepted: false, files: [], done: true })
+      const result: ReceiveResult = { transferId: offer.transferId, status: 'declined', files: [], bytesReceived: 0, bytesResumed: 0, seconds: 0, ...(init.text === undefined ? {} : { text: init.text }) }
+      outcome.resolve(result)
+      return result
+    }
+    const result = await receiveAccepted(init, chosen, inbox, started)
+    outcome.resolve(result)
+    return result
+  } catch (err) {
+    if (err instanceof CancelledError || err instanceof TimeoutError) withdrawn.abort(err)
+    outcome.reject(err)
+    throw err
+  }
+}
+
+/** Reads the control stream in one place, handing frames out in order. */
+class ControlInbox {
+  readonly #control: ControlChannel
+  #current: Promise<ControlMessage | null> | undefined
+
+  constructor (control: ControlChannel) {
+    this.#control = control
+  }
+
+  /** The next frame; calling again before it arrives returns the same promise. */
+  async next (): Promise<ControlMessage | null> {
+    this.#current ??= this.#control.receiveOrEnd(controlSchema)
+    return await this.#current
+  }
+
+  consume (): void {
+    this.#current = undefined
+  }
+}
+
+async function receiveAccepted (
+  init: RunOfferInit,
+  decision: Extract<OfferDecision, { accept: true }>,
+  inbox: ControlInbox,
+  started: number
+): Promise<ReceiveResult> {
+  const { connection, control, components: { limits } } = init
+  const { signal } = decision
+  signal?.throwIfAborted()
+  const wanted = decision.files === undefined ? null : new Set(decision.files)
+  const dir = decision.dir
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (err) {
+    throw new DiskError(`Cannot create the folder ${dir}: ${(err as Error).message}`, { cause: err })
+  }
+  const files = new Map<number, IncomingFile>()
+  for (const info of init.files) {
+    if (wanted !== null && !wanted.has(info.id)) continue
+    const parts = info.path.split('/')
+    const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs })
+    files.set(info.id, { info, parts, plan, started: false, done: false })
+  }
+  const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.plan.offset])
+  const pieces = chunkForFrames(answers, limits.maxFrameBytes)
+  if (pieces.length === 0) pieces.push([])
+  for (const [i, piece] of pieces.entries()) {
+    await control.send({ type: 'answer', accepted: true, files: piece, done: i === pieces.length - 1 })
+  }
+
+  const resumed = answers.reduce((n, [, offset]) => n + offset, 0)
+  const total = [...files.values()].reduce((n, f) => n + f.info.size, 0)
+  const meter = new ProgressMeter({ totalBytes: total, totalFiles: files.size, perSecond: limits.progressPerSecond, onProgress: decision.onProgress ?? (() => {}) })
+  meter.start(resumed)
+  const saved: SavedFile[] = []
+  const allDone = deferred<void>()
+  if (files.size === 0) allDone.resolve()
+  let cancelledHere = false
+  const onAbort = (): void => {
+    cancelledHere = true
+    void withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), 500, 'cancel').catch(() => {})
+      .finally(() => { void closeGracefully(connection, CANCEL_GRACE_MS) })
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted === true) onAbort()
+
+  const finalize = async (file: IncomingFile): Promise<void> => {
+    if (file.localHash === undefined || file.remoteHash === undefined || file.done) return
+    file.done = true
+    if (file.localHash !== file.remoteHash) {
+      await discardPartial(file.plan)
+      throw new HashMismatchError(`${file.info.path} arrived damaged: its BLAKE3 does not match the sender's`)
+    }
+    const savedAs = await commitPartial(file.plan)
+    saved.push({ path: file.info.path, savedAs, size: file.info.size, blake3: file.localHash })
+    meter.fileDone()
+    await control.send({ type: 'verified', ids: [file.info.id] })
+    if (saved.length === files.size) allDone.resolve()
+  }
+
+  const controlLoop = (async () => {
+    for (;;) {
+      const message = await inbox.next()
+      inbox.consume()
+      if (message === null) throw new ConnectionLostError('The sender closed the transfer early')
+      switch (message.type) {
+        case 'file-done': {
+          const file = files.get(message.id)
+          if (file === undefined || file.remoteHash !== undefined) throw new BadFrameError(`Unexpected file-done for file ${message.id}`)
+          file.remoteHash = message.blake3
+          await finalize(file)
+          break
+        }
+        case 'cancel': throw new CancelledError('The sender cancelled the transfer')
+        case 'error': throw errorFromJson(message)
+        default: throw new BadFrameError(`Unexpected ${message.type} frame from the sender`)
+      }
+    }
+  })()
+
+  const dataLoop = (async () => {
+    const running = new Set<Promise<void>>()
+    for (;;) {
+      const stream = await Promise.race([connection.acceptStream(), allDone.promise.then(() => null)])
+      if (stream === null) break
+      if (running.size >= limits.maxStreamsPerTransfer) {
+        stream.reset()
+        continue
+      }
+      const task = receiveDataStream(stream, init, files, meter, finalize).catch((err: unknown) => { allDone.reject(err) })
+      running.add(task)
+      void task.finally(() => running.delete(task))
+    }
+  })()
+
+  // Done when every file is verified; the loops keep running until the connection closes and fail only into `failed`.
+  const failed = new Promise<never>((_resolve, reject) => { controlLoop.catch(reject); dataLoop.catch(reject) })
+  failed.catch(() => {})
+  try {
+    await Promise.race([allDone.promise, failed])
+  } catch (err) {
+    const cancelled = cancelledHere || err instanceof CancelledError
+    // A cancel means "I do not want this": remove the partials. A lost connection keeps them for resume.
+    if (cancelled) {
+      await Promise.all([...files.values()].filter((f) => !f.done).map(async (f) => await discardPartial(f.plan)))
+    }
+    if (cancelledHere) throw new CancelledError('The transfer was cancelled on this device', { cause: err })
+    throw err instanceof FerryError ? err : toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    meter.stop()
+  }
+  return {
+    transferId: init.hello.transferId,
+    status: 'completed',
+    files: saved,
+    bytesReceived: total - resumed,
+    bytesResumed: resumed,
+    seconds: (performance.now() - started) / 1000,
+    ...(init.text === undefined ? {} : { text: init.text })
+  }
+}
+
+async function receiveDataStream (
+  stream: FerryStream,
+  init: RunOfferInit,
+  files: Map<number, IncomingFile>,
+  meter: ProgressMeter,
+  finalize: (file: IncomingFile) => Promise<void>
+): Promise<void> {
+  const { limits } = init.components
+  const reader = new FrameReader(stream, { maxFrameBytes: limits.maxFrameBytes })
+  const header = parseMessage(dataHeaderSchema, await reader.readFrame())
+  if (header.transferId !== init.hello.transferId) throw new BadFrameError('A data stream names another transfer')
+  for (;;) {
+    const frame = await reader.readFrame()
+    if (frame === null) return
+    const item = parseMessage(dataItemSchema, frame)
+    const file = files.get(item.id)
+    if (file === undefined || file.started) throw new BadFrameError(`Unexpected data for file ${item.id}`)
+    if (item.offset !== file.plan.offset || item.length !== file.info.size - item.offset) {
+      throw new BadFrameError(`Data for ${file.info.path} does not start at the agreed offset`)
+    }
+    file.started = true
+    file.localHash = await writeFile(reader, file, init, meter)
+    await finalize(file)
+  }
+}
+
+/** Streams one file's bytes into its partial while hashing them; returns the hex BLAKE3 of the whole file. */
+async function writeFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter): Promise<string> {
+  const { limits, hashPool } = init.components
+  const { plan, info } = file
+  try {
+    await prepareParent(plan, { senderPeerId: init.remote.peerId, parts: file.parts, size: info.size, mtimeMs: info.mtimeMs })
+  } catch (err) {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  }
+  const handle = await open(plan.partial, plan.offset > 0 ? 'r+' : 'w').catch((err: unknown) => {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  })
+  const hasher: Hasher = info.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
+  try {
+    if (plan.offset > 0) {
+      await handle.truncate(plan.offset)
+      await hasher.updateFromFile(plan.partial, 0, plan.offset)
+    }
+    let position = plan.offset
+    while (position < info.size) {
+      const chunk = await reader.readRaw(Math.min(info.size - position, limits.chunkBytes * 4))
+      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+      await Promise.all([
+        handle.write(chunk, 0, chunk.byteLength, position).catch((err: unknown) => {
+          throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+        }),
+        hasher.update(chunk)
+      ])
+      position += chunk.byteLength
+      meter.add(chunk.byteLength)
+    }
+    return await hasher.digest()
+  } catch (err) {
+    hasher.dispose()
+    throw err
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,260 @@
+// The sending side of a transfer (docs/protocol.md): dial the peer (its id proven by TLS), offer the files, wait
+// for the answer, then stream the accepted bytes with at most `filesInFlight` files (or batches of small files)
+// in flight, read through a fixed pool of reusable buffers, and wait until the receiver has verified every file.
+
+import { open } from 'node:fs/promises'
+import pLimit from 'p-limit'
+import {
+  BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
+  SourceChangedError, errorFromJson, toFerryError, ConnectionLostError
+} from '../errors.ts'
+import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import { createInlineHasher } from '../hash/hash-pool.ts'
+import type { FerryLimits } from '../limits.ts'
+import type { Logger } from '../logger.ts'
+import { ControlChannel } from '../protocol/control-channel.ts'
+import { encodeFrame } from '../protocol/frames.ts'
+import { PROTOCOL_ID, controlSchema, type DeviceType } from '../protocol/messages.ts'
+import type { FerryConnection, FerryStream, PeerAddress, Transport } from '../transport/types.ts'
+import { BufferPool } from './buffer-pool.ts'
+import { closeGracefully, randomId, withTimeout } from './async-utils.ts'
+import { ProgressMeter, type TransferProgress } from './progress.ts'
+import { collectSourceFiles, type SourceFile } from './source-files.ts'
+import { chunkForFrames } from './offer-chunks.ts'
+
+export interface SendRequest {
+  address: PeerAddress
+  /** When given, the transfer fails with IdentityMismatchError unless the peer proves this id. */
+  peerId?: string
+  paths: readonly string[]
+  text?: string
+  signal?: AbortSignal
+  onProgress?: (progress: TransferProgress) => void
+}
+
+export interface SendResult {
+  transferId: string
+  peerId: string
+  files: number
+  /** Bytes sent now (resumed bytes excluded). */
+  bytesSent: number
+  /** Bytes the receiver already had from an earlier, interrupted transfer. */
+  bytesResumed: number
+  totalBytes: number
+  seconds: number
+}
+
+export interface SenderComponents {
+  transport: Transport
+  hashPool: HashPool
+  limits: FerryLimits
+  logger: Logger
+  alias: string
+  deviceType: DeviceType
+}
+
+export async function sendTransfer (request: SendRequest, components: SenderComponents): Promise<SendResult> {
+  const { limits } = components
+  const { signal } = request
+  signal?.throwIfAborted()
+  const text = request.text ?? undefined
+  if (text !== undefined && new TextEncoder().encode(text).byteLength > limits.maxTextBytes) {
+    throw new OfferTooLargeError(`The text is longer than ${limits.maxTextBytes} bytes`)
+  }
+  const files = await collectSourceFiles(request.paths, limits, { signal })
+  if (files.length === 0 && (text === undefined || text === '')) throw new NothingToSendError()
+
+  const started = performance.now()
+  const transferId = randomId()
+  const connection = await components.transport.dial(request.address, { expectedPeerId: request.peerId, signal })
+  let control: ControlChannel | undefined
+  let cancelling: Promise<void> | undefined
+  const onAbort = (): void => { cancelling = cancelAndClose(connection, control) }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    control = new ControlChannel(await connection.openStream(), limits.maxFrameBytes)
+    const totalBytes = files.reduce((n, f) => n + f.size, 0)
+    await control.send({ type: 'hello', protocol: PROTOCOL_ID, transferId, alias: components.alias, deviceType: components.deviceType })
+    await control.send({ type: 'offer', fileCount: files.length, totalBytes, ...(text === undefined ? {} : { text }) })
+    for (const chunk of chunkForFrames(files.map(({ id, path, size, mtimeMs }) => ({ id, path, size, mtimeMs })), limits.maxFrameBytes)) {
+      await control.send({ type: 'offer-files', files: chunk })
+    }
+
+    const accepted = await readAnswer(control, files, limits)
+    const acceptedBytes = [...accepted].reduce((n, [file, offset]) => n + file.size - offset, 0)
+    const resumedBytes = [...accepted].reduce((n, [, offset]) => n + offset, 0)
+    const meter = new ProgressMeter({
+      totalBytes: acceptedBytes + resumedBytes,
+      totalFiles: accepted.size,
+      perSecond: limits.progressPerSecond,
+      onProgress: request.onProgress ?? (() => {})
+    })
+    meter.start(resumedBytes)
+    try {
+      const verified = watchVerified(control, accepted.size, meter)
+      const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal })
+      // Whichever fails first closes the connection, which ends the other at once.
+      await Promise.all([data, verified].map(async (p) => await p.catch((err: unknown) => { connection.close(); throw err })))
+    } finally {
+      meter.stop()
+    }
+    await control.finish()
+    return {
+      transferId,
+      peerId: connection.remotePeerId,
+      files: accepted.size,
+      bytesSent: acceptedBytes,
+      bytesResumed: resumedBytes,
+      totalBytes: acceptedBytes + resumedBytes,
+      seconds: (performance.now() - started) / 1000
+    }
+  } catch (err) {
+    if (signal?.aborted === true) {
+      await cancelling
+      throw new CancelledError('The transfer was cancelled', { cause: err })
+    }
+    throw toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    connection.close()
+  }
+}
+
+/** Tells the peer we cancelled (best effort, briefly), then closes the connection. */
+async function cancelAndClose (connection: FerryConnection, control: ControlChannel | undefined): Promise<void> {
+  if (control !== undefined) {
+    await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the sender' }), 500, 'cancel frame').catch(() => {})
+    await closeGracefully(connection, 500)
+  }
+  connection.close()
+}
+
+async function readAnswer (control: ControlChannel, files: readonly SourceFile[], limits: FerryLimits): Promise<Map<SourceFile, number>> {
+  const accepted = new Map<SourceFile, number>()
+  for (;;) {
+    const message = await withTimeout(control.receive(controlSchema), limits.answerTimeoutMs, 'No answer from the receiver')
+    if (message.type === 'error') throw errorFromJson(message)
+    if (message.type === 'cancel') throw new CancelledError('The receiver cancelled the transfer')
+    if (message.type !== 'answer') throw new BadFrameError(`Expected an answer, got ${message.type}`)
+    if (!message.accepted) throw new PeerDeclinedError()
+    for (const [id, offset] of message.files) {
+      const file = files[id]
+      if (file === undefined || offset > file.size || accepted.has(file)) throw new BadFrameError(`Bad answer for file ${id}`)
+      accepted.set(file, offset)
+    }
+    if (message.done) return accepted
+  }
+}
+
+/** Resolves once the receiver has verified `count` files; rejects on its error or cancel. */
+async function watchVerified (control: ControlChannel, count: number, meter: ProgressMeter): Promise<void> {
+  const seen = new Set<number>()
+  while (seen.size < count) {
+    const message = await control.receiveOrEnd(controlSchema)
+    if (message === null) throw new ConnectionLostError('The receiver closed the transfer before verifying every file')
+    switch (message.type) {
+      case 'verified':
+        for (const id of message.ids) {
+          if (!seen.has(id)) meter.fileDone()
+          seen.add(id)
+        }
+        break
+      case 'error': throw errorFromJson(message)
+      case 'cancel': throw new CancelledError('The receiver cancelled the transfer')
+      default: throw new BadFrameError(`Unexpected ${message.type} frame from the receiver`)
+    }
+  }
+}
+
+interface StreamFilesInit {
+  connection: FerryConnection
+  control: ControlChannel
+  accepted: Map<SourceFile, number>
+  transferId: string
+  components: SenderComponents
+  meter: ProgressMeter
+  signal: AbortSignal | undefined
+}
+
+/** Large files each get a stream; small ones ride together on shared streams. */
+async function streamFiles (init: StreamFilesInit): Promise<void> {
+  const { limits } = init.components
+  const limit = pLimit(limits.filesInFlight)
+  const pool = new BufferPool(limits.filesInFlight * 2, limits.chunkBytes)
+  const units: Array<Array<[SourceFile, number]>> = []
+  let batch: Array<[SourceFile, number]> = []
+  let batchBytes = 0
+  for (const entry of init.accepted) {
+    const [file, offset] = entry
+    if (file.size - offset > limits.smallFileBytes) {
+      units.push([entry])
+      continue
+    }
+    batch.push(entry)
+    batchBytes += file.size - offset
+    if (batch.length >= limits.batchMaxFiles || batchBytes >= limits.chunkBytes * 8) {
+      units.push(batch)
+      batch = []
+      batchBytes = 0
+    }
+  }
+  if (batch.length > 0) units.push(batch)
+  await Promise.all(units.map(async (unit) => await limit(async () => {
+    const stream = await init.connection.openStream()
+    try {
+      await stream.write(encodeFrame({ type: 'data', transferId: init.transferId }, limits.maxFrameBytes))
+      for (const [file, offset] of unit) await sendFile(stream, file, offset, pool, init)
+      await stream.finish()
+    } catch (err) {
+      stream.reset()
+      limit.clearQueue()
+      throw err
+    }
+  })))
+}
+
+async function sendFile (stream: FerryStream, file: SourceFile, offset: number, pool: BufferPool, init: StreamFilesInit): Promise<void> {
+  const { limits, hashPool } = init.components
+  const handle = await open(file.absolutePath, 'r').catch((err: unknown) => {
+    throw new SourceChangedError(`${file.path} can no longer be read: ${(err as Error).message}`, { cause: err })
+  })
+  const hasher: Hasher = file.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
+  try {
+    await checkUnchanged(handle, file)
+    if (offset > 0) await hasher.updateFromFile(file.absolutePath, 0, offset)
+    await stream.write(encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes))
+    let position = offset
+    while (position < file.size) {
+      const buffer = await pool.acquire(init.signal)
+      try {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, file.size - position), position)
+        if (bytesRead === 0) throw new SourceChangedError(`${file.path} shrank while it was being sent`)
+        const view = buffer.subarray(0, bytesRead)
+        await Promise.all([stream.write(view), hasher.update(view)])
+        position += bytesRead
+        init.meter.add(bytesRead)
+      } finally {
+        pool.release(buffer)
+      }
+    }
+    await checkUnchanged(handle, file)
+    const blake3 = await hasher.digest()
+    await init.control.send({ type: 'file-done', id: file.id, blake3 })
+  } catch (err) {
+    hasher.dispose()
+    if (err instanceof SourceChangedError) {
+      await init.control.send({ type: 'error', ...err.toJSON() }).catch(() => {})
+    }
+    throw err
+  } finally {
+    await handle.close()
+  }
+}
+
+/** A file whose size or mtime differs from what was offered is reported, never delivered as if whole. */
+async function checkUnchanged (handle: Awaited<ReturnType<typeof open>>, file: SourceFile): Promise<void> {
+  const now = await handle.stat()
+  if (now.size !== file.size || Math.floor(now.mtimeMs) !== file.mtimeMs) {
+    throw new SourceChangedError(`${file.path} changed while it was being sent`)
+  }
+}
