@@ -1,0 +1,53 @@
+// Runs the real `ferry` command as a child process and reads its JSON lines.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
+
+export interface CliRun {
+  child: ChildProcess
+  /** Every JSON line so far. */
+  events: Array<Record<string, unknown>>
+  /** Resolves with the first event of this type. */
+  waitFor: (type: string, timeoutMs?: number) => Promise<Record<string, unknown>>
+  exited: Promise<{ code: number | null, stdout: string, stderr: string }>
+}
+
+export function runFerry (args: string[], env: Record<string, string>): CliRun {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  const events: Array<Record<string, unknown>> = []
+  const waiters: Array<() => void> = []
+  let stdout = ''
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    stdout += `${line}\n`
+    try {
+      events.push(JSON.parse(line) as Record<string, unknown>)
+    } catch {
+      return
+    }
+    for (const w of waiters.splice(0)) w()
+  })
+  const exited = new Promise<{ code: number | null, stdout: string, stderr: string }>((resolve) => {
+    child.on('close', (code) => {
+      for (const w of waiters.splice(0)) w()
+      resolve({ code, stdout, stderr })
+    })
+  })
+  const waitFor = async (type: string, timeoutMs = 20_000): Promise<Record<string, unknown>> => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const found = events.find((e) => e.type === type)
+      if (found !== undefined) return found
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no "${type}" event; stderr: ${stderr}; stdout: ${stdout}`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 200)
+        waiters.push(() => { clearTimeout(t); resolve() })
+      })
+    }
+  }
+  return { child, events, waitFor, exited }
+}
