@@ -288,9 +288,10 @@ async function receiveAccepted (
   try {
     await Promise.race([allDone.promise, failed])
   } catch (err) {
-    const cancelled = cancelledHere || err instanceof CancelledError
-    // A cancel means "I do not want this": remove the partials. A lost connection keeps them for resume.
-    if (cancelled) {
+    // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a
+    // cancel means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
+    const resumable = !cancelledHere && (err instanceof ConnectionLostError || err instanceof TimeoutError || err instanceof DiskError)
+    if (!resumable) {
       await Promise.all([...files.values()].filter((f) => !f.done).map(async (f) => await discardPartial(f.plan)))
     }
     if (cancelledHere) throw new CancelledError('The transfer was cancelled on this device', { cause: err })

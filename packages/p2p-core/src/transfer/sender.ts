@@ -93,8 +93,13 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
     try {
       const verified = watchVerified(control, accepted.size, meter)
       const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal })
-      // Whichever fails first closes the connection, which ends the other at once.
-      await Promise.all([data, verified].map(async (p) => await p.catch((err: unknown) => { connection.close(); throw err })))
+      // Whichever fails first ends the transfer; closing the connection ends the other at once.
+      let failing: Promise<void> | undefined
+      await Promise.all([data, verified].map(async (p) => await p.catch(async (err: unknown) => {
+        failing ??= reportAndClose(connection, control as ControlChannel, err)
+        await failing
+        throw err
+      })))
     } finally {
       meter.stop()
     }
@@ -124,6 +129,18 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
 async function cancelAndClose (connection: FerryConnection, control: ControlChannel | undefined): Promise<void> {
   if (control !== undefined) {
     await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the sender' }), 500, 'cancel frame').catch(() => {})
+    await closeGracefully(connection, 500)
+  }
+  connection.close()
+}
+
+/**
+ * A failure found on this side (a source file changed or became unreadable) is told to the receiver, which then
+ * drops that partial, before the connection closes; anything else closes at once.
+ */
+async function reportAndClose (connection: FerryConnection, control: ControlChannel, err: unknown): Promise<void> {
+  if (err instanceof SourceChangedError) {
+    await withTimeout(control.send({ type: 'error', ...err.toJSON() }), 500, 'error frame').catch(() => {})
     await closeGracefully(connection, 500)
   }
   connection.close()
@@ -242,9 +259,6 @@ async function sendFile (stream: FerryStream, file: SourceFile, offset: number, 
     await init.control.send({ type: 'file-done', id: file.id, blake3 })
   } catch (err) {
     hasher.dispose()
-    if (err instanceof SourceChangedError) {
-      await init.control.send({ type: 'error', ...err.toJSON() }).catch(() => {})
-    }
     throw err
   } finally {
     await handle.close()

@@ -1,0 +1,197 @@
+import { appendFile, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  CancelledError, ConnectionLostError, HashMismatchError, IdentityMismatchError, OfferTooLargeError, SourceChangedError,
+  TooManySessionsError, PARTIAL_PREFIX, PARTIAL_SUFFIX, type FerryNode, type IncomingOffer, type OfferDecision, type ReceiveResult
+} from '../src/index.ts'
+import { bytes, sha256, writeTree } from './helpers/files.ts'
+import { faultyTransport, type Faults, type FaultStats } from './helpers/faulty-transport.ts'
+import { createFixture, type Fixture } from './helpers/nodes.ts'
+
+let fx: Fixture
+beforeEach(async () => { fx = await createFixture() })
+afterEach(async () => { await fx.cleanup() })
+
+const MiB = 1024 * 1024
+
+/** The first offer `node` gets, answered with `decision`; resolves with the transfer's outcome. */
+function answerNext (node: FerryNode, decision: (offer: IncomingOffer) => OfferDecision): { offer: Promise<IncomingOffer>, outcome: Promise<ReceiveResult> } {
+  let resolveOffer!: (o: IncomingOffer) => void
+  const offer = new Promise<IncomingOffer>((resolve) => { resolveOffer = resolve })
+  const outcome = offer.then(async (o) => await o.respond(decision(o)))
+  outcome.catch(() => {})
+  node.once('offer', resolveOffer)
+  return { offer, outcome }
+}
+
+async function faultyNode (faults: Faults, limits = {}): Promise<{ node: FerryNode, stats: FaultStats }> {
+  const stats: FaultStats = { dataBytes: 0, openDataStreams: 0, maxOpenDataStreams: 0 }
+  const node = await fx.node({ limits, wrap: (t) => faultyTransport(t, faults, stats) })
+  return { node, stats }
+}
+
+/** Names in `dir` (recursively) a person would see: no hidden partials or sidecars. */
+async function visibleFiles (dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name)
+}
+
+async function hiddenPartials (dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile() && e.name.startsWith(PARTIAL_PREFIX) && e.name.endsWith(PARTIAL_SUFFIX)).map((e) => e.name)
+}
+
+describe('transfer faults', () => {
+  it('fails with FERRY_ERR_HASH_MISMATCH on both sides and shows no file when a byte is corrupted in flight', async () => {
+    await writeTree(fx.dir, { 'doc.bin': bytes(4 * MiB) })
+    const { node: a } = await faultyNode({ corruptAt: 1 * MiB })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'doc.bin')] })).rejects.toBeInstanceOf(HashMismatchError)
+    await expect(outcome).rejects.toBeInstanceOf(HashMismatchError)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('refuses a peer that proves another identity than the one dialled, before any offer', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node()
+    const b = await fx.node()
+    let offered = false
+    b.on('offer', () => { offered = true })
+    await expect(a.send({ address: b.address, peerId: a.peerId, paths: [join(fx.dir, 'a.txt')] })).rejects.toBeInstanceOf(IdentityMismatchError)
+    expect(offered).toBe(false)
+  })
+
+  it('resumes a re-offered file from the partial an interrupted transfer left, and verifies the whole file', async () => {
+    const size = 24 * MiB
+    await writeTree(fx.dir, { 'movie.bin': bytes(size) })
+    const faults: Faults = { cutAfter: 8 * MiB }
+    const { node: a } = await faultyNode(faults)
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const first = answerNext(b, () => ({ accept: true, dir: dest }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'movie.bin')] })).rejects.toBeInstanceOf(ConnectionLostError)
+    await expect(first.outcome).rejects.toBeInstanceOf(ConnectionLostError)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toHaveLength(1)
+
+    delete faults.cutAfter
+    const second = answerNext(b, () => ({ accept: true, dir: dest }))
+    const result = await a.send({ address: b.address, paths: [join(fx.dir, 'movie.bin')] })
+    expect(result.bytesResumed).toBeGreaterThan(0)
+    expect(result.bytesSent).toBeLessThan(size)
+    expect(result.bytesSent + result.bytesResumed).toBe(size)
+    expect((await second.outcome).bytesResumed).toBe(result.bytesResumed)
+    expect(await sha256(join(dest, 'movie.bin'))).toBe(await sha256(join(fx.dir, 'movie.bin')))
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('stops both sides within a second when the sender cancels, leaving no partial file', async () => {
+    await writeTree(fx.dir, { 'slow.bin': bytes(32 * MiB) })
+    const { node: a } = await faultyNode({ writeDelayMs: 20 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
+    const controller = new AbortController()
+    let cancelledAt = 0
+    const sending = a.send({
+      address: b.address,
+      paths: [join(fx.dir, 'slow.bin')],
+      signal: controller.signal,
+      onProgress: (p) => { if (p.bytesDone > 0 && cancelledAt === 0) { cancelledAt = performance.now(); controller.abort() } }
+    })
+    await expect(sending).rejects.toBeInstanceOf(CancelledError)
+    await expect(outcome).rejects.toBeInstanceOf(CancelledError)
+    expect(performance.now() - cancelledAt).toBeLessThan(1000)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('stops both sides within a second when the receiver cancels, leaving no partial file', async () => {
+    await writeTree(fx.dir, { 'slow.bin': bytes(32 * MiB) })
+    const { node: a } = await faultyNode({ writeDelayMs: 20 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const controller = new AbortController()
+    let cancelledAt = 0
+    const { outcome } = answerNext(b, () => ({
+      accept: true,
+      dir: dest,
+      signal: controller.signal,
+      onProgress: (p) => { if (p.bytesDone > 0 && cancelledAt === 0) { cancelledAt = performance.now(); controller.abort() } }
+    }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'slow.bin')] })).rejects.toBeInstanceOf(CancelledError)
+    await expect(outcome).rejects.toBeInstanceOf(CancelledError)
+    expect(performance.now() - cancelledAt).toBeLessThan(1000)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('never has more data streams open than filesInFlight', async () => {
+    const files: Record<string, Uint8Array> = {}
+    for (let i = 0; i < 12; i++) files[`set/f${i}.bin`] = bytes(1 * MiB)
+    await writeTree(fx.dir, files)
+    const { node: a, stats } = await faultyNode({ writeDelayMs: 2 }, { filesInFlight: 3 })
+    const b = await fx.node()
+    answerNext(b, () => ({ accept: true, dir: join(fx.dir, 'dest') }))
+    const result = await a.send({ address: b.address, paths: [join(fx.dir, 'set')] })
+    expect(result.files).toBe(12)
+    expect(stats.maxOpenDataStreams).toBeLessThanOrEqual(3)
+    expect(stats.maxOpenDataStreams).toBeGreaterThanOrEqual(2)
+  })
+
+  it('reports a file that changes while it is sent (FERRY_ERR_SOURCE_CHANGED) instead of delivering it', async () => {
+    await writeTree(fx.dir, { 'log.txt': bytes(8 * MiB) })
+    const { node: a } = await faultyNode({ writeDelayMs: 10 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
+    let touched = false
+    const sending = a.send({
+      address: b.address,
+      paths: [join(fx.dir, 'log.txt')],
+      onProgress: (p) => { if (p.bytesDone > 0 && !touched) { touched = true; void appendFile(join(fx.dir, 'log.txt'), 'more') } }
+    })
+    await expect(sending).rejects.toBeInstanceOf(SourceChangedError)
+    await expect(outcome).rejects.toBeInstanceOf(SourceChangedError)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('refuses an offer with more files than the receiver allows (FERRY_ERR_OFFER_TOO_LARGE), asking nobody', async () => {
+    await writeTree(fx.dir, { 'set/1': '1', 'set/2': '2', 'set/3': '3', 'set/4': '4' })
+    const a = await fx.node()
+    const b = await fx.node({ limits: { maxFilesPerOffer: 3 } })
+    let offered = false
+    b.on('offer', () => { offered = true })
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'set')] })).rejects.toBeInstanceOf(OfferTooLargeError)
+    expect(offered).toBe(false)
+  })
+
+  it('refuses a second concurrent transfer from a peer over maxSessionsPerPeer (FERRY_ERR_TOO_MANY_SESSIONS)', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node()
+    const b = await fx.node({ limits: { maxSessionsPerPeer: 1 } })
+    const pending: IncomingOffer[] = []
+    b.on('offer', (offer) => { pending.push(offer) })
+    const first = a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })
+    while (pending.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })).rejects.toBeInstanceOf(TooManySessionsError)
+    void pending[0]?.respond({ accept: true, dir: join(fx.dir, 'dest') })
+    await first
+    expect((await stat(join(fx.dir, 'dest', 'a.txt'))).size).toBe(1)
+  })
+
+  it('saves a file under "name (1).ext" when the name is taken, never overwriting', async () => {
+    await writeTree(fx.dir, { 'src/report.pdf': 'new', 'dest/report.pdf': 'old' })
+    const a = await fx.node()
+    const b = await fx.node()
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: join(fx.dir, 'dest') }))
+    await a.send({ address: b.address, paths: [join(fx.dir, 'src', 'report.pdf')] })
+    expect((await outcome).files[0]?.savedAs).toBe(join(fx.dir, 'dest', 'report (1).pdf'))
+    expect((await readdir(join(fx.dir, 'dest'))).sort()).toEqual(['report (1).pdf', 'report.pdf'])
+  })
+})
