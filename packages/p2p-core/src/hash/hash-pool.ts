@@ -10,7 +10,10 @@ import type { WorkerReply, WorkerRequestBody } from './hash-messages.ts'
 import { toBuffer } from './blake3.ts'
 
 export interface Hasher {
-  /** Adds bytes; the caller may reuse `chunk` as soon as this returns (the bytes are copied or consumed). */
+  /**
+   * Adds bytes; the caller may reuse `chunk` as soon as this returns. Bytes in a SharedArrayBuffer are hashed in
+   * place (no copy; returns once hashed); others are copied to the worker and queued (returns once queued).
+   */
   update: (chunk: Uint8Array) => Promise<void>
   /** Adds bytes [start, end) of a file, read by the worker (used for the already-present part of a resumed file). */
   updateFromFile: (path: string, start: number, end: number) => Promise<void>
@@ -92,6 +95,13 @@ export class HashPool {
     return {
       update: async (chunk) => {
         if (failure !== undefined) throw failure
+        if (chunk.buffer instanceof SharedArrayBuffer) {
+          // Shared memory crosses to the worker without a copy; the worker reads the caller's bytes in place,
+          // so the caller gets its buffer back only once the worker has hashed them.
+          await track(worker.request({ op: 'update', session, data: chunk }))
+          if (failure !== undefined) throw failure
+          return
+        }
         // postMessage copies the bytes, so the caller's buffer is free once this returns.
         // Structured clone copies a view's whole backing buffer: send an exact-size copy when the view is a slice.
         const data = chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice()

@@ -2,6 +2,7 @@
 // which the QUIC TLS handshake proves on every connection; the short code is a human-checkable digest of it.
 
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
@@ -32,7 +33,7 @@ export async function loadOrCreateIdentity (configDir: string, options: { signal
 
   const key = await generateKeyPair('Ed25519')
   await mkdir(configDir, { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.tmp`
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   const handle = await open(tmp, 'wx', 0o600)
   try {
     await handle.writeFile(privateKeyToProtobuf(key))
