@@ -20,6 +20,8 @@ export interface PartialKey {
 }
 
 export interface PartialPlan {
+  /** Whether this file can resume (large files); small ones are rewritten whole and keep no sidecar. */
+  resumable: boolean
   /** Final destination (before collision renaming). */
   target: string
   partial: string
@@ -28,18 +30,29 @@ export interface PartialPlan {
   offset: number
 }
 
-/** Finds or plans the partial file for one offered file under `dir`. */
-export async function planPartial (dir: string, key: PartialKey): Promise<PartialPlan> {
+/**
+ * Finds or plans the partial file for one offered file under `dir`. Only `resumable` files look for an existing
+ * partial: a small file costs less to send again than a stat per file of a 10,000-file offer.
+ */
+export async function planPartial (dir: string, key: PartialKey, resumable: boolean): Promise<PartialPlan> {
   const target = join(dir, ...key.parts)
   const id = blake3Hex(new TextEncoder().encode(JSON.stringify([key.senderPeerId, key.parts.join('/'), key.size, key.mtimeMs])))
   const partial = join(dirname(target), `${PARTIAL_PREFIX}${id.slice(0, 24)}${PARTIAL_SUFFIX}`)
-  const present = await stat(partial).then((s) => s.isFile() ? s.size : 0, () => 0)
-  return { target, partial, sidecar: partial.replace(/\.part$/, SIDECAR_SUFFIX), offset: Math.min(present, key.size) }
+  const present = resumable ? await stat(partial).then((s) => s.isFile() ? s.size : 0, () => 0) : 0
+  return { resumable, target, partial, sidecar: partial.replace(/\.part$/, SIDECAR_SUFFIX), offset: Math.min(present, key.size) }
 }
 
-/** Creates the folders and the sidecar before the first byte is written. */
-export async function prepareParent (plan: PartialPlan, key: PartialKey): Promise<void> {
-  await mkdir(dirname(plan.target), { recursive: true })
+/**
+ * Creates the file's folders (once per folder: `made` remembers them for the transfer) and, for a resumable file,
+ * the sidecar, before the first byte is written.
+ */
+export async function prepareParent (plan: PartialPlan, key: PartialKey, made: Set<string>): Promise<void> {
+  const parent = dirname(plan.target)
+  if (!made.has(parent)) {
+    await mkdir(parent, { recursive: true })
+    made.add(parent)
+  }
+  if (!plan.resumable) return
   const sidecar = { path: key.parts.join('/'), size: key.size, mtimeMs: key.mtimeMs, from: key.senderPeerId, updated: new Date().toISOString() }
   await writeFile(plan.sidecar, JSON.stringify(sidecar))
 }
@@ -67,7 +80,7 @@ export async function commitPartial (plan: PartialPlan, options: { maxAttempts?:
       throw err
     }
     await unlink(plan.partial)
-    await unlink(plan.sidecar).catch(() => {})
+    if (plan.resumable) await unlink(plan.sidecar).catch(() => {})
     return candidate
   }
   throw new Error(`No free name for ${plan.target} after ${maxAttempts} attempts`)

@@ -3,13 +3,13 @@
 // visible name only when its BLAKE3 matches the sender's. A lost connection keeps partials for resume; a cancel
 // or a hash mismatch removes them.
 
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, writeFile } from 'node:fs/promises'
+import { blake3Hex } from '../hash/blake3.ts'
 import {
   BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, OfferTooLargeError,
   InvalidPathError, ProtocolVersionError, DiskError, TimeoutError, errorFromJson, toFerryError
 } from '../errors.ts'
 import type { HashPool, Hasher } from '../hash/hash-pool.ts'
-import { createInlineHasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
@@ -23,7 +23,7 @@ import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, deferred, withTimeout } from './async-utils.ts'
 import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './incoming-offer.ts'
 import { chunkForFrames } from './offer-chunks.ts'
-import { commitPartial, discardPartial, planPartial, prepareParent, type PartialPlan } from './partial-file.ts'
+import { commitPartial, discardPartial, planPartial, prepareParent, type PartialKey, type PartialPlan } from './partial-file.ts'
 import { ProgressMeter } from './progress.ts'
 
 export interface ReceiverComponents {
@@ -207,7 +207,7 @@ async function receiveAccepted (
   for (const info of init.files) {
     if (wanted !== null && !wanted.has(info.id)) continue
     const parts = info.path.split('/')
-    const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs })
+    const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs }, info.size > limits.smallFileBytes)
     files.set(info.id, { info, parts, plan, started: false, done: false })
   }
   const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.plan.offset])
@@ -222,6 +222,7 @@ async function receiveAccepted (
   const meter = new ProgressMeter({ totalBytes: total, totalFiles: files.size, perSecond: limits.progressPerSecond, onProgress: decision.onProgress ?? (() => {}) })
   meter.start(resumed)
   const saved: SavedFile[] = []
+  const madeDirs = new Set<string>()
   const allDone = deferred<void>()
   if (files.size === 0) allDone.resolve()
   let cancelledHere = false
@@ -276,7 +277,7 @@ async function receiveAccepted (
         stream.reset()
         continue
       }
-      const task = receiveDataStream(stream, init, files, meter, finalize).catch((err: unknown) => { allDone.reject(err) })
+      const task = receiveDataStream(stream, init, files, meter, finalize, madeDirs).catch((err: unknown) => { allDone.reject(err) })
       running.add(task)
       void task.finally(() => running.delete(task))
     }
@@ -316,7 +317,8 @@ async function receiveDataStream (
   init: RunOfferInit,
   files: Map<number, IncomingFile>,
   meter: ProgressMeter,
-  finalize: (file: IncomingFile) => Promise<void>
+  finalize: (file: IncomingFile) => Promise<void>,
+  madeDirs: Set<string>
 ): Promise<void> {
   const { limits } = init.components
   const reader = new FrameReader(stream, { maxFrameBytes: limits.maxFrameBytes })
@@ -332,24 +334,51 @@ async function receiveDataStream (
       throw new BadFrameError(`Data for ${file.info.path} does not start at the agreed offset`)
     }
     file.started = true
-    file.localHash = await writeFile(reader, file, init, meter)
+    file.localHash = file.plan.resumable
+      ? await writeLargeFile(reader, file, init, meter, madeDirs)
+      : await writeSmallFile(reader, file, init, meter, madeDirs)
     await finalize(file)
   }
 }
 
-/** Streams one file's bytes into its partial while hashing them; returns the hex BLAKE3 of the whole file. */
-async function writeFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter): Promise<string> {
+/** A small file (at most smallFileBytes) is gathered in memory, hashed inline and written in one call. */
+async function writeSmallFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter, madeDirs: Set<string>): Promise<string> {
+  const { info, plan } = file
+  const data = new Uint8Array(info.size)
+  let filled = 0
+  while (filled < info.size) {
+    const chunk = await reader.readRaw(info.size - filled)
+    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+    data.set(chunk, filled)
+    filled += chunk.byteLength
+  }
+  try {
+    await prepareParent(plan, partialKey(file, init), madeDirs)
+    await writeFile(plan.partial, data)
+  } catch (err) {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  }
+  meter.add(info.size)
+  return blake3Hex(data)
+}
+
+function partialKey (file: IncomingFile, init: RunOfferInit): PartialKey {
+  return { senderPeerId: init.remote.peerId, parts: file.parts, size: file.info.size, mtimeMs: file.info.mtimeMs }
+}
+
+/** Streams a large file's bytes into its partial while a worker hashes them; returns the BLAKE3 of the whole file. */
+async function writeLargeFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter, madeDirs: Set<string>): Promise<string> {
   const { limits, hashPool } = init.components
   const { plan, info } = file
   try {
-    await prepareParent(plan, { senderPeerId: init.remote.peerId, parts: file.parts, size: info.size, mtimeMs: info.mtimeMs })
+    await prepareParent(plan, partialKey(file, init), madeDirs)
   } catch (err) {
     throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
   }
   const handle = await open(plan.partial, plan.offset > 0 ? 'r+' : 'w').catch((err: unknown) => {
     throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
   })
-  const hasher: Hasher = info.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
+  const hasher: Hasher = hashPool.create()
   try {
     if (plan.offset > 0) {
       await handle.truncate(plan.offset)

@@ -1,0 +1,78 @@
+// docs/protocol.md is the spec of the transfer protocol: these tests keep its limits table, its error table and its
+// protocol id equal to the code's, so the documentation cannot drift (STYLE.md rules 8, 9, 11).
+
+import { readFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
+import { errorCodes, errorFromJson } from '../src/errors.ts'
+import { defaultLimits } from '../src/limits.ts'
+import { PROTOCOL_ID } from '../src/protocol/messages.ts'
+
+const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
+
+/** The body rows of the first table under the `## heading` section, as trimmed cells (header and rule dropped). */
+function tableRows (heading: string): string[][] {
+  const lines = doc.split('\n')
+  const start = lines.findIndex((line) => line.trim() === `## ${heading}`)
+  if (start < 0) throw new Error(`docs/protocol.md has no "## ${heading}" section`)
+  const rows: string[][] = []
+  let inTable = false
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('## ')) break
+    if (line.startsWith('|')) {
+      inTable = true
+      rows.push(line.trim().replace(/^\||\|$/g, '').split('|').map((cell) => cell.trim()))
+    } else if (inTable) {
+      break
+    }
+  }
+  return rows.slice(2)
+}
+
+/** `name` -> name; anything else is not a name cell. */
+function unquote (cell: string | undefined): string {
+  const match = /^`([^`]+)`$/.exec(cell ?? '')
+  if (match === null) throw new Error(`Expected a cell in backticks, got ${JSON.stringify(cell)}`)
+  return match[1] as string
+}
+
+describe('docs/protocol.md', () => {
+  it('lists every limit with exactly the default the code uses, and no other rows', () => {
+    const rows = tableRows('Limits')
+    const documented = new Map<string, string>()
+    for (const row of rows) {
+      const name = unquote(row[0])
+      expect(documented.has(name), `${name} is listed twice`).toBe(false)
+      documented.set(name, row[2] ?? '')
+    }
+    expect([...documented.keys()].sort()).toEqual(Object.keys(defaultLimits).sort())
+    for (const [name, value] of Object.entries(defaultLimits)) {
+      expect(documented.get(name), `default of ${name}`).toBe(String(value))
+    }
+  })
+
+  it('gives each limit a unit and a meaning', () => {
+    for (const row of tableRows('Limits')) {
+      expect(row).toHaveLength(4)
+      expect(row[1], `unit of ${row[0] ?? ''}`).not.toBe('')
+      expect(row[3], `meaning of ${row[0] ?? ''}`).not.toBe('')
+    }
+  })
+
+  it('lists exactly the error codes the code defines', () => {
+    const codes = tableRows('Error codes').map((row) => unquote(row[0]))
+    expect(new Set(codes).size).toBe(codes.length)
+    expect([...codes].sort()).toEqual([...errorCodes].sort())
+  })
+
+  it('names the class and phase the code gives each error code', () => {
+    for (const row of tableRows('Error codes')) {
+      const err = errorFromJson({ code: unquote(row[0]), message: '' })
+      expect(unquote(row[1]), `class of ${err.code}`).toBe(err.name)
+      expect(row[2], `phase of ${err.code}`).toBe(err.phase)
+    }
+  })
+
+  it('states the protocol id', () => {
+    expect(doc).toContain(PROTOCOL_ID)
+  })
+})
