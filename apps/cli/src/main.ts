@@ -64,7 +64,8 @@ program.command('send')
   .addOption(new Option('--text <message>', 'a text message to send with (or instead of) files'))
   .option('--json', 'print progress and the result as JSON lines', false)
   .action(async (paths: string[], opts: { to: string, text?: string, json: boolean }) => {
-    await run({ ...opts, host: '0.0.0.0', port: 0 }, async (node, out) => await send(node, paths, opts, out))
+    // A sender accepts nothing: its engine's listener stays on loopback.
+    await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) => await send(node, paths, opts, out))
   })
 
 await program.parseAsync()

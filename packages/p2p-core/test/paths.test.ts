@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidPathError } from '../src/errors.ts'
-import { collisionKey, sanitizeRelativePath } from '../src/protocol/paths.ts'
+import { OfferedPaths, collisionKey, sanitizeRelativePath } from '../src/protocol/paths.ts'
 
 const limits = { maxPathBytes: 4096, maxNameBytes: 255 }
 
@@ -54,5 +54,28 @@ describe('path sanitising', () => {
 
   it('gives names differing only in case or normalisation the same collision key', () => {
     expect(collisionKey(sanitizeRelativePath('A/É.txt', limits))).toBe(collisionKey(sanitizeRelativePath('a/e\u0301.TXT', limits)))
+  })
+})
+
+describe('the paths of one offer', () => {
+  it('refuse a file where another offered path needs a folder, in either order', () => {
+    const a = new OfferedPaths()
+    a.add(['photos'])
+    expect(() => { a.add(['photos', 'x.jpg']) }).toThrow(InvalidPathError)
+    const b = new OfferedPaths()
+    b.add(['photos', 'x.jpg'])
+    expect(() => { b.add(['photos']) }).toThrow(InvalidPathError)
+  })
+
+  it('refuse two names that differ only in case or Unicode normalisation', () => {
+    const paths = new OfferedPaths()
+    paths.add(['Café.txt'])
+    expect(() => { paths.add(['CAFÉ.TXT']) }).toThrow(InvalidPathError)
+  })
+
+  it('accept siblings in one folder', () => {
+    const paths = new OfferedPaths()
+    paths.add(['a', 'b'])
+    expect(() => { paths.add(['a', 'c']) }).not.toThrow()
   })
 })

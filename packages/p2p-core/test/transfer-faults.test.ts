@@ -2,7 +2,7 @@ import { appendFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  CancelledError, ConnectionLostError, HashMismatchError, IdentityMismatchError, OfferTooLargeError, SourceChangedError,
+  CancelledError, ConnectionLostError, HashMismatchError, TimeoutError, IdentityMismatchError, OfferTooLargeError, SourceChangedError,
   TooManySessionsError, PARTIAL_PREFIX, PARTIAL_SUFFIX, type FerryNode, type IncomingOffer, type OfferDecision, type ReceiveResult
 } from '../src/index.ts'
 import { bytes, sha256, writeTree } from './helpers/files.ts'
@@ -193,5 +193,51 @@ describe('transfer faults', () => {
     await a.send({ address: b.address, paths: [join(fx.dir, 'src', 'report.pdf')] })
     expect((await outcome).files[0]?.savedAs).toBe(join(fx.dir, 'dest', 'report (1).pdf'))
     expect((await readdir(join(fx.dir, 'dest'))).sort()).toEqual(['report (1).pdf', 'report.pdf'])
+  })
+
+  it('gives up with FERRY_ERR_TIMEOUT when the sender goes silent mid-transfer, keeping the partial for resume', async () => {
+    await writeTree(fx.dir, { 'stall.bin': bytes(4 * MiB) })
+    const { node: a } = await faultyNode({ stallAfter: 1 * MiB })
+    const b = await fx.node({ limits: { idleTimeoutMs: 400 } })
+    const dest = join(fx.dir, 'dest')
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
+    const sending = a.send({ address: b.address, paths: [join(fx.dir, 'stall.bin')] })
+    await expect(outcome).rejects.toBeInstanceOf(TimeoutError)
+    await expect(sending).rejects.toBeInstanceOf(TimeoutError)
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toHaveLength(1)
+  })
+
+  it('tells the sender it was cancelled when the receiver accepts with an already-aborted signal', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node()
+    const b = await fx.node()
+    const { outcome } = answerNext(b, () => ({ accept: true, dir: join(fx.dir, 'dest'), signal: AbortSignal.abort() }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })).rejects.toBeInstanceOf(CancelledError)
+    await expect(outcome).rejects.toBeInstanceOf(CancelledError)
+  })
+
+  it('holds maxSessionsPerPeer when two transfers from one peer arrive at the same moment', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node()
+    const b = await fx.node({ limits: { maxSessionsPerPeer: 1 } })
+    const offers: IncomingOffer[] = []
+    b.on('offer', (offer) => { offers.push(offer); void offer.respond({ accept: true, dir: join(fx.dir, 'dest') }).catch(() => {}) })
+    const results = await Promise.allSettled([
+      a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] }),
+      a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })
+    ])
+    const refused = results.filter((r) => r.status === 'rejected')
+    expect(offers.length + refused.length).toBe(2)
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TooManySessionsError)
+  })
+
+  it('sends under an alias longer than the protocol carries, shortened', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node({ alias: 'a very long device name '.repeat(5) })
+    const b = await fx.node()
+    const { offer } = answerNext(b, () => ({ accept: true, dir: join(fx.dir, 'dest') }))
+    await a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })
+    expect((await offer).from.alias).toHaveLength(64)
   })
 })

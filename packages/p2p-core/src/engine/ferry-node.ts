@@ -9,6 +9,8 @@ import { shortCodeFor } from '../identity/identity.ts'
 import { resolveLimits, type FerryLimits } from '../limits.ts'
 import { silentLogger, type Logger } from '../logger.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
+import { errorFrame } from '../protocol/error-frame.ts'
+import { closeGracefully, withTimeout } from '../transfer/async-utils.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import { createQuicTransport } from '../transport/quic-transport.ts'
 import type { QuinnOptions } from '../transport/quic-napi.ts'
@@ -35,6 +37,13 @@ export interface FerryNodeEvents {
   offer: [offer: IncomingOffer]
   /** An incoming transfer ended, however it ended. */
   'transfer-end': [event: { transferId: string, result?: ReceiveResult, error?: FerryError }]
+}
+
+/** At most 64 UTF-16 units, cut between characters (the hello frame's limit). */
+function shortenAlias (alias: string): string {
+  const chars = [...alias]
+  while (chars.join('').length > 64) chars.pop()
+  return chars.join('')
 }
 
 export class FerryNode extends EventEmitter<FerryNodeEvents> {
@@ -71,7 +80,8 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     const listener = await transport.listen(init.listen ?? { host: '0.0.0.0', port: 0 })
     return new FerryNode({
       identity: init.identity,
-      alias: init.alias ?? 'Ferry device',
+      // The protocol carries at most 64 characters of alias; a longer one is shortened, not refused by every peer.
+      alias: shortenAlias(init.alias ?? 'Ferry device'),
       deviceType: init.deviceType ?? 'desktop',
       limits,
       logger: init.logger ?? silentLogger,
@@ -123,19 +133,19 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
 
   async #serve (connection: FerryConnection): Promise<void> {
     const peer = connection.remotePeerId
+    // Counted before any await, so connections that arrive together cannot all see the old count.
     const active = this.#sessions.get(peer) ?? 0
+    this.#sessions.set(peer, active + 1)
     let transferId = ''
-    let counted = false
     try {
-      const stream = await connection.acceptStream()
+      const stream = await withTimeout(connection.acceptStream(), this.limits.idleTimeoutMs, 'The peer opened no stream')
       if (active >= this.limits.maxSessionsPerPeer) {
         const control = new ControlChannel(stream, this.limits.maxFrameBytes)
-        await control.send({ type: 'error', ...new TooManySessionsError().toJSON() }).catch(() => {})
+        await control.send(errorFrame(new TooManySessionsError())).catch(() => {})
         await control.finish()
+        await closeGracefully(connection, 1_000)
         return
       }
-      this.#sessions.set(peer, active + 1)
-      counted = true
       const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
       const result = await receiveTransfer(connection, stream, remote, {
         hashPool: this.#hashPool, limits: this.limits, logger: this.#logger
@@ -150,11 +160,9 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       this.#logger.debug('incoming transfer failed', error)
       if (transferId !== '') this.emit('transfer-end', { transferId, error })
     } finally {
-      if (counted) {
-        const left = (this.#sessions.get(peer) ?? 1) - 1
-        if (left <= 0) this.#sessions.delete(peer)
-        else this.#sessions.set(peer, left)
-      }
+      const left = (this.#sessions.get(peer) ?? 1) - 1
+      if (left <= 0) this.#sessions.delete(peer)
+      else this.#sessions.set(peer, left)
       connection.close()
     }
   }

@@ -33,7 +33,7 @@ export const offeredFileSchema = z.object({
   id: fileId,
   path: z.string(),
   size: byteCount,
-  mtimeMs: z.number().nonnegative().max(8.64e15)
+  mtimeMs: z.number().min(-8.64e15).max(8.64e15)
 })
 
 export const offerFilesSchema = z.object({

@@ -49,3 +49,24 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
 export function collisionKey (parts: readonly string[]): string {
   return parts.join('/').normalize('NFC').toLowerCase()
 }
+
+/**
+ * The paths of one offer, checked as a set: two files may not share a name on a case- or normalisation-insensitive
+ * filesystem, and no file may sit where another path needs a folder (`a` and `a/b`).
+ */
+export class OfferedPaths {
+  readonly #files = new Set<string>()
+  readonly #dirs = new Set<string>()
+
+  /** Adds a sanitised path, or throws InvalidPathError naming the clash. */
+  add (parts: readonly string[]): void {
+    const key = collisionKey(parts)
+    if (this.#files.has(key) || this.#dirs.has(key)) throw new InvalidPathError(`Two offered paths clash at ${JSON.stringify(parts.join('/'))}`)
+    for (let i = 1; i < parts.length; i++) {
+      const dir = collisionKey(parts.slice(0, i))
+      if (this.#files.has(dir)) throw new InvalidPathError(`${JSON.stringify(parts.join('/'))} needs a folder where a file is offered`)
+      this.#dirs.add(dir)
+    }
+    this.#files.add(key)
+  }
+}

@@ -25,6 +25,7 @@ export class ProgressMeter {
   #lastAt = 0
   #rate = 0
   #dirty = true
+  #lastActivityAt = performance.now()
 
   constructor (init: { totalBytes: number, totalFiles: number, perSecond: number, onProgress: (p: TransferProgress) => void }) {
     this.totalBytes = init.totalBytes
@@ -37,6 +38,7 @@ export class ProgressMeter {
     this.bytesDone = initialBytes
     this.#lastBytes = initialBytes
     this.#lastAt = performance.now()
+    this.#lastActivityAt = this.#lastAt
     this.#timer = setInterval(() => { this.#tick() }, this.#intervalMs)
     this.#timer.unref()
   }
@@ -44,11 +46,18 @@ export class ProgressMeter {
   add (bytes: number): void {
     this.bytesDone += bytes
     this.#dirty = true
+    this.#lastActivityAt = performance.now()
   }
 
   fileDone (): void {
     this.filesDone++
     this.#dirty = true
+    this.#lastActivityAt = performance.now()
+  }
+
+  /** Milliseconds since a byte moved or a file completed. */
+  idleMs (): number {
+    return performance.now() - this.#lastActivityAt
   }
 
   /** Stops the timer and reports the final state once. */
@@ -89,4 +98,18 @@ export class ProgressMeter {
       // A listener's failure is its own; the transfer goes on.
     }
   }
+}
+
+/**
+ * Calls `onIdle` once when nothing moved for `idleMs`: a live peer that stops sending (or reading) would otherwise
+ * keep a transfer open forever, since QUIC keep-alives hold the connection itself up.
+ */
+export function watchIdle (meter: ProgressMeter, idleMs: number, onIdle: () => void): { stop: () => void } {
+  const timer = setInterval(() => {
+    if (meter.idleMs() < idleMs) return
+    clearInterval(timer)
+    onIdle()
+  }, Math.max(10, Math.min(1000, Math.floor(idleMs / 4))))
+  timer.unref()
+  return { stop: () => { clearInterval(timer) } }
 }

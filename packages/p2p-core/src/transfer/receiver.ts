@@ -7,24 +7,25 @@ import { mkdir, open, writeFile } from 'node:fs/promises'
 import { blake3Hex } from '../hash/blake3.ts'
 import {
   BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, OfferTooLargeError,
-  InvalidPathError, ProtocolVersionError, DiskError, TimeoutError, errorFromJson, toFerryError
+  ProtocolVersionError, DiskError, TimeoutError, errorFromJson, toFerryError
 } from '../errors.ts'
 import type { HashPool, Hasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
+import { errorFrame } from '../protocol/error-frame.ts'
 import { FrameReader } from '../protocol/frames.ts'
 import {
   PROTOCOL_ID, controlSchema, dataHeaderSchema, dataItemSchema, helloSchema, offerFilesSchema, offerSchema,
   parseMessage, type ControlMessage, type Hello
 } from '../protocol/messages.ts'
-import { collisionKey, sanitizeRelativePath } from '../protocol/paths.ts'
+import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, deferred, withTimeout } from './async-utils.ts'
 import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './incoming-offer.ts'
 import { chunkForFrames } from './offer-chunks.ts'
 import { commitPartial, discardPartial, planPartial, prepareParent, type PartialKey, type PartialPlan } from './partial-file.ts'
-import { ProgressMeter } from './progress.ts'
+import { ProgressMeter, watchIdle } from './progress.ts'
 
 export interface ReceiverComponents {
   hashPool: HashPool
@@ -68,7 +69,7 @@ export async function receiveTransfer (
   } catch (err) {
     const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
     if (!(err instanceof CancelledError) && !(err instanceof ConnectionLostError)) {
-      await withTimeout(control.send({ type: 'error', ...error.toJSON() }), 500, 'error frame').catch(() => {})
+      await withTimeout(control.send(errorFrame(error)), 500, 'error frame').catch(() => {})
     }
     throw error
   } finally {
@@ -87,16 +88,14 @@ async function readOffer (control: ControlChannel, limits: FerryLimits): Promise
     throw new OfferTooLargeError(`The text is longer than ${limits.maxTextBytes} bytes`)
   }
   const files: OfferedFileInfo[] = []
-  const seen = new Set<string>()
+  const paths = new OfferedPaths()
   let total = 0
   while (files.length < offer.fileCount) {
     const chunk = await withTimeout(control.receive(offerFilesSchema), limits.idleTimeoutMs, 'The offer stopped arriving')
     for (const file of chunk.files) {
       if (file.id !== files.length || files.length >= offer.fileCount) throw new BadFrameError('Offered file ids must run 0, 1, 2, ... up to the announced count')
       const parts = sanitizeRelativePath(file.path, limits)
-      const key = collisionKey(parts)
-      if (seen.has(key)) throw new InvalidPathError(`Two offered files share the name ${JSON.stringify(file.path)}`)
-      seen.add(key)
+      paths.add(parts)
       total += file.size
       files.push({ id: file.id, path: parts.join('/'), size: file.size, mtimeMs: file.mtimeMs })
     }
@@ -195,7 +194,11 @@ async function receiveAccepted (
 ): Promise<ReceiveResult> {
   const { connection, control, components: { limits } } = init
   const { signal } = decision
-  signal?.throwIfAborted()
+  if (signal?.aborted === true) {
+    // Accepted and cancelled in one breath: tell the sender it was a cancel, not a failure.
+    await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), 500, 'cancel').catch(() => {})
+    throw new CancelledError('The transfer was cancelled on this device')
+  }
   const wanted = decision.files === undefined ? null : new Set(decision.files)
   const dir = decision.dir
   try {
@@ -221,6 +224,8 @@ async function receiveAccepted (
   const total = [...files.values()].reduce((n, f) => n + f.info.size, 0)
   const meter = new ProgressMeter({ totalBytes: total, totalFiles: files.size, perSecond: limits.progressPerSecond, onProgress: decision.onProgress ?? (() => {}) })
   meter.start(resumed)
+  const idle = deferred<never>()
+  const watchdog = watchIdle(meter, limits.idleTimeoutMs, () => { idle.reject(new TimeoutError('The sender stopped sending')) })
   const saved: SavedFile[] = []
   const madeDirs = new Set<string>()
   const allDone = deferred<void>()
@@ -232,7 +237,6 @@ async function receiveAccepted (
       .finally(() => { void closeGracefully(connection, CANCEL_GRACE_MS) })
   }
   signal?.addEventListener('abort', onAbort, { once: true })
-  if (signal?.aborted === true) onAbort()
 
   const finalize = async (file: IncomingFile): Promise<void> => {
     if (file.localHash === undefined || file.remoteHash === undefined || file.done) return
@@ -241,7 +245,12 @@ async function receiveAccepted (
       await discardPartial(file.plan)
       throw new HashMismatchError(`${file.info.path} arrived damaged: its BLAKE3 does not match the sender's`)
     }
-    const savedAs = await commitPartial(file.plan)
+    let savedAs: string
+    try {
+      savedAs = await commitPartial(file.plan)
+    } catch (err) {
+      throw new DiskError(`Cannot save ${file.info.path}: ${(err as Error).message}`, { cause: err })
+    }
     saved.push({ path: file.info.path, savedAs, size: file.info.size, blake3: file.localHash })
     meter.fileDone()
     await control.send({ type: 'verified', ids: [file.info.id] })
@@ -287,7 +296,7 @@ async function receiveAccepted (
   const failed = new Promise<never>((_resolve, reject) => { controlLoop.catch(reject); dataLoop.catch(reject) })
   failed.catch(() => {})
   try {
-    await Promise.race([allDone.promise, failed])
+    await Promise.race([allDone.promise, failed, idle.promise])
   } catch (err) {
     // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a
     // cancel means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
@@ -299,6 +308,7 @@ async function receiveAccepted (
     throw err instanceof FerryError ? err : toFerryError(err, (m, o) => new ConnectionLostError(m, o))
   } finally {
     signal?.removeEventListener('abort', onAbort)
+    watchdog.stop()
     meter.stop()
   }
   return {

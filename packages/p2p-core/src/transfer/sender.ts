@@ -6,8 +6,9 @@ import { open } from 'node:fs/promises'
 import pLimit from 'p-limit'
 import {
   BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
-  SourceChangedError, errorFromJson, toFerryError, ConnectionLostError
+  SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
+import { errorFrame } from '../protocol/error-frame.ts'
 import type { HashPool, Hasher } from '../hash/hash-pool.ts'
 import { createInlineHasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
@@ -18,7 +19,7 @@ import { PROTOCOL_ID, controlSchema, type DeviceType } from '../protocol/message
 import type { FerryConnection, FerryStream, PeerAddress, Transport } from '../transport/types.ts'
 import { BufferPool } from './buffer-pool.ts'
 import { closeGracefully, randomId, withTimeout } from './async-utils.ts'
-import { ProgressMeter, type TransferProgress } from './progress.ts'
+import { ProgressMeter, watchIdle, type TransferProgress } from './progress.ts'
 import { collectSourceFiles, type SourceFile } from './source-files.ts'
 import { chunkForFrames } from './offer-chunks.ts'
 
@@ -68,19 +69,32 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
   const transferId = randomId()
   const connection = await components.transport.dial(request.address, { expectedPeerId: request.peerId, signal })
   let control: ControlChannel | undefined
-  let cancelling: Promise<void> | undefined
-  const onAbort = (): void => { cancelling = cancelAndClose(connection, control) }
+  // The first failure decides how the connection ends (a cancel or a changed source is told to the peer first);
+  // later ones are its echoes.
+  let firstError: unknown
+  let ending: Promise<void> | undefined
+  const end = async (err: unknown): Promise<void> => {
+    if (ending === undefined) {
+      firstError = err
+      ending = endTransfer(connection, control, err, signal)
+    }
+    await ending
+  }
+  const onAbort = (): void => { void end(signal?.reason) }
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
     control = new ControlChannel(await connection.openStream(), limits.maxFrameBytes)
     const totalBytes = files.reduce((n, f) => n + f.size, 0)
     await control.send({ type: 'hello', protocol: PROTOCOL_ID, transferId, alias: components.alias, deviceType: components.deviceType })
     await control.send({ type: 'offer', fileCount: files.length, totalBytes, ...(text === undefined ? {} : { text }) })
-    for (const chunk of chunkForFrames(files.map(({ id, path, size, mtimeMs }) => ({ id, path, size, mtimeMs })), limits.maxFrameBytes)) {
-      await control.send({ type: 'offer-files', files: chunk })
-    }
+    // The answer is read while the list is still going out: a receiver that refuses early (too many files, a bad
+    // name) stops reading, and its reason must not be lost behind a write that can no longer complete.
+    const answering = readAnswer(control, files, limits)
+    const offering = sendFileList(control, files, limits.maxFrameBytes)
+    offering.catch(() => {})
+    await Promise.race([offering, answering])
+    const accepted = await answering
 
-    const accepted = await readAnswer(control, files, limits)
     const acceptedBytes = [...accepted].reduce((n, [file, offset]) => n + file.size - offset, 0)
     const resumedBytes = [...accepted].reduce((n, [, offset]) => n + offset, 0)
     const meter = new ProgressMeter({
@@ -90,17 +104,13 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
       onProgress: request.onProgress ?? (() => {})
     })
     meter.start(resumedBytes)
+    const watchdog = watchIdle(meter, limits.idleTimeoutMs, () => { void end(new TimeoutError('The receiver stopped taking data')) })
     try {
-      const verified = watchVerified(control, accepted.size, meter)
-      const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal })
-      // Whichever fails first ends the transfer; closing the connection ends the other at once.
-      let failing: Promise<void> | undefined
-      await Promise.all([data, verified].map(async (p) => await p.catch(async (err: unknown) => {
-        failing ??= reportAndClose(connection, control as ControlChannel, err)
-        await failing
-        throw err
-      })))
+      const verified = watchVerified(control, new Set([...accepted.keys()].map((f) => f.id)), meter)
+      const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal, end })
+      await Promise.all([data, verified].map(async (p) => await p.catch(async (err: unknown) => { await end(err); throw err })))
     } finally {
+      watchdog.stop()
       meter.stop()
     }
     await control.finish()
@@ -114,33 +124,32 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
       seconds: (performance.now() - started) / 1000
     }
   } catch (err) {
-    if (signal?.aborted === true) {
-      await cancelling
-      throw new CancelledError('The transfer was cancelled', { cause: err })
-    }
-    throw toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+    await ending
+    if (signal?.aborted === true) throw new CancelledError('The transfer was cancelled', { cause: err })
+    throw toFerryError(firstError ?? err, (m, o) => new ConnectionLostError(m, o))
   } finally {
     signal?.removeEventListener('abort', onAbort)
     connection.close()
   }
 }
 
-/** Tells the peer we cancelled (best effort, briefly), then closes the connection. */
-async function cancelAndClose (connection: FerryConnection, control: ControlChannel | undefined): Promise<void> {
-  if (control !== undefined) {
-    await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the sender' }), 500, 'cancel frame').catch(() => {})
-    await closeGracefully(connection, 500)
+async function sendFileList (control: ControlChannel, files: readonly SourceFile[], maxFrameBytes: number): Promise<void> {
+  for (const chunk of chunkForFrames(files.map(({ id, path, size, mtimeMs }) => ({ id, path, size, mtimeMs })), maxFrameBytes)) {
+    await control.send({ type: 'offer-files', files: chunk })
   }
-  connection.close()
 }
 
 /**
- * A failure found on this side (a source file changed or became unreadable) is told to the receiver, which then
- * drops that partial, before the connection closes; anything else closes at once.
+ * Ends a failed or cancelled transfer. A cancel, a source that changed and a silent receiver are told to the peer
+ * (so it drops or keeps its partials for the right reason) before the connection closes; anything else, which
+ * came from the peer or the network, closes at once.
  */
-async function reportAndClose (connection: FerryConnection, control: ControlChannel, err: unknown): Promise<void> {
-  if (err instanceof SourceChangedError) {
-    await withTimeout(control.send({ type: 'error', ...err.toJSON() }), 500, 'error frame').catch(() => {})
+async function endTransfer (connection: FerryConnection, control: ControlChannel | undefined, err: unknown, signal: AbortSignal | undefined): Promise<void> {
+  const tell = signal?.aborted === true
+    ? { type: 'cancel' as const, reason: 'cancelled by the sender' }
+    : err instanceof SourceChangedError || err instanceof TimeoutError ? errorFrame(err) : undefined
+  if (control !== undefined && tell !== undefined) {
+    await withTimeout(control.send(tell), 500, 'last frame').catch(() => {})
     await closeGracefully(connection, 500)
   }
   connection.close()
@@ -163,15 +172,16 @@ async function readAnswer (control: ControlChannel, files: readonly SourceFile[]
   }
 }
 
-/** Resolves once the receiver has verified `count` files; rejects on its error or cancel. */
-async function watchVerified (control: ControlChannel, count: number, meter: ProgressMeter): Promise<void> {
+/** Resolves once the receiver has verified every accepted file; rejects on its error or cancel. */
+async function watchVerified (control: ControlChannel, accepted: ReadonlySet<number>, meter: ProgressMeter): Promise<void> {
   const seen = new Set<number>()
-  while (seen.size < count) {
+  while (seen.size < accepted.size) {
     const message = await control.receiveOrEnd(controlSchema)
     if (message === null) throw new ConnectionLostError('The receiver closed the transfer before verifying every file')
     switch (message.type) {
       case 'verified':
         for (const id of message.ids) {
+          if (!accepted.has(id)) throw new BadFrameError(`The receiver verified file ${id}, which it did not accept`)
           if (!seen.has(id)) meter.fileDone()
           seen.add(id)
         }
@@ -191,6 +201,8 @@ interface StreamFilesInit {
   components: SenderComponents
   meter: ProgressMeter
   signal: AbortSignal | undefined
+  /** Ends the transfer for this failure (telling the peer when it should know) before a stream is reset. */
+  end: (err: unknown) => Promise<void>
 }
 
 /** Large files each get a stream; small ones ride together on shared streams. */
@@ -223,8 +235,9 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
       for (const [file, offset] of unit) await sendFile(stream, file, offset, pool, init)
       await stream.finish()
     } catch (err) {
-      stream.reset()
       limit.clearQueue()
+      await init.end(err)
+      stream.reset()
       throw err
     }
   })))

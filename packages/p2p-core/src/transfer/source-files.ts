@@ -6,7 +6,7 @@ import { lstat, opendir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { InvalidPathError, OfferTooLargeError, SourceNotFoundError } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
-import { collisionKey, sanitizeRelativePath } from '../protocol/paths.ts'
+import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 
 export interface SourceFile {
   id: number
@@ -24,16 +24,13 @@ export async function collectSourceFiles (
   options: { signal?: AbortSignal } = {}
 ): Promise<SourceFile[]> {
   const files: SourceFile[] = []
-  const seen = new Set<string>()
+  const offered = new OfferedPaths()
   const add = (absolutePath: string, relative: string, size: number, mtimeMs: number): void => {
     try {
-      sanitizeRelativePath(relative, limits)
+      offered.add(sanitizeRelativePath(relative, limits))
     } catch (err) {
       throw new InvalidPathError(`Cannot send ${absolutePath}: ${(err as Error).message}`, { cause: err })
     }
-    const key = collisionKey(relative.split('/'))
-    if (seen.has(key)) throw new InvalidPathError(`Two files would arrive under the same name: ${relative}`)
-    seen.add(key)
     if (files.length >= limits.maxFilesPerOffer) {
       throw new OfferTooLargeError(`More than ${limits.maxFilesPerOffer} files in one transfer`)
     }

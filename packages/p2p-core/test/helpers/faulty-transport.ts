@@ -10,6 +10,8 @@ export interface Faults {
   cutAfter?: number
   /** Delay each data write by this many ms. */
   writeDelayMs?: number
+  /** Once this many data bytes were written, hold every further write for 5 s (a peer gone silent). */
+  stallAfter?: number
 }
 
 export interface FaultStats {
@@ -28,6 +30,7 @@ export function faultyTransport (inner: Transport, faults: Faults, stats: FaultS
       read: async (n) => await stream.read(n),
       async write (data) {
         if (faults.writeDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, faults.writeDelayMs))
+        if (faults.stallAfter !== undefined && stats.dataBytes >= faults.stallAfter) await new Promise((resolve) => setTimeout(resolve, 5_000))
         const start = stats.dataBytes
         stats.dataBytes += data.byteLength
         let out = data
