@@ -1,0 +1,67 @@
+// Bench options from the environment, overridden by flags:
+//   FERRY_BENCH_SCALE / --scale        shrink both workloads (0 < scale <= 1; default 1: 1 GiB and 10,000 files)
+//   FERRY_BENCH_REPEAT / --repeat      repetitions per tool and workload (default 3)
+//   FERRY_BENCH_ONLY / --only          ferry | tcp (default both)
+//   FERRY_BENCH_WORKLOADS / --workload big | many, or both comma-separated (default both)
+//   FERRY_BENCH_TIMEOUT_S / --timeout  per-run deadline in seconds (default 300 s x scale, at least 60 s)
+import { parseArgs } from 'node:util'
+import type { Tool, WorkloadName } from './types.ts'
+
+export interface BenchOptions {
+  scale: number
+  repeat: number
+  tools: Tool[]
+  workloads: WorkloadName[]
+  /** Deadline of each child process of a run; both sides are killed by PID when it passes. */
+  runTimeoutMs: number
+}
+
+const DEFAULT_REPEAT = 3
+const MAX_REPEAT = 50
+/** A full-scale run (1 GiB) gets five minutes; smaller scales get proportionally less, but never under a minute. */
+const FULL_SCALE_TIMEOUT_MS = 300_000
+const MIN_TIMEOUT_MS = 60_000
+const TOOLS: readonly Tool[] = ['ferry', 'tcp']
+const WORKLOADS: readonly WorkloadName[] = ['big', 'many']
+
+export const USAGE = 'usage: node bench/run.ts [--scale 0.05] [--repeat 3] [--only ferry|tcp] [--workload big,many] [--timeout seconds]'
+
+function pick<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
+  if (raw === undefined || raw === '') return [...allowed]
+  const picked = raw.split(',').map((s) => s.trim())
+  for (const p of picked) if (!(allowed as readonly string[]).includes(p)) throw new Error(`unknown ${what} "${p}" (one of ${allowed.join(', ')})`)
+  return allowed.filter((a) => picked.includes(a))
+}
+
+function positiveNumber(raw: string | undefined, what: string, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`${what} must be a number in (0, ${max}], got "${raw}"`)
+  return n
+}
+
+export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      scale: { type: 'string' },
+      repeat: { type: 'string' },
+      only: { type: 'string' },
+      workload: { type: 'string' },
+      timeout: { type: 'string' }
+    }
+  })
+  const scale = positiveNumber(values.scale ?? env.FERRY_BENCH_SCALE, 'scale', 1, 1)
+  const repeat = positiveNumber(values.repeat ?? env.FERRY_BENCH_REPEAT, 'repeat', DEFAULT_REPEAT, MAX_REPEAT)
+  if (!Number.isInteger(repeat)) throw new Error(`repeat must be a whole number, got ${repeat}`)
+  const timeoutRaw = values.timeout ?? env.FERRY_BENCH_TIMEOUT_S
+  return {
+    scale,
+    repeat,
+    tools: pick(values.only ?? env.FERRY_BENCH_ONLY, TOOLS, 'tool'),
+    workloads: pick(values.workload ?? env.FERRY_BENCH_WORKLOADS, WORKLOADS, 'workload'),
+    runTimeoutMs: timeoutRaw
+      ? positiveNumber(timeoutRaw, 'timeout', 0, 3600) * 1000
+      : Math.max(MIN_TIMEOUT_MS, FULL_SCALE_TIMEOUT_MS * scale)
+  }
+}
