@@ -68,4 +68,7 @@ program.command('send')
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) => await send(node, paths, opts, out))
   })
 
-await program.parseAsync()
+// `pnpm ferry -- send ...` hands the `--` through; it is not part of Ferry's arguments.
+const args = process.argv.slice(2)
+if (args[0] === '--') args.shift()
+await program.parseAsync(args, { from: 'user' })
