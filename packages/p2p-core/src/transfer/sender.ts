@@ -250,7 +250,7 @@ async function sendFile (stream: FerryStream, file: SourceFile, offset: number, 
   })
   const hasher: Hasher = file.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
   try {
-    await checkUnchanged(handle, file)
+    // One check after reading is enough: any change since the offer shows in size or mtime by then.
     if (offset > 0) await hasher.updateFromFile(file.absolutePath, 0, offset)
     await stream.write(encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes))
     let position = offset
