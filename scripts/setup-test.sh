@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the test command needs on a fresh machine: the workspace (with Node 22), Debian's Chromium for the
+# browser tests and nftables for the network-namespace tests. Safe to run again; skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pnpm install --frozen-lockfile
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "setup:test: please install ${missing[*]} (Debian packages); the tests that need them will be skipped" >&2
+  fi
+fi
