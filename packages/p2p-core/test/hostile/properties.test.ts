@@ -93,7 +93,7 @@ describe('the path sanitiser, fed any string', () => {
       expect(isAbsolute(rel)).toBe(false)
       expect(rel).not.toBe('')
       for (const part of parts) {
-        expect(part).not.toMatch(/[\\/\u0000]/)
+        expect(part.includes("/") || part.includes("\\") || part.includes("\u0000")).toBe(false)
         expect(new TextEncoder().encode(part).byteLength).toBeLessThanOrEqual(limits.maxNameBytes)
       }
     }), { numRuns: 2000 })
