@@ -67,7 +67,7 @@ describe('two ferry processes on 127.0.0.1', () => {
       const receiver = await startReceiver()
       const sender = ferry(['send', ...args, '--to', receiver.address, '--json'], 'sender')
       const [sent] = await Promise.all([sender.exited, receiver.run.exited])
-      expect(sent.code, sent.stderr).toBe(0)
+      expect(sent.code, sent.stderr + sent.stdout).toBe(0)
       return (sender.events.find((e) => e.type === 'stats')?.maxRssBytes as number)
     }
     const idle = await sendAndStats(['--text', 'hello'])

@@ -14,6 +14,8 @@ export interface FerryLimits {
   maxTextBytes: number
   /** Transfers one peer may have open with this device at once. */
   maxSessionsPerPeer: number
+  /** A peer's session silent this long, in ms, gives way to a new one from that peer when it is at its limit. */
+  staleSessionMs: number
   /** Data streams one transfer may open at once (receiver side check). */
   maxStreamsPerTransfer: number
   /** Files the sender has in flight at once (a file = its own stream, or one batch of small files). */
@@ -39,6 +41,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   maxNameBytes: 255,
   maxTextBytes: 64 * 1024,
   maxSessionsPerPeer: 4,
+  staleSessionMs: 2_000,
   maxStreamsPerTransfer: 64,
   filesInFlight: 4,
   chunkBytes: 256 * 1024,

@@ -240,4 +240,20 @@ describe('transfer faults', () => {
     await a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })
     expect((await offer).from.alias).toHaveLength(64)
   })
+
+  it('lets a peer that is at its session limit in again when its old session went silent (a crashed sender restarting)', async () => {
+    await writeTree(fx.dir, { 'a.txt': 'a' })
+    const a = await fx.node()
+    const b = await fx.node({ limits: { maxSessionsPerPeer: 1, staleSessionMs: 200 } })
+    const offers: IncomingOffer[] = []
+    b.on('offer', (offer) => { offers.push(offer) })
+    const ghost = a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] }).then(() => 'sent', (err: unknown) => err)
+    while (offers.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 300)) // the first session is now silent past staleSessionMs
+    const second = a.send({ address: b.address, paths: [join(fx.dir, 'a.txt')] })
+    while (offers.length < 2) await new Promise((resolve) => setTimeout(resolve, 20))
+    void offers[1]?.respond({ accept: true, dir: join(fx.dir, 'dest') })
+    expect((await second).files).toBe(1)
+    expect(await ghost).toBeInstanceOf(ConnectionLostError)
+  })
 })

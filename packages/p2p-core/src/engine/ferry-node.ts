@@ -17,6 +17,7 @@ import type { QuinnOptions } from '../transport/quic-napi.ts'
 import type { FerryConnection, FerryListener, PeerAddress, Transport } from '../transport/types.ts'
 import type { IncomingOffer, ReceiveResult } from '../transfer/incoming-offer.ts'
 import { receiveTransfer } from '../transfer/receiver.ts'
+import { PeerSessions, trackActivity } from './peer-sessions.ts'
 import { sendTransfer, type SendRequest, type SendResult } from '../transfer/sender.ts'
 
 export interface FerryNodeInit {
@@ -56,7 +57,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #hashPool: HashPool
   readonly #logger: Logger
   readonly #deviceType: DeviceType
-  readonly #sessions = new Map<string, number>()
+  readonly #sessions: PeerSessions
   readonly #open = new Set<FerryConnection>()
   #closed = false
 
@@ -71,6 +72,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     this.#transport = init.transport
     this.#listener = init.listener
     this.#hashPool = new HashPool()
+    this.#sessions = new PeerSessions(init.limits)
     void this.#acceptLoop()
   }
 
@@ -131,15 +133,14 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     }
   }
 
-  async #serve (connection: FerryConnection): Promise<void> {
-    const peer = connection.remotePeerId
-    // Counted before any await, so connections that arrive together cannot all see the old count.
-    const active = this.#sessions.get(peer) ?? 0
-    this.#sessions.set(peer, active + 1)
+  async #serve (raw: FerryConnection): Promise<void> {
+    const session = this.#sessions.admit(raw)
+    const connection = session === undefined ? raw : trackActivity(session)
+    const peer = raw.remotePeerId
     let transferId = ''
     try {
       const stream = await withTimeout(connection.acceptStream(), this.limits.idleTimeoutMs, 'The peer opened no stream')
-      if (active >= this.limits.maxSessionsPerPeer) {
+      if (session === undefined) {
         const control = new ControlChannel(stream, this.limits.maxFrameBytes)
         await control.send(errorFrame(new TooManySessionsError())).catch(() => {})
         await control.finish()
@@ -160,9 +161,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       this.#logger.debug('incoming transfer failed', error)
       if (transferId !== '') this.emit('transfer-end', { transferId, error })
     } finally {
-      const left = (this.#sessions.get(peer) ?? 1) - 1
-      if (left <= 0) this.#sessions.delete(peer)
-      else this.#sessions.set(peer, left)
+      if (session !== undefined) this.#sessions.release(session)
       connection.close()
     }
   }

@@ -53,6 +53,11 @@ export async function loadOrCreateIdentity (configDir: string, options: { signal
   return identityFromKey(key)
 }
 
+/** A fresh identity kept in memory only (tests, throwaway devices). */
+export async function generateIdentity (): Promise<Identity> {
+  return identityFromKey(await generateKeyPair('Ed25519'))
+}
+
 export function identityFromKey (privateKey: PrivateKey): Identity {
   const peerId = peerIdFromPrivateKey(privateKey).toString()
   return { privateKey, peerId, shortCode: shortCodeFor(peerId) }

@@ -37,7 +37,7 @@ export interface NapiClient {
 export interface QuinnOptions {
   /** ms to complete the QUIC + TLS handshake. */
   handshakeTimeout: number
-  /** ms without any packet before a connection is dropped. */
+  /** ms without any packet before a connection is dropped: how long a crashed or vanished peer takes to notice. */
   maxIdleTimeout: number
   /** ms between keep-alive pings on an idle connection. */
   keepAliveInterval: number
@@ -54,8 +54,8 @@ export interface QuinnOptions {
 
 export const defaultQuinnOptions: Readonly<QuinnOptions> = Object.freeze({
   handshakeTimeout: 5_000,
-  maxIdleTimeout: 15_000,
-  keepAliveInterval: 5_000,
+  maxIdleTimeout: 6_000,
+  keepAliveInterval: 2_000,
   maxConcurrentStreamLimit: 256,
   maxStreamData: 10_000_000,
   maxConnectionData: 32_000_000,
