@@ -15,8 +15,10 @@ export interface CliRun {
   exited: Promise<{ code: number | null, stdout: string, stderr: string }>
 }
 
-export function runFerry (args: string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+/** Runs `ferry ARGS`; `prefix` runs it through another command first (e.g. `ip netns exec NS`). */
+export function runFerry (args: string[], env: Record<string, string>, prefix: string[] = []): CliRun {
+  const [command, ...rest] = [...prefix, process.execPath, MAIN, ...args]
+  const child = spawn(command as string, rest, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
   const events: Array<Record<string, unknown>> = []
   const waiters: Array<() => void> = []
   let stdout = ''
