@@ -1,0 +1,34 @@
+// React's view of the composition root: the store and the drop resolver travel by context, so components
+// never reach for a global, and tests mount the UI on a store of their own.
+
+import { createContext, useContext, type ReactNode } from 'react'
+import { useStore } from 'zustand'
+import type { DropResolver } from '../api/ferry-api.ts'
+import type { FerryStore } from '../store/ferry-store.ts'
+import type { FerryStoreState } from '../store/store-types.ts'
+
+interface FerryContextValue {
+  store: FerryStore
+  resolveDrop: DropResolver
+}
+
+const FerryContext = createContext<FerryContextValue | null>(null)
+
+export function FerryProvider ({ store, resolveDrop, children }: FerryContextValue & { children: ReactNode }): ReactNode {
+  return <FerryContext value={{ store, resolveDrop }}>{children}</FerryContext>
+}
+
+function useFerryContext (): FerryContextValue {
+  const value = useContext(FerryContext)
+  if (value === null) throw new Error('Ferry components need a <FerryProvider> above them')
+  return value
+}
+
+/** A slice of the store's state; re-renders when the selected value changes (by Object.is). */
+export function useFerry<T> (selector: (state: FerryStoreState) => T): T {
+  return useStore(useFerryContext().store, selector)
+}
+
+export function useDropResolver (): DropResolver {
+  return useFerryContext().resolveDrop
+}

@@ -1,0 +1,36 @@
+// Mounts the UI on an element for a given FerryApi: builds the store and the drop resolver, renders the app.
+// The composition root of the renderer; main.tsx (browser) and the Electron renderer both call it.
+
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import type { DropResolver, FerryApi } from '../api/ferry-api.ts'
+import type { DemoControls } from '../components/Banners.tsx'
+import { createFerryStore } from '../store/ferry-store.ts'
+import { App } from './App.tsx'
+import { createDropResolver } from './drop-resolver.ts'
+import { FerryProvider } from './ferry-context.tsx'
+
+export interface MountOptions {
+  api: FerryApi
+  /** How dropped files become paths; default: api.resolveDroppedFiles, else the host's file picker. */
+  resolveDrop?: DropResolver
+  /** Shows the demo banner with these controls. */
+  demo?: DemoControls
+}
+
+/** Renders Ferry into `element`; the returned function unmounts it and lets go of the api. */
+export function mountFerryUi (element: HTMLElement, options: MountOptions): () => void {
+  const store = createFerryStore(options.api)
+  const root = createRoot(element)
+  root.render(
+    <StrictMode>
+      <FerryProvider store={store} resolveDrop={options.resolveDrop ?? createDropResolver(options.api)}>
+        <App {...(options.demo === undefined ? {} : { demo: options.demo })} />
+      </FerryProvider>
+    </StrictMode>
+  )
+  return () => {
+    root.unmount()
+    store.dispose()
+  }
+}

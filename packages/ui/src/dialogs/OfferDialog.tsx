@@ -1,0 +1,107 @@
+// An incoming offer: who (alias, short code, trust, identity warning), what (files with sizes and checkboxes,
+// a text with Copy), and the answer: accept all, accept the checked files, or decline; optionally trusting the
+// sender. Escape or × only puts the offer aside: it stays in the queue until answered or withdrawn. Focus starts on
+// ×, not on Accept: an offer can pop up while someone is typing, and Enter must not take files by accident.
+
+import { useId, useState, type ReactNode } from 'react'
+import { toErrorDto } from '../api/api-error.ts'
+import type { IncomingOfferDto, OfferDecisionDto } from '../api/ferry-api.ts'
+import { useFerry } from '../app/ferry-context.tsx'
+import { CopyButton } from '../components/CopyButton.tsx'
+import { Dialog } from '../components/Dialog.tsx'
+import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
+import { formatBytes } from '../format.ts'
+import { messageFor } from '../messages.ts'
+
+/** Files listed with a checkbox; beyond that they are taken or left with "Accept all" / "Decline". */
+export const MAX_OFFER_FILES_SHOWN = 200
+
+export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLater: () => void }): ReactNode {
+  const trustHintId = useId()
+  const respond = useFerry((s) => s.respondToOffer)
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set(offer.files.map((f) => f.id)))
+  const [trustIt, setTrustIt] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const name = offer.from.name ?? (offer.from.kind === 'browser' ? 'A browser' : 'Unknown device')
+  const files = offer.files
+  const shown = files.slice(0, MAX_OFFER_FILES_SHOWN)
+  const selectedBytes = files.reduce((sum, f) => selected.has(f.id) ? sum + f.size : sum, 0)
+  const canTrust = offer.from.kind === 'device' && (offer.trust !== 'trusted' || offer.identityChanged)
+  const what = files.length === 0 ? 'a message' : files.length === 1 ? '1 file' : `${files.length} files`
+
+  const answer = async (decision: OfferDecisionDto): Promise<void> => {
+    setBusy(true)
+    setError(null)
+    try {
+      await respond(offer.id, decision)
+    } catch (err) {
+      setError(messageFor(toErrorDto(err)))
+      setBusy(false)
+    }
+  }
+  const accept = (fileIds?: number[]): void => {
+    void answer({ accept: true, ...(fileIds === undefined ? {} : { fileIds }), trust: canTrust && trustIt })
+  }
+  const toggle = (id: number): void => {
+    setSelected((current) => {
+      const next = new Set(current)
+      if (!next.delete(id)) next.add(id)
+      return next
+    })
+  }
+
+  return (
+    <Dialog title={`${name} wants to send you ${what}`} onClose={onLater} className='dialog--wide'>
+      <p className='offer-from'>
+        {offer.from.shortCode !== undefined && <span className='code' title='Short code: compare it with the one on the sending device'>{offer.from.shortCode}</span>}
+        {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>Share link upload</span>}
+        <span>{formatBytes(offer.totalBytes)}</span>
+      </p>
+      {offer.identityChanged && <IdentityWarning name={name} />}
+      {offer.text !== undefined && (
+        <section className='offer-text' aria-label='Message'>
+          <p className='message'>{offer.text}</p>
+          <CopyButton text={offer.text} />
+        </section>
+      )}
+      {files.length > 0 && (
+        <fieldset className='offer-files'>
+          <legend>Files: {selected.size} of {files.length} selected ({formatBytes(selectedBytes)})</legend>
+          <ul>
+            {shown.map((file) => (
+              <li key={file.id}>
+                <label>
+                  <input type='checkbox' checked={selected.has(file.id)} onChange={() => { toggle(file.id) }} />
+                  <span className='file-path'>{file.path}</span>
+                </label>
+                <span className='file-size'>{formatBytes(file.size)}</span>
+              </li>
+            ))}
+          </ul>
+          {files.length > shown.length && <p className='hint'>and {files.length - shown.length} more, taken with “Accept all”.</p>}
+        </fieldset>
+      )}
+      {canTrust && (
+        <label className='check'>
+          <input type='checkbox' checked={trustIt} onChange={(event) => { setTrustIt(event.target.checked) }} aria-describedby={trustHintId} />
+          <span>Trust this device</span>
+        </label>
+      )}
+      {canTrust && <p id={trustHintId} className='hint'>A trusted device is marked as such, and with “Accept files from trusted devices without asking” in Settings its files arrive without a question.</p>}
+      {error !== null && <p className='error' role='alert'>{error}</p>}
+      <div className='dialog-actions'>
+        <button type='button' disabled={busy} onClick={() => { void answer({ accept: false }) }}>Decline</button>
+        <span className='spacer' />
+        {files.length > 1 && (
+          <button type='button' disabled={busy || selected.size === 0} onClick={() => { accept([...selected].sort((a, b) => a - b)) }}>
+            Accept selected ({selected.size})
+          </button>
+        )}
+        <button type='button' className='primary' disabled={busy} onClick={() => { accept() }}>
+          {files.length > 1 ? 'Accept all' : 'Accept'}
+        </button>
+      </div>
+    </Dialog>
+  )
+}

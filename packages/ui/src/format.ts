@@ -1,0 +1,40 @@
+// Numbers as people read them: sizes and rates in decimal units (as file managers show them), durations in
+// words, times in the user's locale.
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB']
+
+export function formatBytes (bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–'
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1
+  return `${value.toFixed(digits)} ${UNITS[unit] as string}`
+}
+
+export function formatRate (bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+/** "45 s", "3 min 5 s", "2 h 10 min"; null (not known yet) reads as "estimating…". */
+export function formatDuration (seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…'
+  const s = Math.max(0, Math.round(seconds))
+  if (s < 60) return `${s} s`
+  const minutes = Math.floor(s / 60)
+  if (minutes < 60) return s % 60 === 0 ? `${minutes} min` : `${minutes} min ${s % 60} s`
+  const hours = Math.floor(minutes / 60)
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`
+}
+
+export function formatTime (epochMs: number): string {
+  return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/** Percent done, 0 to 100, for labels; an empty transfer is done. */
+export function percent (done: number, total: number): number {
+  return total <= 0 ? 100 : Math.min(100, Math.floor((done / total) * 100))
+}

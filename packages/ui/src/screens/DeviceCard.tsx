@@ -1,0 +1,80 @@
+// One nearby device: who it is (alias, kind, short code, trust, online), a warning when its identity changed,
+// and the ways to send to it: drop files on the card, pick files or a folder, or type a text.
+
+import { useId, useState, type DragEvent, type ReactNode } from 'react'
+import type { Peer } from '../api/ferry-api.ts'
+import { useDropResolver, useFerry } from '../app/ferry-context.tsx'
+import { DeviceIcon } from '../components/DeviceIcon.tsx'
+import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
+
+export const peerName = (peer: Pick<Peer, 'alias'>): string => peer.alias ?? 'Unnamed device'
+
+export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (peer: Peer) => void }): ReactNode {
+  const nameId = useId()
+  const resolveDrop = useDropResolver()
+  const sendFiles = useFerry((s) => s.sendFiles)
+  const pickFiles = useFerry((s) => s.pickFiles)
+  const pickFolder = useFerry((s) => s.pickFolder)
+  const setTrust = useFerry((s) => s.setTrust)
+  const reportError = useFerry((s) => s.reportError)
+  const [dragDepth, setDragDepth] = useState(0)
+  const [status, setStatus] = useState('')
+  const name = peerName(peer)
+
+  const send = async (paths: string[]): Promise<void> => {
+    if (paths.length === 0) return
+    try {
+      await sendFiles(peer.id, paths)
+      setStatus(`Offered ${paths.length === 1 ? '1 item' : `${paths.length} items`} to ${name}. Follow it under Transfers.`)
+    } catch (err) {
+      reportError(err, `Send to ${name}`)
+    }
+  }
+  const run = (step: () => Promise<void>, context: string) => () => {
+    step().catch((err: unknown) => { reportError(err, context) })
+  }
+  const isFileDrag = (event: DragEvent): boolean => event.dataTransfer.types.includes('Files')
+
+  return (
+    <article
+      className={`device${dragDepth > 0 ? ' device--drop' : ''}`}
+      aria-labelledby={nameId}
+      onDragEnter={(event) => { if (isFileDrag(event)) setDragDepth((d) => d + 1) }}
+      onDragLeave={() => { setDragDepth((d) => Math.max(0, d - 1)) }}
+      onDragOver={(event) => {
+        if (!isFileDrag(event)) return
+        event.preventDefault()
+        event.dataTransfer.dropEffect = 'copy'
+      }}
+      onDrop={(event) => {
+        event.preventDefault()
+        setDragDepth(0)
+        const files = [...event.dataTransfer.files]
+        void resolveDrop(files).then(send, (err: unknown) => { reportError(err, `Send to ${name}`) })
+      }}
+    >
+      <div className='device-head'>
+        <DeviceIcon type={peer.deviceType} />
+        <div>
+          <h3 id={nameId} className='device-name'>{name}</h3>
+          <p className='device-meta'>
+            <span className='code' title='Short code: compare it with the one shown on that device'>{peer.shortCode}</span>
+            <TrustBadge trust={peer.trust} />
+            <span className={`presence presence--${peer.online ? 'online' : 'offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
+          </p>
+        </div>
+      </div>
+      {peer.identityChanged && <IdentityWarning name={name} />}
+      <div className='device-actions'>
+        <button type='button' className='primary' aria-describedby={nameId} onClick={run(async () => { await send(await pickFiles()) }, `Send to ${name}`)}>Send files…</button>
+        <button type='button' aria-describedby={nameId} onClick={run(async () => { const dir = await pickFolder(); if (dir !== null) await send([dir]) }, `Send to ${name}`)}>Send folder…</button>
+        <button type='button' aria-describedby={nameId} onClick={() => { onSendText(peer) }}>Send text…</button>
+        {peer.trust === 'trusted' && !peer.identityChanged
+          ? <button type='button' aria-describedby={nameId} onClick={run(async () => { await setTrust(peer.id, 'known') }, `Trust ${name}`)}>Stop trusting</button>
+          : <button type='button' aria-describedby={nameId} onClick={run(async () => { await setTrust(peer.id, 'trusted') }, `Trust ${name}`)}>{peer.identityChanged ? 'Trust new identity' : 'Trust'}</button>}
+      </div>
+      <p className='device-status' role='status'>{status}</p>
+      {dragDepth > 0 && <div className='drop-hint' aria-hidden='true'>Drop to send to {name}</div>}
+    </article>
+  )
+}

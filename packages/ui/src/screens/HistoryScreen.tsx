@@ -1,0 +1,67 @@
+// History: finished transfers, newest first, with each file's place on this computer to open or show.
+
+import type { ReactNode } from 'react'
+import type { HistoryEntry } from '../api/ferry-api.ts'
+import { useFerry } from '../app/ferry-context.tsx'
+import { EmptyState } from '../components/EmptyState.tsx'
+import { formatBytes, formatTime } from '../format.ts'
+import { messageFor } from '../messages.ts'
+
+const statusText: Record<HistoryEntry['status'], string> = { completed: 'Done', failed: 'Failed', cancelled: 'Cancelled', declined: 'Declined' }
+
+/** Files listed per entry. */
+const MAX_FILES_SHOWN = 20
+
+function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
+  const openFile = useFerry((s) => s.openFile)
+  const showInFolder = useFerry((s) => s.showInFolder)
+  const reportError = useFerry((s) => s.reportError)
+  const name = entry.peer.name ?? entry.peer.shortCode ?? 'Unknown device'
+  const run = (step: Promise<void>, context: string): void => { step.catch((err: unknown) => { reportError(err, context) }) }
+
+  return (
+    <li className={`history history--${entry.status}`}>
+      <div className='transfer-head'>
+        <span className='direction' aria-hidden='true'>{entry.direction === 'sent' ? '↑' : '↓'}</span>
+        <h3 className='transfer-title'>{entry.direction === 'sent' ? `Sent to ${name}` : `Received from ${name}`}</h3>
+        <span className={`status status--${entry.status}`}>{statusText[entry.status]}</span>
+      </div>
+      <p className='hint'>{formatTime(entry.at)} · {formatBytes(entry.totalBytes)}</p>
+      {entry.text !== undefined && <p className='transfer-text'>{entry.text}</p>}
+      {entry.error !== undefined && <p className='error'>{messageFor(entry.error)}</p>}
+      {entry.files.length > 0 && (
+        <ul className='history-files'>
+          {entry.files.slice(0, MAX_FILES_SHOWN).map((file) => (
+            <li key={file.path}>
+              <span className='file-path'>{file.path}</span>
+              <span className='file-size'>{formatBytes(file.size)}</span>
+              {file.localPath !== undefined && (
+                <span className='row'>
+                  <button type='button' className='link-button' aria-label={`Open ${file.path}`} onClick={() => { run(openFile(file.localPath as string), 'Open file') }}>Open</button>
+                  <button type='button' className='link-button' aria-label={`Show ${file.path} in folder`} onClick={() => { run(showInFolder(file.localPath as string), 'Show in folder') }}>Show in folder</button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {entry.files.length > MAX_FILES_SHOWN && <p className='hint'>and {entry.files.length - MAX_FILES_SHOWN} more</p>}
+    </li>
+  )
+}
+
+export function HistoryScreen (): ReactNode {
+  const history = useFerry((s) => s.history)
+  return (
+    <section className='screen' aria-labelledby='history-title'>
+      <div className='screen-head'><h2 id='history-title'>History</h2></div>
+      {history.length === 0
+        ? (
+          <EmptyState title='Nothing here yet'>
+            <p>Every transfer you send or receive is listed here when it ends, with buttons to open the files or show them in their folder.</p>
+          </EmptyState>
+          )
+        : <ul className='transfer-list'>{history.map((entry) => <HistoryItem key={entry.id} entry={entry} />)}</ul>}
+    </section>
+  )
+}

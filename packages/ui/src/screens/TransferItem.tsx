@@ -1,0 +1,77 @@
+// One transfer: who, which way, how far (overall and per file, as <progress>), how fast, how long still, and
+// what went wrong in words; Cancel while it runs, Retry or Resume when the engine says it can.
+
+import { useId, type ReactNode } from 'react'
+import type { Transfer, TransferStatus } from '../api/ferry-api.ts'
+import { useFerry } from '../app/ferry-context.tsx'
+import { formatBytes, formatDuration, formatRate, percent } from '../format.ts'
+import { messageFor } from '../messages.ts'
+import { isActive } from '../store/transfers-slice.ts'
+
+/** Files listed per transfer; the rest are counted, so a 10,000-file transfer stays light. */
+export const MAX_FILES_SHOWN = 50
+
+const statusLabels: Record<TransferStatus, string> = {
+  waiting: 'Waiting for the other device',
+  running: 'Transferring',
+  completed: 'Done',
+  declined: 'Declined',
+  cancelled: 'Cancelled',
+  failed: 'Failed'
+}
+
+export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNode {
+  const titleId = useId()
+  const cancel = useFerry((s) => s.cancelTransfer)
+  const retry = useFerry((s) => s.retryTransfer)
+  const reportError = useFerry((s) => s.reportError)
+  const name = t.peer.name ?? t.peer.shortCode ?? 'Unknown device'
+  const active = isActive(t)
+  const shown = t.files.slice(0, MAX_FILES_SHOWN)
+  const hidden = t.fileCount - shown.length
+  const resumes = t.error?.code === 'FERRY_ERR_CONNECTION_LOST' || t.error?.code === 'FERRY_ERR_TIMEOUT'
+
+  return (
+    <li className={`transfer transfer--${t.status}`} aria-labelledby={titleId}>
+      <div className='transfer-head'>
+        <span className='direction' aria-hidden='true'>{t.direction === 'send' ? '↑' : '↓'}</span>
+        <h3 id={titleId} className='transfer-title'>{t.direction === 'send' ? `To ${name}` : `From ${name}`}</h3>
+        <span className={`status status--${t.status}`}>{statusLabels[t.status]}</span>
+      </div>
+      {t.text !== undefined && <p className='transfer-text'>{t.text}</p>}
+      {t.fileCount > 0 && (
+        <div className='transfer-progress'>
+          <progress value={t.bytesDone} max={Math.max(1, t.totalBytes)} aria-labelledby={titleId} aria-valuetext={`${percent(t.bytesDone, t.totalBytes)} %`} />
+          <p className='transfer-numbers'>
+            {formatBytes(t.bytesDone)} of {formatBytes(t.totalBytes)}
+            {t.status === 'running' && <> · {formatRate(t.rate)} · {formatDuration(t.etaSeconds)} left</>}
+          </p>
+        </div>
+      )}
+      {t.error !== undefined && t.status !== 'cancelled' && <p className='error'>{messageFor(t.error)}</p>}
+      {t.fileCount > 0 && (
+        <details className='transfer-files' open={t.fileCount <= 5}>
+          <summary>{t.fileCount === 1 ? '1 file' : `${t.fileCount} files`}</summary>
+          <ul>
+            {shown.map((file) => (
+              <li key={file.id} className={`file file--${file.status}`}>
+                <span className='file-path'>{file.path}</span>
+                <progress value={file.bytesDone} max={Math.max(1, file.size)} aria-label={file.path} />
+                <span className='file-size'>{file.status === 'skipped' ? 'not taken' : formatBytes(file.size)}</span>
+              </li>
+            ))}
+          </ul>
+          {hidden > 0 && <p className='hint'>and {hidden} more</p>}
+        </details>
+      )}
+      <div className='transfer-actions'>
+        {active && <button type='button' aria-describedby={titleId} onClick={() => { cancel(t.id).catch((err: unknown) => { reportError(err, 'Cancel') }) }}>Cancel</button>}
+        {t.canRetry && !active && (
+          <button type='button' aria-describedby={titleId} onClick={() => { retry(t.id).catch((err: unknown) => { reportError(err, 'Retry') }) }}>
+            {resumes ? 'Resume' : 'Retry'}
+          </button>
+        )}
+      </div>
+    </li>
+  )
+}

@@ -1,0 +1,50 @@
+// Transfers slice: every transfer of this session, newest first, folded from the engine's upserts and progress
+// events. Finished transfers beyond MAX_FINISHED_TRANSFERS are dropped here (history keeps them).
+
+import type { FerryApi, Transfer, TransferEvent } from '../api/ferry-api.ts'
+import type { SliceCreator } from './store-types.ts'
+
+/** Finished transfers kept in the list; older ones live on in history only. */
+export const MAX_FINISHED_TRANSFERS = 200
+
+export interface TransfersSlice {
+  transfers: Transfer[]
+  sendFiles: (peerId: string, paths: string[]) => Promise<string>
+  sendText: (peerId: string, text: string) => Promise<string>
+  cancelTransfer: (transferId: string) => Promise<void>
+  retryTransfer: (transferId: string) => Promise<void>
+}
+
+export const isActive = (t: Transfer): boolean => t.status === 'waiting' || t.status === 'running'
+
+function bounded (transfers: Transfer[]): Transfer[] {
+  let finished = 0
+  return transfers.filter((t) => isActive(t) || ++finished <= MAX_FINISHED_TRANSFERS)
+}
+
+/** The list after one engine event; unknown ids in progress events are ignored (their upsert comes first). */
+export function applyTransferEvent (transfers: Transfer[], event: TransferEvent): Transfer[] {
+  if (event.type === 'upsert') {
+    const { transfer } = event
+    const known = transfers.some((t) => t.id === transfer.id)
+    return bounded(known ? transfers.map((t) => t.id === transfer.id ? transfer : t) : [transfer, ...transfers])
+  }
+  const { progress } = event
+  const changed = new Map(progress.files?.map((f) => [f.id, f]))
+  return transfers.map((t) => {
+    if (t.id !== progress.id || !isActive(t)) return t
+    const files = changed.size === 0 ? t.files : t.files.map((f) => {
+      const c = changed.get(f.id)
+      return c === undefined ? f : { ...f, bytesDone: c.bytesDone, status: c.status }
+    })
+    return { ...t, status: 'running', bytesDone: progress.bytesDone, totalBytes: progress.totalBytes, rate: progress.rate, etaSeconds: progress.etaSeconds, files }
+  })
+}
+
+export const createTransfersSlice = (api: FerryApi): SliceCreator<TransfersSlice> => () => ({
+  transfers: [],
+  sendFiles: async (peerId, paths) => (await api.sendFiles(peerId, paths)).transferId,
+  sendText: async (peerId, text) => (await api.sendText(peerId, text)).transferId,
+  cancelTransfer: async (transferId) => { await api.cancelTransfer(transferId) },
+  retryTransfer: async (transferId) => { await api.retryTransfer(transferId) }
+})
