@@ -34,6 +34,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, window: 'off', document: 'off', navigator: 'off' } }
   },
   {
+    // The share link's recipient page: plain browser JavaScript that http-share serves as a static asset.
+    files: ['packages/http-share/page/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } }
+  },
+  {
     files: ['packages/ui/**'],
     rules: {
       'no-restricted-imports': ['error', {

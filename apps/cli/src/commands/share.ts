@@ -1,0 +1,110 @@
+// `ferry share PATH... [--pin] [--expires 1h] [--port N] [--allow-upload]`: serve files to any browser on the network.
+// Prints the link for each address of this computer, the PIN and a QR code, reports downloads, asks about (or with
+// --yes accepts) each upload from a browser, and serves until Ctrl-C or until the share expires.
+
+import { resolve } from 'node:path'
+import { InvalidArgumentError } from 'commander'
+import { createShareServer, parseDuration, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
+import { formatBytes, type Output } from '../output.ts'
+import { startProcessStats } from '../process-stats.ts'
+import { askYesNo } from '../prompt.ts'
+
+export interface ShareOptions {
+  pin: boolean
+  /** Lifetime of the link, in ms. */
+  expires: number
+  port: number
+  host: string
+  allowUpload: boolean
+  dir: string
+  yes: boolean
+  name?: string
+  json: boolean
+}
+
+/** Commander parser for --expires: "30m", "1h", "2d" into ms. */
+export function duration (value: string): number {
+  try {
+    return parseDuration(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
+}
+
+/** Serves until Ctrl-C (exit code 0) or until the share expires (0); 1 when the share cannot start. */
+export async function share (paths: string[], options: ShareOptions, out: Output): Promise<number> {
+  const stats = startProcessStats()
+  let server: ShareServer | undefined
+  try {
+    server = await createShareServer({ host: options.host, port: options.port })
+    const info = await server.addShare({
+      paths,
+      pin: options.pin,
+      expiresInMs: options.expires,
+      allowUpload: options.allowUpload,
+      ...(options.name === undefined ? {} : { name: options.name })
+    })
+    const dir = resolve(options.dir)
+    const shown = info.urls[1] ?? info.urls[0] ?? ''
+    out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}) })
+    out.say(`Sharing ${info.files.length} file(s), ${formatBytes(info.totalBytes)}, until ${new Date(info.expiresAt).toLocaleString()}`)
+    out.say('Open in a browser on the same network:')
+    for (const url of info.urls) out.say(`  ${url}`)
+    if (info.pin !== undefined) out.say(`PIN: ${info.pin}`)
+    if (!out.json) out.say(await terminalQr(shown))
+    if (info.allowUpload) out.say(`Browsers may send files; they are saved into ${dir}${options.yes ? '' : ' after you accept'}`)
+    out.say('Press Ctrl-C to stop sharing.')
+
+    server.on('download', (event) => {
+      out.event({ type: 'download', path: event.path, fileId: event.fileId, bytes: event.bytes, complete: event.complete, range: event.range, from: event.remoteAddress })
+      if (event.complete) out.say(`  sent ${event.path} (${formatBytes(event.bytes)}${event.range === null ? '' : ', part'}) to ${event.remoteAddress}`)
+    })
+    let queue: Promise<void> = Promise.resolve()
+    server.on('offer', (offer) => {
+      // One question at a time on the terminal; offers wait their turn.
+      queue = queue.then(async () => { await handleUpload(offer, dir, options, out) })
+    })
+
+    const reason = await new Promise<'stopped' | 'expired'>((done) => {
+      const stop = (): void => { done('stopped') }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      server?.once('share-end', () => { done('expired') })
+    })
+    out.event({ type: reason })
+    out.say(reason === 'expired' ? 'The share expired.' : 'Stopped sharing.')
+    return 0
+  } catch (err) {
+    out.fail(err)
+    return 1
+  } finally {
+    await server?.close()
+    out.event({ type: 'stats', ...stats() })
+  }
+}
+
+async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptions, out: Output): Promise<void> {
+  const who = `${offer.from.alias ?? 'a browser'} (${offer.from.address.host})`
+  out.event({ type: 'offer', transferId: offer.transferId, from: { peerId: offer.from.peerId, alias: offer.from.alias, address: offer.from.address.host }, files: offer.files.length, totalBytes: offer.totalBytes })
+  out.say(`\n${who} wants to send ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  for (const file of offer.files.slice(0, 20)) out.say(`  ${file.path}  (${formatBytes(file.size)})`)
+  if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
+  const accept = options.yes || await askYesNo(`Accept from ${who}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout)
+  if (!accept) {
+    await offer.respond({ accept: false }).catch(() => {})
+    out.say('Declined.')
+    out.event({ type: 'declined', transferId: offer.transferId })
+    return
+  }
+  const bar = out.progress(offer.transferId)
+  try {
+    const result = await offer.respond({ accept: true, dir, onProgress: (p) => { bar.update(p) } })
+    bar.stop()
+    out.event({ type: 'received', transferId: result.transferId, files: result.files.length, bytes: result.bytesReceived, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
+    for (const file of result.files.slice(0, 20)) out.say(`  saved ${file.savedAs}`)
+    out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)`)
+  } catch (err) {
+    bar.stop()
+    out.fail(err)
+  }
+}
