@@ -1,0 +1,133 @@
+// `ferry ui` in Debian's Chromium: every main screen renders without console errors (screenshots in
+// e2e/artifacts/), and two instances move a file, accepted in the receiver's offer dialog.
+// The browser host has no file dialog and the UI no "type a path" field, so the send itself is called over
+// sender's WebSocket API from the test (the same socket and protocol the page uses); adding the device and
+// accepting the offer go through the pages.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadWs } from '@ferry/app-service'
+import { createWsFerryApi, type SocketLike } from '@ferry/ui/api'
+import { ensureUiBuilt } from '../src/ui-server/build-ui.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+const ARTIFACTS = fileURLToPath(new URL('../../../e2e/artifacts/', import.meta.url))
+
+interface UiInstance {
+  url: string
+  port: number
+  peerId: string
+  quic: { host: string, port: number }
+  downloads: string
+  stop: () => Promise<void>
+}
+
+const stops: Array<() => Promise<void>> = []
+
+async function startUi (): Promise<UiInstance> {
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-ui-'))
+  const downloads = join(dir, 'downloads')
+  const child: ChildProcess = spawn(process.execPath, [MAIN, 'ui', '--json', '--host', '127.0.0.1', '--dir', downloads], {
+    env: { ...process.env, FERRY_CONFIG_DIR: join(dir, 'config'), FERRY_NO_MDNS: '1' }, stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    await rm(dir, { recursive: true, force: true })
+  }
+  stops.push(stop)
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
+  const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('ferry ui printed no URL')) }, 20_000)
+    lines.once('line', (line) => { clearTimeout(timer); resolve(JSON.parse(line) as Record<string, unknown>) })
+    child.once('exit', (code) => { reject(new Error(`ferry ui exited with ${code}`)) })
+  })
+  const device = first.device as { peerId: string, addresses: Array<{ host: string, port: number }> }
+  return { url: first.url as string, port: first.port as number, peerId: device.peerId, quic: device.addresses[0] as { host: string, port: number }, downloads, stop }
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
+  let browser: Browser
+
+  beforeAll(async () => {
+    await ensureUiBuilt({ timeoutMs: 50_000 })
+    await mkdir(ARTIFACTS, { recursive: true })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    for (const stop of stops.splice(0)) await stop()
+  })
+
+  const openPage = async (url: string): Promise<{ page: Page, errors: string[] }> => {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()) })
+    page.on('pageerror', (err) => { errors.push(err.message) })
+    await page.goto(url)
+    await page.getByRole('heading', { name: 'Ferry', level: 1 }).waitFor()
+    await page.getByText('This device:').waitFor()
+    return { page, errors }
+  }
+
+  it('renders each main screen from the real engine, without console errors', async () => {
+    const a = await startUi()
+    const { page, errors } = await openPage(a.url)
+    const nav = page.getByRole('navigation', { name: 'Sections' })
+    for (const [label, file] of [['Nearby', 'nearby'], ['Transfers', 'transfers'], ['Share links', 'shares'], ['History', 'history'], ['Settings', 'settings']] as const) {
+      await nav.getByRole('button', { name: label }).click()
+      await expect.poll(async () => await nav.getByRole('button', { name: label }).getAttribute('aria-current')).toBe('page')
+      await expect.poll(async () => await page.locator('main').innerText()).not.toMatch(/Connecting to Ferry/)
+      await page.screenshot({ path: join(ARTIFACTS, `ui-${file}.png`) })
+    }
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('moves a file from A to B: B added by address in A\'s page, accepted in B\'s offer dialog', async () => {
+    const [a, b] = await Promise.all([startUi(), startUi()])
+    const pageA = await openPage(a.url)
+    const pageB = await openPage(b.url)
+
+    await pageA.page.getByRole('button', { name: 'Add device…' }).click()
+    await pageA.page.getByRole('textbox', { name: 'Address or link' }).fill(`${b.quic.host}:${b.quic.port}/${b.peerId}`)
+    await pageA.page.getByRole('button', { name: 'Add device', exact: true }).click()
+    await pageA.page.getByRole('button', { name: 'Send files…' }).waitFor()
+
+    // No file dialog in a browser host: offer the file over A's own API socket, as the page would.
+    const file = join(await mkdtemp(join(tmpdir(), 'ferry-src-')), 'note.txt')
+    await writeFile(file, 'from A to B\n')
+    const { WebSocket } = loadWs()
+    const wsUrl = `ws://127.0.0.1:${a.port}/api?token=${new URL(a.url).searchParams.get('token') ?? ''}`
+    const api = createWsFerryApi({ url: wsUrl, connect: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${a.port}` }) as SocketLike })
+    try {
+      await api.sendFiles(b.peerId, [file])
+    } finally {
+      api.close()
+    }
+
+    const dialog = pageB.page.getByRole('dialog')
+    await dialog.getByText('note.txt').waitFor()
+    await dialog.getByRole('button', { name: 'Accept', exact: true }).click()
+    await expect.poll(async () => await readFile(join(b.downloads, 'note.txt'), 'utf8').catch(() => ''), { timeout: 15_000 }).toBe('from A to B\n')
+    await pageB.page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'History' }).click()
+    await pageB.page.getByText('note.txt').first().waitFor()
+    await pageB.page.screenshot({ path: join(ARTIFACTS, 'ui-received.png') })
+    expect([...pageA.errors, ...pageB.errors]).toEqual([])
+  })
+})

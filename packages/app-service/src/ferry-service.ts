@@ -1,0 +1,278 @@
+// The composition of Ferry's app layer: one FerryNode (p2p-core), one lazily started share server (http-share),
+// settings, history and the peer list, driven through FerryApi. Electron main and `ferry ui` each build exactly
+// one FerryService in their composition root and put a bridge in front of it; the bridge forwards arguments
+// untouched, and every method here validates them first (validate.ts).
+
+import { networkInterfaces } from 'node:os'
+import {
+  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type Logger, type PeerAddress
+} from '@ferry/p2p-core'
+import {
+  ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi,
+  type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer, type PeerAddressDto, type Settings, type Share, type Trust,
+  type Unsubscribe
+} from '@ferry/ui/api'
+import { EventHub } from './event-hub.ts'
+import { openHistoryStore, type HistoryStore } from './history-store.ts'
+import { PeerBook } from './peers.ts'
+import { defaultSettings, openSettingsStore, type SettingsStore } from './settings-store.ts'
+import { Shares } from './shares.ts'
+import { Transfers, notFound } from './transfers.ts'
+import {
+  checkAddress, checkDecision, checkId, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
+  checkShareRequest, checkText, checkTrust
+} from './validate.ts'
+
+/** What the host can do that a plain server cannot: native dialogs and the shell. Omitted ones are unsupported. */
+export interface HostHooks {
+  pickFiles?: () => Promise<string[]>
+  pickFolder?: () => Promise<string | null>
+  openPath?: (path: string) => Promise<void>
+  showInFolder?: (path: string) => Promise<void>
+}
+
+export interface FerryServiceInit extends HostHooks {
+  /** Holds identity.key, settings.json and history.json. */
+  configDir: string
+  /** downloadDir until the user changes it in settings. Default ~/Downloads/Ferry. */
+  downloadDir?: string
+  /** Where the engine listens (QUIC, UDP). Default host 0.0.0.0; default port the one in settings. */
+  listen?: { host: string, port?: number }
+  /** Where share links are served (TCP). Default 0.0.0.0. */
+  shareHost?: string
+  logger?: Logger
+}
+
+export interface FerryService extends FerryApi {
+  /** Stops the engine and the share server; running transfers are cancelled, waiting offers declined. */
+  close: () => Promise<void>
+}
+
+const unsupported = (what: string): ApiError => new ApiError({ name: 'UnsupportedError', code: apiErrorCodes.unsupported, message: `This host cannot ${what}` })
+
+/** Runs `work` unless the signal fires first; the signal is also handed to work that can stop early. */
+async function guarded<T> (options: CallOptions | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  const signal = options?.signal
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'options.signal must be an AbortSignal' })
+  if (signal?.aborted === true) throw abortedError()
+  if (signal === undefined) return await work(undefined)
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(abortedError()) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([work(signal), aborted])
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+function lanAddresses (bound: PeerAddress): PeerAddressDto[] {
+  if (bound.host !== '0.0.0.0' && bound.host !== '::') return [{ host: bound.host, port: bound.port }]
+  const found: PeerAddressDto[] = []
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) found.push({ host: info.address, port: bound.port })
+  }
+  return found.length > 0 ? found : [{ host: '127.0.0.1', port: bound.port }]
+}
+
+export async function createFerryService (init: FerryServiceInit): Promise<FerryService> {
+  const logger = init.logger ?? silentLogger
+  const report = (err: unknown): void => { logger.error('saving failed', err) }
+  const settings = await openSettingsStore(init.configDir, defaultSettings(init.downloadDir), report)
+  const history = await openHistoryStore(init.configDir, report)
+  const identity = await loadOrCreateIdentity(init.configDir)
+  const start = settings.get()
+  const node = await FerryNode.create({
+    identity, alias: start.alias, deviceType: 'desktop', logger,
+    listen: { host: init.listen?.host ?? '0.0.0.0', port: init.listen?.port ?? start.port },
+    limits: { filesInFlight: start.filesInFlight }
+  })
+  return new Service(init, { logger, settings, history, node })
+}
+
+class Service implements FerryService {
+  readonly #init: FerryServiceInit
+  readonly #node: FerryNode
+  readonly #settings: SettingsStore
+  readonly #history: HistoryStore
+  readonly #hub: EventHub
+  readonly #peers: PeerBook
+  readonly #transfers: Transfers
+  readonly #shares: Shares
+  #device: DeviceInfo
+  #closed = false
+
+  constructor (init: FerryServiceInit, parts: { logger: Logger, settings: SettingsStore, history: HistoryStore, node: FerryNode }) {
+    this.#init = init
+    this.#node = parts.node
+    this.#settings = parts.settings
+    this.#history = parts.history
+    this.#hub = new EventHub(parts.logger)
+    this.#peers = new PeerBook(this.#hub)
+    this.#transfers = new Transfers({ node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger })
+    this.#shares = new Shares({
+      hub: this.#hub, logger: parts.logger, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
+      onUpload: (offer, from) => { this.#transfers.offered(offer, from) }
+    })
+    const addresses = lanAddresses(this.#node.address)
+    const first = addresses[0]
+    this.#device = {
+      peerId: this.#node.peerId, shortCode: this.#node.shortCode, alias: this.#settings.get().alias, deviceType: this.#node.deviceType, addresses,
+      ...(first === undefined ? {} : { link: `ferry://${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}/${this.#node.peerId}` })
+    }
+    this.#node.on('offer', (offer) => {
+      const from = offer.from
+      this.#peers.seen({ peerId: from.peerId, ...(from.alias === undefined ? {} : { alias: from.alias }), ...(from.deviceType === undefined ? {} : { deviceType: from.deviceType }) })
+      this.#transfers.offered(offer, { kind: 'device', id: from.peerId, shortCode: from.shortCode, ...(from.alias === undefined ? {} : { name: from.alias }) })
+    })
+  }
+
+  /** Every method starts here: refuses calls after close(). */
+  #open (): void {
+    if (this.#closed) throw new ApiError({ name: 'DisconnectedError', code: apiErrorCodes.disconnected, message: 'Ferry has been closed' })
+  }
+
+  getState = async (options?: CallOptions): Promise<FerrySnapshot> => await guarded(options, async () => {
+    this.#open()
+    return {
+      device: structuredClone(this.#device), peers: this.#peers.list(), transfers: this.#transfers.list(), offers: this.#transfers.offers(),
+      shares: this.#shares.list(), history: this.#history.list().slice(0, 200), settings: this.#settings.get()
+    }
+  })
+
+  sendFiles = async (peerId: string, paths: string[], options?: CallOptions): Promise<{ transferId: string }> => await guarded(options, async () => {
+    const id = checkPeerId(peerId)
+    const checked = checkPaths(paths)
+    this.#open()
+    return { transferId: await this.#transfers.send(id, checked) }
+  })
+
+  sendText = async (peerId: string, text: string, options?: CallOptions): Promise<{ transferId: string }> => await guarded(options, async () => {
+    const id = checkPeerId(peerId)
+    const checked = checkText(text)
+    this.#open()
+    return { transferId: await this.#transfers.send(id, [], checked) }
+  })
+
+  addPeerByAddress = async (text: string, options?: CallOptions): Promise<Peer> => await guarded(options, async (signal) => {
+    const typed = checkAddress(text)
+    this.#open()
+    let target: ReturnType<typeof parsePeerTarget>
+    try {
+      target = parsePeerTarget(typed)
+    } catch (err) {
+      throw new ApiError({ name: 'BadAddressError', code: apiErrorCodes.badAddress, message: err instanceof Error ? err.message : 'Not an address' })
+    }
+    const pong = await this.#node.ping({ ...target, ...(signal === undefined ? {} : { signal }) })
+    return this.#peers.seen({
+      peerId: pong.peerId, address: target.address,
+      ...(pong.alias === undefined ? {} : { alias: pong.alias }), ...(pong.deviceType === undefined ? {} : { deviceType: pong.deviceType })
+    })
+  })
+
+  respondToOffer = async (offerId: string, decision: OfferDecisionDto, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const id = checkId(offerId, 'offerId')
+    const checked = checkDecision(decision)
+    this.#open()
+    await this.#transfers.respond(id, checked)
+  })
+
+  cancelTransfer = async (transferId: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const id = checkId(transferId, 'transferId')
+    this.#open()
+    await this.#transfers.cancel(id)
+  })
+
+  retryTransfer = async (transferId: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const id = checkId(transferId, 'transferId')
+    this.#open()
+    this.#transfers.retry(id)
+  })
+
+  setTrust = async (peerId: string, trust: Trust, autoAccept?: boolean, options?: CallOptions): Promise<Peer> => await guarded(options, async () => {
+    const id = checkPeerId(peerId)
+    const level = checkTrust(trust)
+    const auto = checkOptionalBoolean(autoAccept, 'autoAccept')
+    this.#open()
+    const peer = this.#peers.setTrust(id, level, auto)
+    if (peer === undefined) throw notFound('That device')
+    return peer
+  })
+
+  createShare = async (request: CreateShareRequest, options?: CallOptions): Promise<Share> => await guarded(options, async (signal) => {
+    const checked = checkShareRequest(request)
+    this.#open()
+    return await this.#shares.create(checked, signal)
+  })
+
+  revokeShare = async (shareId: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const id = checkId(shareId, 'shareId')
+    this.#open()
+    await this.#shares.revoke(id)
+  })
+
+  updateSettings = async (patch: Partial<Settings>, options?: CallOptions): Promise<Settings> => await guarded(options, async () => {
+    const checked = checkSettingsPatch(patch, this.#settings.get())
+    this.#open()
+    const saved = await this.#settings.update(checked)
+    this.#hub.emit('settings', saved)
+    if (saved.alias !== this.#device.alias) {
+      // The engine announces the new alias after it restarts; the UI shows it now.
+      this.#device = { ...this.#device, alias: saved.alias }
+      this.#hub.emit('device', structuredClone(this.#device))
+    }
+    return saved
+  })
+
+  openFile = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const checked = checkPath(path)
+    this.#open()
+    if (this.#init.openPath === undefined) throw unsupported('open files')
+    await this.#init.openPath(checked)
+  })
+
+  showInFolder = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const checked = checkPath(path)
+    this.#open()
+    if (this.#init.showInFolder === undefined) throw unsupported('show files in a folder')
+    await this.#init.showInFolder(checked)
+  })
+
+  pickFiles = async (options?: CallOptions): Promise<string[]> => await guarded(options, async () => {
+    this.#open()
+    if (this.#init.pickFiles === undefined) throw unsupported('show a file dialog')
+    return await this.#init.pickFiles()
+  })
+
+  pickFolder = async (options?: CallOptions): Promise<string | null> => await guarded(options, async () => {
+    this.#open()
+    if (this.#init.pickFolder === undefined) throw unsupported('show a folder dialog')
+    return await this.#init.pickFolder()
+  })
+
+  #on = <E extends keyof FerryEventMap>(event: E) => (listener: (payload: FerryEventMap[E]) => void): Unsubscribe => {
+    if (typeof listener !== 'function') throw new TypeError('A listener must be a function')
+    return this.#hub.on(event, listener)
+  }
+
+  onPeers = this.#on('peers')
+  onTransfer = this.#on('transfer')
+  onOffer = this.#on('offer')
+  onShare = this.#on('share')
+  onHistory = this.#on('history')
+  onSettings = this.#on('settings')
+  onDevice = this.#on('device')
+  onError = this.#on('error')
+
+  close = async (): Promise<void> => {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#transfers.close()
+    await this.#shares.close()
+    await this.#node.close()
+    await Promise.all([this.#settings.flush(), this.#history.flush()])
+    this.#hub.close()
+  }
+}

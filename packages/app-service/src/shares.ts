@@ -1,0 +1,96 @@
+// Share links, as FerryApi sees them: one http-share server, started the first time a share is made, each
+// ShareInfo projected onto a Share with a bounded log of its downloads. Browser uploads are handed to the
+// transfers as offers, like offers from devices.
+
+import { createShareServer, type DownloadEvent, type ShareInfo, type ShareOffer, type ShareServer } from '@ferry/http-share'
+import type { Logger } from '@ferry/p2p-core'
+import type { CreateShareRequest, Party, Share } from '@ferry/ui/api'
+import type { EventHub } from './event-hub.ts'
+import { notFound } from './transfers.ts'
+
+/** Downloads logged per share, newest first. */
+export const MAX_DOWNLOADS_LOGGED = 50
+
+export interface SharesInit {
+  hub: EventHub
+  logger: Logger
+  /** Where the share server listens; default 0.0.0.0:0 (the LAN). */
+  host?: string
+  onUpload: (offer: ShareOffer, from: Party) => void
+}
+
+export class Shares {
+  readonly #init: SharesInit
+  readonly #shares = new Map<string, Share>()
+  #server: Promise<ShareServer> | undefined
+
+  constructor (init: SharesInit) {
+    this.#init = init
+  }
+
+  list (): Share[] {
+    return [...this.#shares.values()].map((s) => structuredClone(s)).sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  async create (request: CreateShareRequest, signal?: AbortSignal): Promise<Share> {
+    const server = await this.#start()
+    const info = await server.addShare({
+      paths: request.paths, pin: request.pin, expiresInMs: request.expiresInMs, allowUpload: request.allowUpload,
+      ...(request.name === undefined ? {} : { name: request.name }), ...(signal === undefined ? {} : { signal })
+    })
+    const share = this.#project(info)
+    this.#put(share)
+    return structuredClone(share)
+  }
+
+  async revoke (shareId: string): Promise<void> {
+    const share = this.#shares.get(shareId)
+    if (share === undefined || this.#server === undefined) throw notFound('That share')
+    const server = await this.#server
+    server.revoke(shareId)
+    if (share.status === 'active') this.#put({ ...share, status: 'revoked' })
+  }
+
+  async close (): Promise<void> {
+    const server = await this.#server?.catch(() => undefined)
+    await server?.close()
+  }
+
+  async #start (): Promise<ShareServer> {
+    this.#server ??= createShareServer({ host: this.#init.host ?? '0.0.0.0', port: 0, logger: this.#init.logger }).then((server) => {
+      server.on('download', (event) => { this.#download(event) })
+      server.on('share-end', ({ shareId, reason }) => {
+        const share = this.#shares.get(shareId)
+        if (share !== undefined && share.status === 'active') this.#put({ ...share, status: reason })
+      })
+      server.on('offer', (offer) => {
+        const name = this.#shares.get(offer.shareId)?.name
+        this.#init.onUpload(offer, { kind: 'browser', id: `${offer.from.address.host}:${offer.from.address.port}`, name: `A browser at ${offer.from.address.host}${name === undefined ? '' : ` (share “${name}”)`}`, shareId: offer.shareId })
+      })
+      return server
+    })
+    // A failed start is retried by the next createShare.
+    this.#server.catch(() => { this.#server = undefined })
+    return await this.#server
+  }
+
+  #download (event: DownloadEvent): void {
+    const share = this.#shares.get(event.shareId)
+    if (share === undefined) return
+    const entry = { at: Date.now(), fileId: event.fileId, path: event.path, bytes: event.bytes, complete: event.complete, remoteAddress: event.remoteAddress }
+    this.#put({ ...share, downloads: [entry, ...share.downloads].slice(0, MAX_DOWNLOADS_LOGGED) })
+  }
+
+  #project (info: ShareInfo): Share {
+    return {
+      id: info.id, name: info.name, urls: info.urls, ...(info.pin === undefined ? {} : { pin: info.pin }), expiresAt: info.expiresAt,
+      allowUpload: info.allowUpload, files: info.files.map((f) => ({ id: f.id, path: f.path, size: f.size })), totalBytes: info.totalBytes,
+      status: Date.now() >= info.expiresAt ? 'expired' : 'active', createdAt: Date.now(), downloads: []
+    }
+  }
+
+  #put (share: Share): void {
+    this.#shares.set(share.id, share)
+    this.#init.hub.emit('share', { type: 'upsert', share: structuredClone(share) })
+  }
+}

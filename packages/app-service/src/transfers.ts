@@ -1,0 +1,260 @@
+// Transfers both ways, as FerryApi sees them: sends started by the user and offers arriving from the engine
+// (p2p-core) or from browsers (http-share). Engine results and progress become Transfer upserts and progress
+// events; every ended transfer becomes a history entry. Offers wait here until the app answers them: the core
+// asks, the app decides (STYLE.md rule 6).
+
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import { type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
+import {
+  ApiError, apiErrorCodes, toErrorDto, type HistoryEntry, type IncomingOfferDto, type OfferDecisionDto, type OfferEndReason, type Party,
+  type Settings, type Transfer, type TransferStatus
+} from '@ferry/ui/api'
+import type { EventHub } from './event-hub.ts'
+import type { HistoryStore } from './history-store.ts'
+import type { PeerBook } from './peers.ts'
+import { listSources } from './sources.ts'
+
+/** Finished transfers kept in the list (history keeps the record); the oldest finished ones go first. */
+export const MAX_FINISHED_TRANSFERS = 200
+
+interface Running {
+  dto: Transfer
+  controller?: AbortController
+  done?: Promise<void>
+  /** Sends only: what to offer again on retry. */
+  send?: { peerId: string, paths: string[] }
+  localPaths?: Map<string, string>
+}
+
+interface Waiting {
+  offer: IncomingOffer
+  dto: IncomingOfferDto
+}
+
+export interface TransfersInit {
+  node: FerryNode
+  hub: EventHub
+  peers: PeerBook
+  history: HistoryStore
+  settings: () => Settings
+  logger: Logger
+}
+
+export const notFound = (what: string): ApiError => new ApiError({ name: 'NotFoundError', code: apiErrorCodes.notFound, message: `${what} is not (or no longer) there` })
+
+const ended = (status: TransferStatus): boolean => status !== 'waiting' && status !== 'running'
+
+export class Transfers {
+  readonly #init: TransfersInit
+  readonly #transfers = new Map<string, Running>()
+  readonly #offers = new Map<string, Waiting>()
+
+  constructor (init: TransfersInit) {
+    this.#init = init
+  }
+
+  list (): Transfer[] {
+    return [...this.#transfers.values()].map((t) => structuredClone(t.dto)).sort((a, b) => b.startedAt - a.startedAt)
+  }
+
+  offers (): IncomingOfferDto[] {
+    return [...this.#offers.values()].map((o) => structuredClone(o.dto))
+  }
+
+  // ---- sending ----
+
+  async send (peerId: string, paths: string[], text?: string): Promise<string> {
+    const peer = this.#init.peers.get(peerId)
+    if (peer === undefined) throw notFound('That device')
+    const listing = await listSources(paths)
+    const id = randomUUID()
+    const dto: Transfer = {
+      id, direction: 'send', peer: { kind: 'device', id: peer.id, shortCode: peer.shortCode, ...(peer.alias === undefined ? {} : { name: peer.alias }) },
+      files: listing.files.map((f, i) => ({ id: i, path: f.path, size: f.size, bytesDone: 0, status: 'pending' })),
+      fileCount: listing.count, bytesDone: 0, totalBytes: listing.totalBytes, rate: 0, etaSeconds: null, status: 'waiting',
+      canRetry: false, startedAt: Date.now(), ...(text === undefined ? {} : { text })
+    }
+    const record: Running = { dto, send: { peerId, paths }, localPaths: new Map(listing.files.map((f) => [f.path, f.localPath])) }
+    this.#transfers.set(id, record)
+    this.#upsert(record)
+    this.#runSend(record)
+    return id
+  }
+
+  retry (transferId: string): void {
+    const record = this.#transfers.get(transferId)
+    if (record === undefined) throw notFound('That transfer')
+    if (!record.dto.canRetry || record.send === undefined) throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'This transfer cannot be retried' })
+    const { error: _e, endedAt: _t, ...rest } = record.dto
+    record.dto = { ...rest, status: 'waiting', canRetry: false, bytesDone: 0, rate: 0, etaSeconds: null }
+    this.#upsert(record)
+    this.#runSend(record)
+  }
+
+  #runSend (record: Running): void {
+    const send = record.send
+    const peer = send === undefined ? undefined : this.#init.peers.get(send.peerId)
+    const address = peer?.addresses[0]
+    const controller = new AbortController()
+    record.controller = controller
+    record.done = (async () => {
+      try {
+        if (send === undefined || address === undefined) throw notFound('An address for that device')
+        const result = await this.#init.node.send({
+          address, peerId: send.peerId, paths: send.paths, signal: controller.signal,
+          ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
+          onProgress: (p) => { this.#progress(record, p) }
+        })
+        this.#finish(record, 'completed', undefined, result.totalBytes)
+      } catch (err) {
+        this.#finish(record, undefined, err)
+      }
+    })()
+  }
+
+  // ---- receiving ----
+
+  /** An offer from the engine (a device) or from a share link (a browser). */
+  offered (offer: IncomingOffer, from: Party): void {
+    const known = from.kind === 'device' ? this.#init.peers.get(from.id) : undefined
+    const dto: IncomingOfferDto = {
+      id: offer.transferId, from, trust: known?.trust ?? 'unknown', identityChanged: known?.identityChanged ?? false,
+      files: offer.files.map((f) => ({ id: f.id, path: f.path, size: f.size })), totalBytes: offer.totalBytes,
+      receivedAt: Date.now(), ...(offer.text === undefined ? {} : { text: offer.text })
+    }
+    // Policy lives here, not in the core: trusted devices may be accepted without asking.
+    const settings = this.#init.settings()
+    if (known?.trust === 'trusted' && (known.autoAccept || settings.autoAcceptTrusted)) {
+      this.#accept(offer, dto, { accept: true })
+      return
+    }
+    this.#offers.set(dto.id, { offer, dto })
+    offer.withdrawn.addEventListener('abort', () => { this.#removeOffer(dto.id, 'withdrawn') }, { once: true })
+    this.#init.hub.emit('offer', { type: 'added', offer: structuredClone(dto) })
+  }
+
+  async respond (offerId: string, decision: OfferDecisionDto): Promise<void> {
+    const waiting = this.#offers.get(offerId)
+    if (waiting === undefined) throw notFound('That offer')
+    this.#removeOffer(offerId, 'answered')
+    if (!decision.accept) {
+      await waiting.offer.respond({ accept: false }).catch((err: unknown) => { this.#init.logger.debug('declining failed', err) })
+      void this.#record({
+        id: randomUUID(), transferId: offerId, direction: 'received', peer: waiting.dto.from, status: 'declined',
+        files: waiting.dto.files.map(({ path, size }) => ({ path, size })), totalBytes: waiting.dto.totalBytes, at: Date.now(),
+        ...(waiting.dto.text === undefined ? {} : { text: waiting.dto.text })
+      })
+      return
+    }
+    if (decision.trust === true && waiting.dto.from.kind === 'device') this.#init.peers.setTrust(waiting.dto.from.id, 'trusted')
+    this.#accept(waiting.offer, waiting.dto, decision)
+  }
+
+  #accept (offer: IncomingOffer, dto: IncomingOfferDto, decision: OfferDecisionDto & { accept: true }): void {
+    const taken = new Set(decision.fileIds ?? dto.files.map((f) => f.id))
+    const files = dto.files.map((f) => ({ ...f, bytesDone: 0, status: taken.has(f.id) ? 'pending' as const : 'skipped' as const }))
+    const record: Running = {
+      dto: {
+        id: dto.id, direction: 'receive', peer: dto.from, files, fileCount: files.length, bytesDone: 0,
+        totalBytes: files.filter((f) => f.status !== 'skipped').reduce((s, f) => s + f.size, 0), rate: 0, etaSeconds: null,
+        status: 'running', canRetry: false, startedAt: Date.now(), ...(dto.text === undefined ? {} : { text: dto.text })
+      },
+      controller: new AbortController()
+    }
+    this.#transfers.set(dto.id, record)
+    this.#upsert(record)
+    const dir = this.#init.settings().downloadDir
+    record.done = (async () => {
+      try {
+        const result = await offer.respond({
+          accept: true, dir, files: [...taken], signal: record.controller?.signal, onProgress: (p) => { this.#progress(record, p) }
+        })
+        this.#received(record, dir, result)
+      } catch (err) {
+        this.#finish(record, undefined, err)
+      }
+    })()
+  }
+
+  #received (record: Running, dir: string, result: ReceiveResult): void {
+    record.localPaths = new Map(result.files.map((f) => [f.path, resolve(dir, f.savedAs)]))
+    if (record.dto.peer.kind === 'device') this.#init.peers.seen({ peerId: record.dto.peer.id })
+    this.#finish(record, result.status === 'declined' ? 'declined' : 'completed', undefined, result.bytesReceived + result.bytesResumed)
+  }
+
+  #removeOffer (offerId: string, reason: OfferEndReason): void {
+    if (!this.#offers.delete(offerId)) return
+    this.#init.hub.emit('offer', { type: 'removed', offerId, reason })
+  }
+
+  // ---- both ways ----
+
+  async cancel (transferId: string): Promise<void> {
+    const record = this.#transfers.get(transferId)
+    if (record === undefined) throw notFound('That transfer')
+    if (ended(record.dto.status)) return
+    record.controller?.abort()
+    // Resolves once it has ended here; an engine that hangs does not hang the caller.
+    await Promise.race([record.done, new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
+  }
+
+  #progress (record: Running, p: TransferProgress): void {
+    if (ended(record.dto.status)) return
+    const first = record.dto.status === 'waiting'
+    record.dto = { ...record.dto, status: 'running', bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds }
+    if (first) this.#upsert(record)
+    this.#init.hub.emit('transfer', { type: 'progress', progress: { id: record.dto.id, bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds } })
+  }
+
+  #finish (record: Running, status: TransferStatus | undefined, err: unknown, bytes?: number): void {
+    if (ended(record.dto.status)) return
+    const error = err === undefined ? undefined : toErrorDto(err)
+    const final: TransferStatus = status ?? (error?.code === 'FERRY_ERR_PEER_DECLINED' ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
+    const isSend = record.dto.direction === 'send'
+    const files = record.dto.files.map((f) => f.status === 'skipped' ? f : final === 'completed' ? { ...f, bytesDone: f.size, status: 'done' as const } : f)
+    record.dto = {
+      ...record.dto, files, status: final, rate: 0, etaSeconds: final === 'completed' ? 0 : null, endedAt: Date.now(),
+      bytesDone: final === 'completed' ? (bytes ?? record.dto.totalBytes) : record.dto.bytesDone,
+      canRetry: isSend && (final === 'failed' || final === 'cancelled'), ...(error === undefined ? {} : { error })
+    }
+    this.#upsert(record)
+    this.#prune()
+    const dto = record.dto
+    void this.#record({
+      id: randomUUID(), transferId: dto.id, direction: isSend ? 'sent' : 'received', peer: dto.peer,
+      status: final === 'running' || final === 'waiting' ? 'failed' : final,
+      files: dto.files.filter((f) => f.status !== 'skipped').map((f) => {
+        const localPath = record.localPaths?.get(f.path)
+        return { path: f.path, size: f.size, ...(localPath === undefined ? {} : { localPath }) }
+      }),
+      totalBytes: dto.totalBytes, at: Date.now(), ...(dto.text === undefined ? {} : { text: dto.text }), ...(error === undefined ? {} : { error })
+    })
+  }
+
+  async #record (entry: HistoryEntry): Promise<void> {
+    try {
+      await this.#init.history.add(entry)
+    } finally {
+      this.#init.hub.emit('history', entry)
+    }
+  }
+
+  #upsert (record: Running): void {
+    this.#init.hub.emit('transfer', { type: 'upsert', transfer: structuredClone(record.dto) })
+  }
+
+  #prune (): void {
+    const finished = [...this.#transfers.values()].filter((t) => ended(t.dto.status) && !t.dto.canRetry)
+    for (const old of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_TRANSFERS))) this.#transfers.delete(old.dto.id)
+  }
+
+  /** Cancels everything still running and declines waiting offers (the app is closing). */
+  async close (): Promise<void> {
+    for (const { offer } of this.#offers.values()) void offer.respond({ accept: false }).catch(() => {})
+    this.#offers.clear()
+    const running = [...this.#transfers.values()].filter((t) => !ended(t.dto.status))
+    for (const t of running) t.controller?.abort()
+    await Promise.race([Promise.allSettled(running.map(async (t) => { await t.done })), new Promise((resolve) => setTimeout(resolve, 3_000).unref())])
+  }
+}

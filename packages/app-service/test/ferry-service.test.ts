@@ -1,0 +1,147 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
+import { nextEvent } from './compliance/ferry-api-compliance.ts'
+import { offerFrom, startService, type TestService } from './helpers.ts'
+
+const open: TestService[] = []
+afterEach(async () => { await Promise.all(open.splice(0).map(async (s) => { await s.close() })) })
+const start = async (...args: Parameters<typeof startService>): Promise<TestService> => {
+  const s = await startService(...args)
+  open.push(s)
+  return s
+}
+
+const completed = (id: string) => (e: TransferEvent): boolean => e.type === 'upsert' && e.transfer.id === id && e.transfer.status === 'completed'
+const ended = (e: TransferEvent): boolean => e.type === 'upsert' && !['waiting', 'running'].includes(e.transfer.status)
+
+describe('FerryService', () => {
+  it('sends a file to a device added by address; the receiver accepts; both see it complete and record it', async () => {
+    const a = await start()
+    const b = await start()
+    const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    const file = join(a.dir, 'hello.txt')
+    await writeFile(file, 'hello from A\n'.repeat(1000))
+
+    const target = (await b.service.getState()).device
+    const peer = await a.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
+    expect(peer).toMatchObject({ id: target.peerId, trust: 'unknown', online: true })
+    expect((await a.service.getState()).peers.map((p) => p.id)).toEqual([target.peerId])
+
+    const { transferId } = await a.service.sendFiles(peer.id, [file])
+    const offer = await offered
+    if (offer.type !== 'added') throw new Error('unreachable')
+    expect(offer.offer).toMatchObject({ from: { kind: 'device', id: (await a.service.getState()).device.peerId }, files: [{ path: 'hello.txt', size: 13_000 }], totalBytes: 13_000 })
+
+    const aDone = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), completed(transferId))
+    const bDone = nextEvent<TransferEvent>((l) => b.service.onTransfer(l), completed(offer.offer.id))
+    const aHistory = nextEvent<HistoryEntry>((l) => a.service.onHistory(l))
+    const bHistory = nextEvent<HistoryEntry>((l) => b.service.onHistory(l))
+    await b.service.respondToOffer(offer.offer.id, { accept: true })
+    await Promise.all([aDone, bDone])
+
+    expect(await readFile(join(b.downloads, 'hello.txt'), 'utf8')).toBe(await readFile(file, 'utf8'))
+    expect(await aHistory).toMatchObject({ transferId, direction: 'sent', status: 'completed', totalBytes: 13_000 })
+    expect(await bHistory).toMatchObject({ direction: 'received', status: 'completed', files: [{ path: 'hello.txt', size: 13_000, localPath: join(b.downloads, 'hello.txt') }] })
+    const sent = (await a.service.getState()).transfers.find((t: Transfer) => t.id === transferId)
+    expect(sent).toMatchObject({ status: 'completed', bytesDone: 13_000, files: [{ status: 'done' }] })
+    expect((await b.service.getState()).history[0]).toMatchObject({ direction: 'received', status: 'completed' })
+  })
+
+  it('a declined offer ends the sender\'s transfer as declined and is recorded on both sides', async () => {
+    const a = await start()
+    const b = await start()
+    const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    const aEnded = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), ended)
+    await offerFrom(a.service, b.service, a.dir)
+    const offer = await offered
+    if (offer.type !== 'added') throw new Error('unreachable')
+    await b.service.respondToOffer(offer.offer.id, { accept: false })
+    const end = await aEnded
+    expect(end.type === 'upsert' && end.transfer).toMatchObject({ status: 'declined', canRetry: false, error: { code: 'FERRY_ERR_PEER_DECLINED' } })
+    expect((await b.service.getState()).history[0]).toMatchObject({ direction: 'received', status: 'declined' })
+    await expect.poll(async () => (await a.service.getState()).history[0]?.status).toBe('declined')
+  })
+
+  it('an offer from a trusted device is accepted without asking when settings say so', async () => {
+    const a = await start()
+    const b = await start()
+    await b.service.updateSettings({ autoAcceptTrusted: true })
+    const aId = (await a.service.getState()).device.peerId
+    const offers: OfferEvent[] = []
+    b.service.onOffer((e) => { if (e.type === 'added') offers.push(e) })
+    // B first meets A through a declined offer, then trusts it.
+    const first = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    await offerFrom(a.service, b.service, a.dir)
+    const offer = await first
+    if (offer.type !== 'added') throw new Error('unreachable')
+    await b.service.respondToOffer(offer.offer.id, { accept: false })
+    await b.service.setTrust(aId, 'trusted')
+    offers.length = 0
+    const done = nextEvent<TransferEvent>((l) => b.service.onTransfer(l), (e) => e.type === 'upsert' && e.transfer.status === 'completed')
+    await offerFrom(a.service, b.service, a.dir)
+    await done
+    expect(offers).toEqual([])
+    expect(await readFile(join(b.downloads, 'offered.txt'), 'utf8')).toBe('offered bytes')
+  })
+
+  it('keeps settings and history across a restart', async () => {
+    const first = await startService()
+    const dir = first.dir
+    await first.service.updateSettings({ alias: 'Kitchen', filesInFlight: 8, autoAcceptTrusted: true })
+    const peerId = (await first.service.getState()).device.peerId
+    await first.service.close()
+    const again = await start({}, dir)
+    const state = await again.service.getState()
+    expect(state.settings).toMatchObject({ alias: 'Kitchen', filesInFlight: 8, autoAcceptTrusted: true, port: 0 })
+    expect(state.device).toMatchObject({ peerId, alias: 'Kitchen' })
+    expect(JSON.parse(await readFile(join(dir, 'config', 'settings.json'), 'utf8'))).toMatchObject({ alias: 'Kitchen' })
+  })
+
+  it('a hand-broken settings file falls back to defaults for the broken values only', async () => {
+    const first = await startService()
+    await first.service.close()
+    await writeFile(join(first.dir, 'config', 'settings.json'), JSON.stringify({ alias: 'Den', port: 'eighty', filesInFlight: 1000 }))
+    const again = await start({}, first.dir)
+    expect((await again.service.getState()).settings).toMatchObject({ alias: 'Den', port: 0, filesInFlight: 4 })
+  })
+
+  it('refuses invalid arguments before doing anything', async () => {
+    const a = await start()
+    const invalid = { code: 'FERRY_ERR_API_INVALID_ARGUMENT' }
+    await expect(a.service.sendFiles('12D3KooWQfRrLy2C7Jc6c7GHcFyvYT5Ahu5k6xPoMBRfAb7XYXBR', [])).rejects.toMatchObject(invalid)
+    await expect(a.service.sendFiles('12D3KooWQfRrLy2C7Jc6c7GHcFyvYT5Ahu5k6xPoMBRfAb7XYXBR', ['/a\0b'])).rejects.toMatchObject(invalid)
+    await expect(a.service.sendText('12D3KooWQfRrLy2C7Jc6c7GHcFyvYT5Ahu5k6xPoMBRfAb7XYXBR', '   ')).rejects.toMatchObject(invalid)
+    await expect(a.service.addPeerByAddress('x'.repeat(600))).rejects.toMatchObject(invalid)
+    await expect(a.service.respondToOffer('../../etc', { accept: false })).rejects.toMatchObject(invalid)
+    await expect(a.service.respondToOffer('ok-id', { accept: true, fileIds: [-1] })).rejects.toMatchObject(invalid)
+    await expect(a.service.respondToOffer('ok-id', { accept: false, extra: 1 } as unknown as { accept: false })).rejects.toMatchObject(invalid)
+    await expect(a.service.updateSettings({ downloadDir: 'relative' })).rejects.toMatchObject(invalid)
+    await expect(a.service.updateSettings({ alias: '' })).rejects.toMatchObject(invalid)
+    await expect(a.service.updateSettings({ filesInFlight: 65 })).rejects.toMatchObject(invalid)
+    await expect(a.service.createShare({ paths: ['/tmp'], pin: 'yes', expiresInMs: 1000, allowUpload: false } as unknown as Parameters<typeof a.service.createShare>[0])).rejects.toMatchObject(invalid)
+    await expect(a.service.setTrust('12D3KooWQfRrLy2C7Jc6c7GHcFyvYT5Ahu5k6xPoMBRfAb7XYXBR', 'trusted', 'yes' as unknown as boolean)).rejects.toMatchObject(invalid)
+    expect((await a.service.getState()).settings).toMatchObject({ filesInFlight: 4 })
+  })
+
+  it('a host without dialogs or a shell says FERRY_ERR_API_UNSUPPORTED', async () => {
+    const a = await start()
+    await expect(a.service.pickFiles()).rejects.toMatchObject({ code: 'FERRY_ERR_API_UNSUPPORTED' })
+    await expect(a.service.pickFolder()).rejects.toMatchObject({ code: 'FERRY_ERR_API_UNSUPPORTED' })
+    await expect(a.service.openFile('/tmp/x')).rejects.toMatchObject({ code: 'FERRY_ERR_API_UNSUPPORTED' })
+  })
+
+  it('creates and revokes a share link served on its own server', async () => {
+    const a = await start()
+    const file = join(a.dir, 'shared.txt')
+    await writeFile(file, 'shared!')
+    const share = await a.service.createShare({ paths: [file], pin: false, expiresInMs: 60_000, allowUpload: false })
+    expect(share).toMatchObject({ name: 'shared.txt', status: 'active', files: [{ path: 'shared.txt', size: 7 }] })
+    const url = share.urls[0] ?? ''
+    expect((await fetch(url)).status).toBe(200)
+    await a.service.revokeShare(share.id)
+    expect((await a.service.getState()).shares[0]).toMatchObject({ id: share.id, status: 'revoked' })
+    await expect(a.service.revokeShare('nope')).rejects.toMatchObject({ code: 'FERRY_ERR_API_NOT_FOUND' })
+  })
+})
