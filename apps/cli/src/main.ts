@@ -10,6 +10,15 @@ import { createOutput } from './output.ts'
 import { startProcessStats } from './process-stats.ts'
 import { receive } from './commands/receive.ts'
 import { send } from './commands/send.ts'
+import { peers } from './commands/peers.ts'
+import { pair } from './commands/pair.ts'
+import { trust, untrust } from './commands/trust.ts'
+import { formatHostPort, isLoopbackHost, mdnsEnabled } from './discovery.ts'
+import { parseMilliseconds, resolvePeer } from './resolve-peer.ts'
+import { openTrustStore } from './trust/open-store.ts'
+import { duration, share, type ShareOptions } from './commands/share.ts'
+import { ui } from './commands/ui.ts'
+import { configDir } from './config-dir.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -49,23 +58,127 @@ program.command('receive')
   .option('-p, --port <port>', 'UDP port to listen on (0 picks a free one)', port, 0)
   .option('--host <host>', 'address to listen on', '0.0.0.0')
   .option('--alias <name>', 'name shown to senders')
-  .option('-y, --yes', 'accept every offer without asking', false)
+  .option('-y, --yes', 'accept every offer without asking (except from a device flagged for an identity change)', false)
   .option('--once', 'exit after the first transfer', false)
+  .option('--no-mdns', 'do not announce this device on the local network (mDNS)')
+  .option('--pair', 'show a 6-digit PIN another device can pair with (ferry pair)', false)
   .option('--json', 'print one JSON object a line', false)
-  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, json: boolean }) => {
-    await run(opts, async (node, out) => await receive(node, opts, out))
+  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, json: boolean }) => {
+    const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
+    await run(opts, async (node, out) => await receive(node, { ...opts, mdns }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
   })
 
 program.command('send')
   .description('Send files and folders (and/or a text) to a device')
   .argument('[paths...]', 'files and folders to send')
-  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT or HOST:PORT/DEVICE_ID (as `ferry receive` prints)')
+  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), or its name or code')
   .addOption(new Option('--text <message>', 'a text message to send with (or instead of) files'))
+  .option('--no-mdns', 'look the receiver up among remembered devices only, not over mDNS')
+  .option('--discover-timeout <ms>', 'how long to look for a receiver given by name', parseMilliseconds, 3_000)
   .option('--json', 'print progress and the result as JSON lines', false)
-  .action(async (paths: string[], opts: { to: string, text?: string, json: boolean }) => {
+  .action(async (paths: string[], opts: { to: string, text?: string, mdns: boolean, discoverTimeout: number, json: boolean }) => {
     // A sender accepts nothing: its engine's listener stays on loopback.
-    await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) => await send(node, paths, opts, out))
+    await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
+      await send(node, paths, { ...opts, mdns: mdnsEnabled(opts.mdns), discoverTimeoutMs: opts.discoverTimeout }, out, await openTrustStore(out)))
+  })
+
+program.command('share')
+  .description('Share files and folders with any browser on the network: prints a link and a QR code')
+  .argument('<paths...>', 'files and folders to share')
+  .option('--pin', 'protect the link with a random 6-digit PIN', false)
+  .addOption(new Option('--expires <duration>', 'how long the link works: 30m, 1h, 2d').argParser(duration).default(60 * 60_000, '1h'))
+  .option('-p, --port <port>', 'TCP port to listen on (0 picks a free one)', port, 0)
+  .option('--host <host>', 'address to listen on', '0.0.0.0')
+  .option('--allow-upload', 'let browsers send files to this computer', false)
+  .option('-d, --dir <dir>', 'folder for files sent from browsers', defaultDownloadDir())
+  .option('-y, --yes', 'accept every upload without asking', false)
+  .option('--name <name>', 'name shown on the page and given to the zip')
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (paths: string[], opts: ShareOptions) => {
+    process.exitCode = await share(paths, opts, createOutput({ json: opts.json }))
+    process.exit()
+  })
+
+program.command('peers')
+  .description('List the devices nearby: alias, code, addresses, trust (found over mDNS, remembered, or --add)')
+  .option('--add <target>', 'also probe this address: HOST:PORT[/DEVICE_ID] or a ferry:// link (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--watch', 'keep watching and print devices as they appear, change and go', false)
+  .option('--wait <ms>', 'how long to look before listing', parseMilliseconds, 3_000)
+  .option('--no-mdns', 'do not look over mDNS (remembered devices and --add only)')
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (opts: { add: string[], watch: boolean, wait: number, mdns: boolean, json: boolean }) => {
+    await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
+      await peers(node, { ...opts, waitMs: opts.wait, mdns: mdnsEnabled(opts.mdns) }, out, await openTrustStore(out)))
+    process.exit()
+  })
+
+program.command('trust')
+  .description('Mark a device as yours; with --auto-accept its offers are saved without asking')
+  .argument('<device>', 'device id, HOST:PORT/DEVICE_ID, or the name or code of a device seen before')
+  .option('--auto-accept', 'accept its offers without asking, into --dir')
+  .option('--no-auto-accept', 'ask about its offers again')
+  .option('-d, --dir <dir>', 'folder for auto-accepted offers', defaultDownloadDir())
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (device: string, opts: { autoAccept?: boolean, dir: string, json: boolean }) => {
+    const out = createOutput({ json: opts.json })
+    try {
+      // A device seen on the network but not remembered yet is looked up with a short-lived engine.
+      process.exitCode = await trust(device, opts, out, await openTrustStore(out), async (query) => {
+        const node = await startEngine({ host: '127.0.0.1', port: 0 })
+        try {
+          const found = await resolvePeer(query, { node, store: await openTrustStore(out), mdns: mdnsEnabled(true), timeoutMs: 3_000 })
+          if (found.peerId === undefined) throw new InvalidArgumentError('give the device id too: HOST:PORT/DEVICE_ID')
+          const address = found.addresses[0]
+          return { peerId: found.peerId, ...(found.alias === undefined ? {} : { alias: found.alias }), ...(address === undefined ? {} : { address: formatHostPort(address) }) }
+        } finally {
+          await node.close()
+        }
+      })
+    } catch (err) {
+      out.fail(err)
+      process.exitCode = 1
+    }
+    process.exit()
+  })
+
+program.command('untrust')
+  .description('Stop trusting a device (and auto-accepting from it); --forget removes it altogether')
+  .argument('<device>', 'device id, or the name or code of a remembered device')
+  .option('--forget', 'forget the device entirely', false)
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (device: string, opts: { forget: boolean, json: boolean }) => {
+    const out = createOutput({ json: opts.json })
+    try {
+      process.exitCode = await untrust(device, opts, out, await openTrustStore(out))
+    } catch (err) {
+      out.fail(err)
+      process.exitCode = 1
+    }
+  })
+
+program.command('pair')
+  .description('Pair with a device that shows a PIN (`ferry receive --pair`): both then trust each other')
+  .requiredOption('-t, --to <target>', 'the device: HOST:PORT[/DEVICE_ID], or its name or code')
+  .requiredOption('--pin <pin>', 'the 6 digits the other device shows')
+  .option('--no-mdns', 'look the device up among remembered devices only, not over mDNS')
+  .option('--discover-timeout <ms>', 'how long to look for a device given by name', parseMilliseconds, 3_000)
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (opts: { to: string, pin: string, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+    await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
+      await pair(node, { ...opts, mdns: mdnsEnabled(opts.mdns), discoverTimeoutMs: opts.discoverTimeout }, out, await openTrustStore(out)))
+  })
+
+program.command('ui')
+  .description('Run Ferry with its UI in a browser on this computer (the engine plus the page, on 127.0.0.1)')
+  .option('--open', 'open the page in the default browser', false)
+  .option('-p, --port <port>', 'TCP port of the page on 127.0.0.1 (0 picks a free one)', port, 0)
+  .option('--host <host>', 'address the engine listens on for other devices', '0.0.0.0')
+  .option('-d, --dir <dir>', 'folder for received files, until changed in Settings')
+  .option('--json', 'print one JSON object a line', false)
+  .action(async (opts: { open: boolean, port: number, host: string, dir?: string, json: boolean }) => {
+    process.exitCode = await ui({ ...opts, configDir: configDir() }, createOutput({ json: opts.json }))
+    process.exit()
   })
 
 // `pnpm ferry -- send ...` hands the `--` through; it is not part of Ferry's arguments.

@@ -40,14 +40,19 @@ function defineError (name: string, code: string, phase: FerryPhase, defaultMess
 
 // discover
 export const UnreachableError = defineError('UnreachableError', 'FERRY_ERR_UNREACHABLE', 'discover', 'The peer could not be reached')
+export const PeerNotFoundError = defineError('PeerNotFoundError', 'FERRY_ERR_PEER_NOT_FOUND', 'discover', 'No device with that name or code was found on the network')
+export const AmbiguousPeerError = defineError('AmbiguousPeerError', 'FERRY_ERR_PEER_AMBIGUOUS', 'discover', 'More than one device answers to that name')
 // handshake
 export const IdentityMismatchError = defineError('IdentityMismatchError', 'FERRY_ERR_IDENTITY_MISMATCH', 'handshake', 'The peer presented a different identity than the one dialled')
 export const ProtocolVersionError = defineError('ProtocolVersionError', 'FERRY_ERR_PROTOCOL_VERSION', 'handshake', 'The peer speaks an unsupported protocol version')
 export const TooManySessionsError = defineError('TooManySessionsError', 'FERRY_ERR_TOO_MANY_SESSIONS', 'handshake', 'The peer has too many transfers open with this device')
+export const PairingFailedError = defineError('PairingFailedError', 'FERRY_ERR_PAIRING_FAILED', 'handshake', 'Pairing failed: the PIN did not match')
+export const PairingRateLimitedError = defineError('PairingRateLimitedError', 'FERRY_ERR_PAIRING_RATE_LIMITED', 'handshake', 'Too many wrong PINs: wait before trying to pair again')
 // offer
 export const PeerDeclinedError = defineError('PeerDeclinedError', 'FERRY_ERR_PEER_DECLINED', 'offer', 'The peer declined the transfer')
 export const OfferTooLargeError = defineError('OfferTooLargeError', 'FERRY_ERR_OFFER_TOO_LARGE', 'offer', 'The offer exceeds a limit of the receiver')
 export const InvalidPathError = defineError('InvalidPathError', 'FERRY_ERR_INVALID_PATH', 'offer', 'A file path in the offer is not allowed')
+export const NoSpaceError = defineError('NoSpaceError', 'FERRY_ERR_NO_SPACE', 'offer', 'The receiving device has not enough free space for this transfer')
 export const FrameTooLargeError = defineError('FrameTooLargeError', 'FERRY_ERR_FRAME_TOO_LARGE', 'offer', 'A protocol frame exceeds the maximum size')
 export const BadFrameError = defineError('BadFrameError', 'FERRY_ERR_BAD_FRAME', 'offer', 'A protocol frame could not be understood')
 export const NothingToSendError = defineError('NothingToSendError', 'FERRY_ERR_NOTHING_TO_SEND', 'local', 'Nothing to send: give at least one file, folder or text')
@@ -63,8 +68,9 @@ export const RemoteError = defineError('RemoteError', 'FERRY_ERR_REMOTE', 'trans
 export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HASH_MISMATCH', 'verify', 'A received file did not match its BLAKE3 hash')
 
 const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
-  UnreachableError, IdentityMismatchError, ProtocolVersionError, TooManySessionsError, PeerDeclinedError,
-  OfferTooLargeError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
+  UnreachableError, PeerNotFoundError, AmbiguousPeerError, IdentityMismatchError, ProtocolVersionError,
+  TooManySessionsError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
+  OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
   CancelledError, ConnectionLostError, TimeoutError, DiskError, SourceChangedError, RemoteError, HashMismatchError
 ].map((cls) => [cls.code, cls]))
 

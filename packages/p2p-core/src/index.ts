@@ -1,4 +1,5 @@
-// @ferry/p2p-core: Ferry's engine. Identity, QUIC transport, the transfer protocol v1, sender and receiver.
+// @ferry/p2p-core: Ferry's engine. Identity, QUIC transport, the transfer protocol v1, sender and receiver,
+// discovery (mDNS, typed addresses, known devices) and PIN pairing.
 // Apps build one FerryNode in their composition root and drive it; nothing here decides policy.
 
 export { FerryNode, type FerryNodeInit, type FerryNodeEvents } from './engine/ferry-node.ts'
@@ -15,6 +16,17 @@ export type { SendRequest, SendResult } from './transfer/sender.ts'
 export type { TransferProgress } from './transfer/progress.ts'
 export { PARTIAL_PREFIX, PARTIAL_SUFFIX } from './transfer/partial-file.ts'
 export { parsePeerTarget } from './engine/peer-target.ts'
+export type { PeerTarget } from './engine/peer-target.ts'
+export type { PingRequest, PingResult } from './engine/ping.ts'
+export type { PairRequest, PairResult } from './pairing/pair-with.ts'
+export { PIN_PATTERN, generatePin } from './pairing/pin-exchange.ts'
+export {
+  Discovery, defaultDiscoveryOptions, resolveDiscoveryOptions, type DiscoveryInit, type DiscoveryOptions, type KnownPeer
+} from './discovery/discovery.ts'
+export {
+  aliasKey, matchPeer, normalizeShortCode, type DiscoveredPeer, type DiscoverySource, type PeerDirectoryEvents
+} from './discovery/peer-directory.ts'
+export type { SuitableInterface } from './discovery/interfaces.ts'
 export { HashPool, createInlineHasher, type Hasher, type HashPoolOptions } from './hash/hash-pool.ts'
 export { commitPartial, discardPartial, planPartial, type PartialPlan } from './transfer/partial-file.ts'
 export { OfferedPaths } from './protocol/paths.ts'

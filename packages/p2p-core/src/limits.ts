@@ -32,6 +32,12 @@ export interface FerryLimits {
   idleTimeoutMs: number
   /** Most progress events a second per transfer. */
   progressPerSecond: number
+  /** Wrong PINs one peer id may try before it must wait `pairingLockoutMs`. */
+  pairingMaxFailuresPerPeer: number
+  /** Wrong PINs from all peers together within `pairingLockoutMs` before pairing pauses for everyone (ids are free to make). */
+  pairingMaxFailuresTotal: number
+  /** How long a peer (or everyone, past the total) waits after too many wrong PINs, in ms. */
+  pairingLockoutMs: number
 }
 
 export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
@@ -49,7 +55,10 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   batchMaxFiles: 256,
   answerTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 30_000,
-  progressPerSecond: 10
+  progressPerSecond: 10,
+  pairingMaxFailuresPerPeer: 5,
+  pairingMaxFailuresTotal: 20,
+  pairingLockoutMs: 60_000
 })
 
 /** Fills missing limits with the defaults and rejects values that make no sense. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { errorCodes, errorFromJson } from '../src/errors.ts'
 import { defaultLimits } from '../src/limits.ts'
 import { PROTOCOL_ID } from '../src/protocol/messages.ts'
+import { defaultDiscoveryOptions } from '../src/discovery/discovery.ts'
 
 const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
 
@@ -69,6 +70,18 @@ describe('docs/protocol.md', () => {
       const err = errorFromJson({ code: unquote(row[0]), message: '' })
       expect(unquote(row[1]), `class of ${err.code}`).toBe(err.name)
       expect(row[2], `phase of ${err.code}`).toBe(err.phase)
+    }
+  })
+
+  it('lists every discovery option with exactly the default the code uses, a unit and a meaning', () => {
+    const rows = tableRows('Discovery (`discovery/`)')
+    const documented = new Map(rows.map((row) => [unquote(row[0]), row]))
+    expect([...documented.keys()].sort()).toEqual(Object.keys(defaultDiscoveryOptions).sort())
+    for (const [name, value] of Object.entries(defaultDiscoveryOptions)) {
+      const row = documented.get(name) ?? []
+      expect(row[2], `default of ${name}`).toBe(String(value))
+      expect(row[1], `unit of ${name}`).not.toBe('')
+      expect(row[3], `meaning of ${name}`).not.toBe('')
     }
   })
 

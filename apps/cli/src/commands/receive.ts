@@ -1,15 +1,25 @@
-// `ferry receive`: listen, show who we are and where, then ask about (or with --yes accept) each offer.
+// `ferry receive`: listen, announce this device on the LAN (mDNS), show who we are and where, then for each offer
+// show who offers (alias, short code, trust) and decide: trusted devices with an auto-accept folder go straight in,
+// --yes accepts the rest, otherwise ask (y / n / t = trust and accept). A device that reuses a known alias under
+// another id is flagged and never accepted without asking. With --pair it shows a PIN for `ferry pair`.
 
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import type { FerryNode, IncomingOffer } from '@ferry/p2p-core'
+import { generatePin, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
+import { startDiscovery } from '../discovery.ts'
 import { formatBytes, type Output } from '../output.ts'
+import { decideOffer, describePeer, identityWarning, viewPeer, type TrustView } from '../trust/trust-policy.ts'
+import type { TrustStore } from '../trust/trust-store.ts'
 
 export interface ReceiveOptions {
   dir: string
   yes: boolean
   once: boolean
+  /** Announce this device over mDNS. */
+  mdns: boolean
+  /** Show a pairing PIN. */
+  pair: boolean
 }
 
 /** Addresses a peer on the LAN can use; 127.0.0.1 first when bound to every interface, for local use. */
@@ -22,45 +32,155 @@ export function reachableHosts (boundHost: string): string[] {
   return hosts
 }
 
-/** Resolves with the exit code once --once is satisfied; otherwise runs until the process is stopped. */
-export async function receive (node: FerryNode, options: ReceiveOptions, out: Output): Promise<number> {
+/** Resolves with the exit code once --once is satisfied or the process is asked to stop. */
+export async function receive (node: FerryNode, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
   const dir = resolve(options.dir)
   const { port } = node.address
   const hosts = reachableHosts(node.address.host)
-  out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: `${hosts[0] ?? ''}:${port}/${node.peerId}`, addresses: hosts.map((h) => `${h}:${port}/${node.peerId}`) })
+  // The ferry:// link (address + device id) is what a QR code or a pasted link carries: the LAN address, not loopback.
+  const link = `ferry://${hosts[hosts.length - 1] ?? ''}:${port}/${node.peerId}`
+  out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: `${hosts[0] ?? ''}:${port}/${node.peerId}`, addresses: hosts.map((h) => `${h}:${port}/${node.peerId}`), link })
   out.say(`Ferry device ${node.alias}, code ${node.shortCode}`)
   out.say(`Device id ${node.peerId}`)
   out.say(`Saving into ${dir}`)
   out.say('Send to this device with:')
   for (const host of hosts) out.say(`  ferry send FILE... --to ${host}:${port}/${node.peerId}`)
+  const discovery = options.mdns ? startDiscovery(node, store, { advertise: true, browse: false, probeKnown: false }) : undefined
+  if (discovery !== undefined) out.say(`  ferry send FILE... --to "${node.alias}"   (found over mDNS on this network)`)
+  out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
+  if (options.pair) startPairing(node, store, out, hosts[hosts.length - 1] ?? '127.0.0.1')
 
-  return await new Promise<number>((done) => {
-    let queue: Promise<void> = Promise.resolve()
-    node.on('offer', (offer) => {
-      // One question at a time on the terminal; offers wait their turn.
-      queue = queue.then(async () => {
-        const code = await handleOffer(offer, dir, options, out)
-        if (options.once) done(code)
+  let busy = false
+  let stopListening = (): void => {}
+  try {
+    return await new Promise<number>((done) => {
+      let queue: Promise<void> = Promise.resolve()
+      node.on('offer', (offer) => {
+        // With --once the process ends when the engine has closed the session (our last frame delivered), not
+        // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
+        const ended = options.once ? sessionEnd(node, offer.transferId) : undefined
+        // One question at a time on the terminal; offers wait their turn.
+        queue = queue.then(async () => {
+          busy = true
+          try {
+            const code = await handleOffer(offer, dir, options, out, store)
+            if (ended !== undefined) {
+              await ended
+              done(code)
+            }
+          } finally {
+            busy = false
+          }
+        })
       })
+      // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
+      // transfer's to handle (it cancels it).
+      process.once('SIGTERM', onSigterm)
+      process.on('SIGINT', onSigint)
+      function onSigterm (): void { done(143) }
+      function onSigint (): void { if (!busy) done(130) }
+      stopListening = () => { process.off('SIGTERM', onSigterm); process.off('SIGINT', onSigint) }
     })
+  } finally {
+    stopListening()
+    await discovery?.close()
+    await store.settled()
+  }
+}
+
+/** Resolves when the engine reports the end of this transfer's session, or after 5 s at most. */
+async function sessionEnd (node: FerryNode, transferId: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, 5_000)
+    function finish (): void {
+      clearTimeout(timer)
+      node.off('transfer-end', onEnd)
+      resolve()
+    }
+    function onEnd (event: { transferId: string }): void { if (event.transferId === transferId) finish() }
+    node.on('transfer-end', onEnd)
   })
 }
 
-async function handleOffer (offer: IncomingOffer, dir: string, options: ReceiveOptions, out: Output): Promise<number> {
-  const who = `${offer.from.alias ?? 'unknown device'} [${offer.from.shortCode}]`
-  out.event({ type: 'offer', transferId: offer.transferId, from: { peerId: offer.from.peerId, shortCode: offer.from.shortCode, alias: offer.from.alias }, files: offer.files.length, totalBytes: offer.totalBytes, ...(offer.text === undefined ? {} : { text: offer.text }) })
-  out.say(`\n${who} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+function startPairing (node: FerryNode, store: TrustStore, out: Output, host: string): void {
+  const pin = generatePin()
+  node.setPairingPin(pin)
+  out.event({ type: 'pairing', pin })
+  out.say(`\nPairing PIN: ${pin}   (on the other device: ferry pair --to ${host}:${node.address.port}/${node.peerId} --pin ${pin})`)
+  node.on('paired', ({ peer }) => {
+    // One device per PIN: a second pairing needs a new PIN (run receive --pair again).
+    node.setPairingPin(undefined)
+    void (async () => {
+      await store.update(peer.peerId, (record) => {
+        const now = new Date().toISOString()
+        return {
+          ...(record ?? { peerId: peer.peerId, shortCode: peer.shortCode, addresses: [], firstSeen: now }),
+          ...(peer.alias === undefined ? {} : { alias: peer.alias }),
+          trusted: true,
+          lastSeen: now,
+          pairedAt: now
+        }
+      })
+      out.event({ type: 'paired', peer: { peerId: peer.peerId, shortCode: peer.shortCode, alias: peer.alias } })
+      out.say(`Paired with "${peer.alias ?? 'unknown device'}" [${peer.shortCode}]: it is now a trusted device.`)
+    })().catch((err: unknown) => { out.fail(err) })
+  })
+  node.on('pairing-failed', ({ peer, error }) => {
+    out.event({ type: 'pairing-failed', peer: { peerId: peer.peerId, shortCode: peer.shortCode, alias: peer.alias }, code: error.code, message: error.message })
+    out.say(`Pairing attempt from "${peer.alias ?? 'unknown device'}" [${peer.shortCode}] failed: ${error.message}`)
+  })
+}
+
+async function handleOffer (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
+  const from = offer.from
+  const view = viewPeer(store, from)
+  // First contact is remembered, so a later device under the same alias but another id stands out. Not awaited:
+  // the decision uses the view taken above, and an fsync has no place between an offer and its answer.
+  void store.touch(from.peerId, { ...(from.alias === undefined ? {} : { alias: from.alias }) }).catch((err: unknown) => { out.fail(err) })
+  const warning = identityWarning(view, from)
+  out.event({
+    type: 'offer',
+    transferId: offer.transferId,
+    from: { peerId: from.peerId, shortCode: from.shortCode, alias: from.alias },
+    trust: view.state,
+    ...(view.identityChanged === undefined ? {} : { identityChanged: view.identityChanged }),
+    files: offer.files.length,
+    totalBytes: offer.totalBytes,
+    ...(offer.text === undefined ? {} : { text: offer.text })
+  })
+  const who = `${from.alias ?? 'unknown device'} [${from.shortCode}]`
+  out.say(`\n${describePeer(from, view)} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  if (warning !== undefined) out.say(warning)
   for (const file of offer.files.slice(0, 20)) out.say(`  ${file.path}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
   if (offer.text !== undefined) out.say(`Message:\n${offer.text}`)
 
-  const accept = options.yes || await ask(`Accept from ${who}? [y/N] `, offer.withdrawn)
-  if (!accept) {
-    await offer.respond({ accept: false }).catch(() => {})
-    out.say('Declined.')
-    out.event({ type: 'declined', transferId: offer.transferId })
-    return 1
+  const decision = decideOffer(view, { yes: options.yes, interactive: process.stdin.isTTY === true, dir: defaultDir })
+  let dir = defaultDir
+  if (decision.action === 'accept') {
+    dir = resolve(decision.dir)
+    if (decision.why === 'auto-accept') out.say(`Accepted without asking (trusted device), saving into ${dir}`)
+  } else {
+    const answer = decision.action === 'ask' ? await ask(`Accept from ${who}? [y]es / [N]o / [t]rust this device and accept: `, offer.withdrawn) : 'no'
+    if (answer === 'trust') await trust(store, offer, view, out)
+    if (answer === 'no') {
+      await offer.respond({ accept: false }).catch(() => {})
+      out.say(decision.action === 'decline' ? 'Declined: a different device under a known name is never accepted without asking.' : 'Declined.')
+      out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
+      return 1
+    }
   }
+  return await accept(offer, dir, out)
+}
+
+async function trust (store: TrustStore, offer: IncomingOffer, view: TrustView, out: Output): Promise<void> {
+  await store.update(offer.from.peerId, (record) => record === undefined ? undefined : { ...record, trusted: true })
+  out.event({ type: 'trusted', peerId: offer.from.peerId, shortCode: offer.from.shortCode })
+  out.say(`"${offer.from.alias ?? 'unknown device'}" [${offer.from.shortCode}] is now trusted` +
+    (view.identityChanged === undefined ? '.' : ', as a device of its own (the one you knew by that name stays as it was).'))
+}
+
+async function accept (offer: IncomingOffer, dir: string, out: Output): Promise<number> {
   const bar = out.progress(offer.transferId)
   const controller = new AbortController()
   const onSigint = (): void => { controller.abort() }
@@ -68,7 +188,7 @@ async function handleOffer (offer: IncomingOffer, dir: string, options: ReceiveO
   try {
     const result = await offer.respond({ accept: true, dir, onProgress: (p) => { bar.update(p) }, signal: controller.signal })
     bar.stop()
-    out.event({ type: 'received', transferId: result.transferId, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
+    out.event({ type: 'received', transferId: result.transferId, dir, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
     for (const file of result.files.slice(0, 20)) out.say(`  saved ${file.savedAs}`)
     if (result.files.length > 20) out.say(`  ... and ${result.files.length - 20} more`)
     out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)` +
@@ -83,14 +203,15 @@ async function handleOffer (offer: IncomingOffer, dir: string, options: ReceiveO
   }
 }
 
-async function ask (question: string, withdrawn: AbortSignal): Promise<boolean> {
-  if (process.stdin.isTTY !== true && process.stdin.readable !== true) return false
+/** y / yes accepts, t / trust trusts and accepts, anything else (or no terminal, or a withdrawn offer) declines. */
+async function ask (question: string, withdrawn: AbortSignal): Promise<'yes' | 'trust' | 'no'> {
+  if (process.stdin.isTTY !== true && process.stdin.readable !== true) return 'no'
   const rl = createInterface({ input: process.stdin, output: process.stdout })
   try {
-    const answer = await rl.question(question, { signal: withdrawn })
-    return /^y(es)?$/i.test(answer.trim())
+    const answer = (await rl.question(question, { signal: withdrawn })).trim()
+    return /^y(es)?$/i.test(answer) ? 'yes' : /^t(rust)?$/i.test(answer) ? 'trust' : 'no'
   } catch {
-    return false
+    return 'no'
   } finally {
     rl.close()
   }

@@ -1,32 +1,53 @@
-// `ferry send PATH... --to HOST:PORT[/DEVICE_ID]`: offer files, folders and/or a text, show progress, and exit
-// non-zero with a clear message when the transfer does not end verified.
+// `ferry send PATH... --to TARGET`: offer files, folders and/or a text, show progress, and exit non-zero with a
+// clear message when the transfer does not end verified. TARGET is HOST:PORT[/DEVICE_ID], a ferry:// link, or a
+// device's alias, short code or id as discovery finds it; the device reached is remembered for next time.
 
-import { parsePeerTarget, type FerryNode } from '@ferry/p2p-core'
+import { UnreachableError, type FerryNode, type SendResult } from '@ferry/p2p-core'
+import { formatHostPort } from '../discovery.ts'
 import { formatBytes, type Output } from '../output.ts'
+import { resolvePeer } from '../resolve-peer.ts'
+import type { TrustStore } from '../trust/trust-store.ts'
 
 export interface SendOptions {
   to: string
   text?: string
+  /** Look for TARGET over mDNS too (remembered devices are always probed). */
+  mdns: boolean
+  /** How long to look for a TARGET given by name, in ms. */
+  discoverTimeoutMs: number
 }
 
-export async function send (node: FerryNode, paths: string[], options: SendOptions, out: Output): Promise<number> {
-  const target = parsePeerTarget(options.to)
+export async function send (node: FerryNode, paths: string[], options: SendOptions, out: Output, store: TrustStore): Promise<number> {
   const controller = new AbortController()
   const onSigint = (): void => { controller.abort() }
   process.once('SIGINT', onSigint)
   const bar = out.progress('')
   try {
-    out.say(`Waiting for ${target.address.host}:${target.address.port} to accept...`)
-    const result = await node.send({
-      address: target.address,
-      peerId: target.peerId,
-      paths,
-      text: options.text,
-      signal: controller.signal,
-      onProgress: (p) => { bar.update(p) }
-    })
+    const target = await resolvePeer(options.to, { node, store, mdns: options.mdns, timeoutMs: options.discoverTimeoutMs, signal: controller.signal })
+    if (target.addresses.length === 0) throw new UnreachableError(`"${options.to}" was found, but at no address this device can reach`)
+    let result: SendResult | undefined
+    for (const [i, address] of target.addresses.entries()) {
+      out.say(`Waiting for ${target.alias === undefined ? '' : `"${target.alias}" at `}${formatHostPort(address)} to accept...`)
+      try {
+        result = await node.send({
+          address,
+          peerId: target.peerId,
+          paths,
+          text: options.text,
+          signal: controller.signal,
+          onProgress: (p) => { bar.update(p) }
+        })
+      } catch (err) {
+        // A device seen at several addresses may be reachable at only some of them.
+        if (err instanceof UnreachableError && i < target.addresses.length - 1 && !controller.signal.aborted) continue
+        throw err
+      }
+      await store.touch(result.peerId, { address: formatHostPort(address), ...(target.alias === undefined ? {} : { alias: target.alias }) }).catch(() => {})
+      break
+    }
+    if (result === undefined) throw new UnreachableError()
     bar.stop()
-    out.event({ type: 'done', transferId: result.transferId, files: result.files, bytes: result.bytesSent, bytesResumed: result.bytesResumed, seconds: result.seconds })
+    out.event({ type: 'done', transferId: result.transferId, peerId: result.peerId, files: result.files, bytes: result.bytesSent, bytesResumed: result.bytesResumed, seconds: result.seconds })
     const rate = result.seconds > 0 ? result.bytesSent / result.seconds : 0
     out.say(`Sent ${result.files} file(s), ${formatBytes(result.bytesSent)} in ${result.seconds.toFixed(1)} s (${formatBytes(rate)}/s), verified by the receiver` +
       (result.bytesResumed > 0 ? `; resumed, ${formatBytes(result.bytesResumed)} were already there` : ''))

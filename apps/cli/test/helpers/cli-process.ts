@@ -18,7 +18,8 @@ export interface CliRun {
 /** Runs `ferry ARGS`; `prefix` runs it through another command first (e.g. `ip netns exec NS`). */
 export function runFerry (args: string[], env: Record<string, string>, prefix: string[] = []): CliRun {
   const [command, ...rest] = [...prefix, process.execPath, MAIN, ...args]
-  const child = spawn(command as string, rest, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  // FERRY_NO_MDNS: a test never multicasts on the machine's own network unless it asks to (inside namespaces).
+  const child = spawn(command as string, rest, { env: { ...process.env, FERRY_NO_MDNS: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
   const events: Array<Record<string, unknown>> = []
   const waiters: Array<() => void> = []
   let stdout = ''

@@ -1,5 +1,6 @@
-// The engine of one device: its identity, a QUIC listener that turns inbound connections into incoming offers,
-// and send(). Apps build exactly one (their composition root) and decide what to do with each offer.
+// The engine of one device: its identity, a QUIC listener that turns inbound connections into incoming offers
+// (and answers pings and pairing requests), send(), ping() and pair(). Apps build exactly one (their composition
+// root) and decide what to do with each offer and each pairing.
 
 import { EventEmitter } from 'node:events'
 import { CancelledError, TooManySessionsError, toFerryError, ConnectionLostError, type FerryError } from '../errors.ts'
@@ -15,8 +16,13 @@ import type { DeviceType } from '../protocol/messages.ts'
 import { createQuicTransport } from '../transport/quic-transport.ts'
 import type { QuinnOptions } from '../transport/quic-napi.ts'
 import type { FerryConnection, FerryListener, PeerAddress, Transport } from '../transport/types.ts'
-import type { IncomingOffer, ReceiveResult } from '../transfer/incoming-offer.ts'
-import { receiveTransfer } from '../transfer/receiver.ts'
+import type { IncomingOffer, ReceiveResult, RemotePeer } from '../transfer/incoming-offer.ts'
+import { PairingGuard } from '../pairing/pairing-guard.ts'
+import { answerPairing } from '../pairing/pairing-responder.ts'
+import { pairWith, type PairRequest, type PairResult } from '../pairing/pair-with.ts'
+import { PIN_PATTERN } from '../pairing/pin-exchange.ts'
+import { serveInbound } from './inbound.ts'
+import { pingPeer, type PingRequest, type PingResult } from './ping.ts'
 import { PeerSessions, trackActivity } from './peer-sessions.ts'
 import { sendTransfer, type SendRequest, type SendResult } from '../transfer/sender.ts'
 
@@ -38,6 +44,10 @@ export interface FerryNodeEvents {
   offer: [offer: IncomingOffer]
   /** An incoming transfer ended, however it ended. */
   'transfer-end': [event: { transferId: string, result?: ReceiveResult, error?: FerryError }]
+  /** A peer proved the PIN set with setPairingPin(); the app decides what that means (usually: trust it). */
+  paired: [event: { peer: RemotePeer }]
+  /** A pairing attempt failed: a wrong PIN, the rate limit, no PIN set, or a peer that gave up. */
+  'pairing-failed': [event: { peer: RemotePeer, error: FerryError }]
 }
 
 /** At most 64 UTF-16 units, cut between characters (the hello frame's limit). */
@@ -59,6 +69,8 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #deviceType: DeviceType
   readonly #sessions: PeerSessions
   readonly #open = new Set<FerryConnection>()
+  readonly #pairingGuard: PairingGuard
+  #pairingPin: string | undefined
   #closed = false
 
   private constructor (init: { identity: Identity, alias: string, deviceType: DeviceType, limits: FerryLimits, logger: Logger, transport: Transport, listener: FerryListener }) {
@@ -73,6 +85,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     this.#listener = init.listener
     this.#hashPool = new HashPool()
     this.#sessions = new PeerSessions(init.limits)
+    this.#pairingGuard = new PairingGuard(init.limits)
     void this.#acceptLoop()
   }
 
@@ -108,6 +121,35 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       alias: this.alias,
       deviceType: this.#deviceType
     })
+  }
+
+  get deviceType (): DeviceType {
+    return this.#deviceType
+  }
+
+  /** Checks that a peer is there and proves its id (discovery's probe); resolves with its alias and the round trip. */
+  async ping (request: PingRequest): Promise<PingResult> {
+    if (this.#closed) throw new CancelledError('This Ferry node is closed')
+    return await pingPeer(request, this.#outbound())
+  }
+
+  /** Pairs with a peer that shows a PIN (its app called setPairingPin); resolves with the device paired with. */
+  async pair (request: PairRequest): Promise<PairResult> {
+    if (this.#closed) throw new CancelledError('This Ferry node is closed')
+    return await pairWith(request, { ...this.#outbound(), selfPeerId: this.peerId, replyTimeoutMs: this.limits.idleTimeoutMs })
+  }
+
+  /**
+   * The PIN this device shows for pairing (6 digits), or undefined to refuse pairing. The app picks and shows it
+   * (generatePin) and decides what a `paired` event means; wrong PINs are rate limited per the pairing limits.
+   */
+  setPairingPin (pin: string | undefined): void {
+    if (pin !== undefined && !PIN_PATTERN.test(pin)) throw new RangeError('A pairing PIN is 6 digits')
+    this.#pairingPin = pin
+  }
+
+  #outbound (): { transport: Transport, maxFrameBytes: number, alias: string, deviceType: DeviceType } {
+    return { transport: this.#transport, maxFrameBytes: this.limits.maxFrameBytes, alias: this.alias, deviceType: this.#deviceType }
   }
 
   async close (): Promise<void> {
@@ -148,14 +190,28 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
         return
       }
       const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
-      const result = await receiveTransfer(connection, stream, remote, {
-        hashPool: this.#hashPool, limits: this.limits, logger: this.#logger
-      }, (offer) => {
-        transferId = offer.transferId
-        if (this.listenerCount('offer') === 0) void offer.respond({ accept: false }).catch(() => {})
-        else this.emit('offer', offer)
+      const result = await serveInbound(connection, stream, remote, {
+        components: { hashPool: this.#hashPool, limits: this.limits, logger: this.#logger },
+        self: { alias: this.alias, deviceType: this.#deviceType },
+        emitOffer: (offer) => {
+          transferId = offer.transferId
+          if (this.listenerCount('offer') === 0) void offer.respond({ accept: false }).catch(() => {})
+          else this.emit('offer', offer)
+        },
+        pair: async (control, from, request) => {
+          try {
+            await answerPairing({
+              control, request, senderPeerId: from.peerId, pin: this.#pairingPin, guard: this.#pairingGuard, limits: this.limits,
+              self: { peerId: this.peerId, alias: this.alias, deviceType: this.#deviceType }
+            })
+          } catch (err) {
+            this.emit('pairing-failed', { peer: from, error: toFerryError(err, (m, o) => new ConnectionLostError(m, o)) })
+            throw err
+          }
+          this.emit('paired', { peer: from })
+        }
       })
-      this.emit('transfer-end', { transferId: result.transferId, result })
+      if (result !== undefined) this.emit('transfer-end', { transferId: result.transferId, result })
     } catch (err) {
       const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
       this.#logger.debug('incoming transfer failed', error)

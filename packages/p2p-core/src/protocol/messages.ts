@@ -72,6 +72,49 @@ export const errorSchema = z.object({
   message: z.string().max(4096)
 })
 
+/** A liveness probe (discovery): the receiver answers `pong` and both close. */
+export const pingSchema = z.object({
+  type: z.literal('ping')
+})
+
+export const pongSchema = z.object({
+  type: z.literal('pong'),
+  alias: z.string().max(64).optional(),
+  deviceType: z.enum(deviceTypes).optional()
+})
+
+/** A PIN-derived Diffie-Hellman public value (RFC 3526 group 14): 256 bytes as lowercase hex. */
+const pinKey = z.string().regex(/^[0-9a-f]{512}$/)
+/** HMAC-SHA256 proof of the shared key, lowercase hex. */
+const pinProof = z.string().regex(/^[0-9a-f]{64}$/)
+
+/** Pairing, sender to receiver: its public value for the PIN exchange (docs/protocol.md, Pairing). */
+export const pairRequestSchema = z.object({
+  type: z.literal('pair-request'),
+  key: pinKey
+})
+
+/** Pairing, receiver to sender: its public value and its proof of the shared key. */
+export const pairChallengeSchema = z.object({
+  type: z.literal('pair-challenge'),
+  key: pinKey,
+  proof: pinProof
+})
+
+/** Pairing, sender to receiver: the sender's proof of the shared key. */
+export const pairConfirmSchema = z.object({
+  type: z.literal('pair-confirm'),
+  proof: pinProof
+})
+
+/** Pairing, receiver to sender: both proofs matched. */
+export const pairResultSchema = z.object({
+  type: z.literal('pair-result'),
+  paired: z.literal(true),
+  alias: z.string().max(64).optional(),
+  deviceType: z.enum(deviceTypes).optional()
+})
+
 /** First frame of every data stream; file items follow it. */
 export const dataHeaderSchema = z.object({
   type: z.literal('data'),
@@ -96,9 +139,20 @@ export type Cancel = z.infer<typeof cancelSchema>
 export type ErrorMessage = z.infer<typeof errorSchema>
 export type DataHeader = z.infer<typeof dataHeaderSchema>
 export type DataItem = z.infer<typeof dataItemSchema>
+export type Ping = z.infer<typeof pingSchema>
+export type Pong = z.infer<typeof pongSchema>
+export type PairRequest = z.infer<typeof pairRequestSchema>
+export type PairChallenge = z.infer<typeof pairChallengeSchema>
+export type PairConfirm = z.infer<typeof pairConfirmSchema>
+export type PairResult = z.infer<typeof pairResultSchema>
 
 /** Every frame either side writes on a control stream. */
 export type OutgoingMessage = Hello | Offer | OfferFiles | Answer | FileDone | Verified | Cancel | ErrorMessage
+  | Ping | Pong | PairRequest | PairChallenge | PairConfirm | PairResult
+
+/** The frame after `hello`: it says what the connection is for (a transfer, a liveness probe or pairing). */
+export const intentSchema = z.discriminatedUnion('type', [offerSchema, pingSchema, pairRequestSchema])
+export type Intent = z.infer<typeof intentSchema>
 
 /** Messages that may arrive on a control stream after the offer. */
 export const controlSchema = z.discriminatedUnion('type', [

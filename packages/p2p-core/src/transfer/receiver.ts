@@ -3,21 +3,20 @@
 // visible name only when its BLAKE3 matches the sender's. A lost connection keeps partials for resume; a cancel
 // or a hash mismatch removes them.
 
-import { mkdir, open, writeFile } from 'node:fs/promises'
+import { mkdir, open, statfs, writeFile, type FileHandle } from 'node:fs/promises'
 import { blake3Hex } from '../hash/blake3.ts'
 import {
-  BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, OfferTooLargeError,
-  ProtocolVersionError, DiskError, TimeoutError, errorFromJson, toFerryError
+  BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, NoSpaceError, OfferTooLargeError,
+  DiskError, TimeoutError, errorFromJson, toFerryError
 } from '../errors.ts'
 import type { HashPool, Hasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
-import { ControlChannel } from '../protocol/control-channel.ts'
-import { errorFrame } from '../protocol/error-frame.ts'
+import type { ControlChannel } from '../protocol/control-channel.ts'
 import { FrameReader } from '../protocol/frames.ts'
 import {
-  PROTOCOL_ID, controlSchema, dataHeaderSchema, dataItemSchema, helloSchema, offerFilesSchema, offerSchema,
-  parseMessage, type ControlMessage, type Hello
+  controlSchema, dataHeaderSchema, dataItemSchema, offerFilesSchema, parseMessage, type ControlMessage, type Hello,
+  type Offer
 } from '../protocol/messages.ts'
 import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
@@ -33,8 +32,6 @@ export interface ReceiverComponents {
   logger: Logger
 }
 
-/** How long we wait for the sender to close after our last frame, in ms. */
-const CLOSE_GRACE_MS = 3_000
 /** How long a cancel waits for the peer to read it, in ms (cancel must stop both sides within a second). */
 const CANCEL_GRACE_MS = 500
 
@@ -49,38 +46,24 @@ interface IncomingFile {
 }
 
 /**
- * Runs one incoming transfer on `connection`, whose first stream is `controlStream`. `emitOffer` hands the offer to
- * the app; the returned promise settles when the transfer ends (also when declined or failed).
+ * Runs one incoming transfer on `connection` once `hello` and `offer` have arrived on `control` (engine/inbound.ts
+ * reads them, and sends the error frame and closes the connection however this ends). `emitOffer` hands the offer
+ * to the app; the returned promise settles when the transfer ends (also when declined or failed).
  */
 export async function receiveTransfer (
   connection: FerryConnection,
-  controlStream: FerryStream,
+  control: ControlChannel,
   remote: Omit<RemotePeer, 'alias' | 'deviceType'>,
+  hello: Hello,
+  offer: Offer,
   components: ReceiverComponents,
   emitOffer: (offer: IncomingOffer) => void
 ): Promise<ReceiveResult> {
-  const { limits } = components
-  const control = new ControlChannel(controlStream, limits.maxFrameBytes)
-  try {
-    const hello = await withTimeout(control.receive(helloSchema), limits.idleTimeoutMs, 'No hello from the sender')
-    if (hello.protocol !== PROTOCOL_ID) throw new ProtocolVersionError(`Unsupported protocol ${hello.protocol}; this device speaks ${PROTOCOL_ID}`)
-    const { offer, files } = await readOffer(control, limits)
-    return await runOffer({ connection, control, remote, hello, text: offer.text, totalBytes: offer.totalBytes, files, components, emitOffer })
-  } catch (err) {
-    const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
-    if (!(err instanceof CancelledError) && !(err instanceof ConnectionLostError)) {
-      await withTimeout(control.send(errorFrame(error)), 500, 'error frame').catch(() => {})
-    }
-    throw error
-  } finally {
-    // The sender closes once it has read our last frame; give it a moment so that frame is not cut off.
-    await control.finish().catch(() => {})
-    await closeGracefully(connection, CLOSE_GRACE_MS)
-  }
+  const files = await readOfferFiles(control, offer, components.limits)
+  return await runOffer({ connection, control, remote, hello, text: offer.text, totalBytes: offer.totalBytes, files, components, emitOffer })
 }
 
-async function readOffer (control: ControlChannel, limits: FerryLimits): Promise<{ offer: { text?: string, totalBytes: number }, files: OfferedFileInfo[] }> {
-  const offer = await withTimeout(control.receive(offerSchema), limits.idleTimeoutMs, 'No offer from the sender')
+async function readOfferFiles (control: ControlChannel, offer: Offer, limits: FerryLimits): Promise<OfferedFileInfo[]> {
   if (offer.fileCount > limits.maxFilesPerOffer) {
     throw new OfferTooLargeError(`The offer has ${offer.fileCount} files; this device takes at most ${limits.maxFilesPerOffer}`)
   }
@@ -101,7 +84,7 @@ async function readOffer (control: ControlChannel, limits: FerryLimits): Promise
     }
   }
   if (total !== offer.totalBytes) throw new BadFrameError('The offer\'s total does not match its files')
-  return { offer, files }
+  return files
 }
 
 interface RunOfferInit {
@@ -213,6 +196,7 @@ async function receiveAccepted (
     const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs }, info.size > limits.smallFileBytes)
     files.set(info.id, { info, parts, plan, started: false, done: false })
   }
+  await checkFreeSpace(dir, [...files.values()].reduce((n, f) => n + f.info.size - f.plan.offset, 0))
   const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.plan.offset])
   const pieces = chunkForFrames(answers, limits.maxFrameBytes)
   if (pieces.length === 0) pieces.push([])
@@ -296,7 +280,12 @@ async function receiveAccepted (
   const failed = new Promise<never>((_resolve, reject) => { controlLoop.catch(reject); dataLoop.catch(reject) })
   failed.catch(() => {})
   try {
-    await Promise.race([allDone.promise, failed, idle.promise])
+    await Promise.race([allDone.promise, failed, idle.promise]).catch((err: unknown) => {
+      // Every file is saved and its `verified` written: the sender closes as soon as it reads the last one, and
+      // that close can overtake our own bookkeeping. It is the end of a complete transfer, not a lost one.
+      if (saved.length === files.size && err instanceof ConnectionLostError && !cancelledHere) return
+      throw err
+    })
   } catch (err) {
     // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a
     // cancel means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
@@ -399,7 +388,7 @@ async function writeLargeFile (reader: FrameReader, file: IncomingFile, init: Ru
       const chunk = await reader.readRaw(Math.min(info.size - position, limits.chunkBytes * 4))
       if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
       await Promise.all([
-        handle.write(chunk, 0, chunk.byteLength, position).catch((err: unknown) => {
+        writeFully(handle, chunk, position).catch((err: unknown) => {
           throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
         }),
         hasher.update(chunk)
@@ -413,5 +402,25 @@ async function writeLargeFile (reader: FrameReader, file: IncomingFile, init: Ru
     throw err
   } finally {
     await handle.close()
+  }
+}
+
+/** Writes all of `chunk` at `position`: a write may take fewer bytes than asked (a disk nearly full). */
+async function writeFully (handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+  let written = 0
+  while (written < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written)
+    if (bytesWritten === 0) throw new Error('the disk took no more bytes')
+    written += bytesWritten
+  }
+}
+
+/** Refuses an offer the destination's filesystem has no room for, before a byte is written. */
+async function checkFreeSpace (dir: string, needed: number): Promise<void> {
+  const info = await statfs(dir).catch(() => undefined)
+  if (info === undefined) return // some filesystems cannot tell; the writes themselves will say
+  const free = info.bavail * info.bsize
+  if (needed > free) {
+    throw new NoSpaceError(`Not enough space in ${dir}: the transfer needs ${needed} bytes and ${free} are free`)
   }
 }

@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { FerryError, InvalidPathError } from '../../src/errors.ts'
@@ -89,7 +89,8 @@ describe('the path sanitiser, fed any string', () => {
       }
       const target = join(base, ...parts)
       const rel = relative(base, target)
-      expect(rel.startsWith('..')).toBe(false)
+      // `..0` is a fine name; only a `..` component leaves the destination.
+      expect(rel === '..' || rel.startsWith(`..${sep}`)).toBe(false)
       expect(isAbsolute(rel)).toBe(false)
       expect(rel).not.toBe('')
       for (const part of parts) {

@@ -1,0 +1,76 @@
+// Turns what the user typed after --to into a device to dial: `HOST:PORT[/ID]` or a ferry:// link as they are, or
+// a device id, short code or alias looked up through discovery (mDNS and remembered devices). An alias is matched
+// with care: a device we know under that alias wins; a device using that alias under an unknown id is refused
+// (it may be an impostor: the user must name it by its code); two unknown devices with the alias are ambiguous.
+
+import {
+  AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
+  type DiscoveredPeer, type FerryNode, type PeerAddress
+} from '@ferry/p2p-core'
+import { startDiscovery } from './discovery.ts'
+import type { TrustStore } from './trust/trust-store.ts'
+
+export interface ResolvedPeer {
+  /** When known, the id the dial must prove. */
+  peerId?: string
+  alias?: string
+  /** Addresses to try in order. */
+  addresses: PeerAddress[]
+}
+
+export interface ResolveOptions {
+  node: FerryNode
+  store: TrustStore
+  mdns: boolean
+  /** How long to look, in ms. */
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+/** After the first device with a matching alias shows, how long to wait for a second one, in ms. */
+const AMBIGUITY_GRACE_MS = 500
+
+export async function resolvePeer (input: string, options: ResolveOptions): Promise<ResolvedPeer> {
+  try {
+    const target = parsePeerTarget(input)
+    return { ...(target.peerId === undefined ? {} : { peerId: target.peerId }), addresses: [target.address] }
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err
+  }
+  const discovery = startDiscovery(options.node, options.store, { advertise: false, browse: options.mdns })
+  try {
+    const byIdOrCode = (p: DiscoveredPeer): boolean => { const m = matchPeer(p, input); return m === 'id' || m === 'code' }
+    const key = aliasKey(input)
+    const knownUnderAlias = new Set(options.store.list().filter((d) => d.alias !== undefined && aliasKey(d.alias) === key).map((d) => d.peerId))
+    const byAlias = (p: DiscoveredPeer): boolean => matchPeer(p, input) === 'alias'
+    const first = await discovery.waitFor((p) => byIdOrCode(p) || byAlias(p), { timeoutMs: options.timeoutMs, signal: options.signal })
+    if (first === undefined) throw new PeerNotFoundError(`No device called "${input}" answered within ${Math.round(options.timeoutMs / 1000)} s`)
+    if (byIdOrCode(first)) return toResolved(first)
+    // A device we know under this alias is the one meant, even if a stranger uses the same alias.
+    const known = await discovery.waitFor((p) => byAlias(p) && knownUnderAlias.has(p.peerId), { timeoutMs: AMBIGUITY_GRACE_MS, signal: options.signal })
+    if (known !== undefined) return toResolved(known)
+    const candidates = discovery.peers().filter(byAlias)
+    if (knownUnderAlias.size > 0) {
+      const codes = candidates.map((p) => p.shortCode).join(', ')
+      throw new IdentityMismatchError(`"${input}" now answers as another device (code ${codes}), not the one you know; ` +
+        'send to it by its code if you trust it')
+    }
+    if (candidates.length > 1) {
+      throw new AmbiguousPeerError(`${candidates.length} devices are called "${input}": ${candidates.map((p) => p.shortCode).join(', ')}; use a code`)
+    }
+    return toResolved(first)
+  } finally {
+    await discovery.close()
+  }
+}
+
+function toResolved (peer: DiscoveredPeer): ResolvedPeer {
+  return { peerId: peer.peerId, ...(peer.alias === undefined ? {} : { alias: peer.alias }), addresses: peer.addresses }
+}
+
+/** Commander parser for a duration in ms (a whole number, 0 or more). */
+export function parseMilliseconds (value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`"${value}" is not a whole number of milliseconds`)
+  return n
+}

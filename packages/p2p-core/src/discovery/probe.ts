@@ -1,0 +1,132 @@
+// Probes addresses directly, for networks that drop multicast: addresses the user typed (`manual`) and devices
+// remembered from earlier sessions (`known`). A probe is a `ping` session (engine/ping.ts): a QUIC dial that proves
+// the peer id, hello, ping, pong, close. A target that answers is probed again every `intervalMs`; one that does
+// not is probed less and less often, up to every `backoffMaxMs`. A typed address without an id is pinned to the id
+// its first answer proved.
+
+import type { Logger } from '../logger.ts'
+import type { PingRequest, PingResult } from '../engine/ping.ts'
+import type { PeerAddress } from '../transport/types.ts'
+
+export type PingFn = (request: PingRequest) => Promise<PingResult>
+
+export interface ProbeTarget {
+  address: PeerAddress
+  peerId?: string
+  source: 'manual' | 'known'
+}
+
+export interface PeerProberInit {
+  ping: PingFn
+  intervalMs: number
+  timeoutMs: number
+  backoffMaxMs: number
+  maxTargets: number
+  logger: Logger
+  onAlive: (target: ProbeTarget, result: PingResult) => void
+}
+
+interface TargetState {
+  target: ProbeTarget
+  failures: number
+  timer?: NodeJS.Timeout
+  running?: AbortController
+}
+
+export function targetKey (address: PeerAddress): string {
+  return `${address.host}|${address.port}`
+}
+
+export class PeerProber {
+  readonly #init: PeerProberInit
+  readonly #targets = new Map<string, TargetState>()
+  #closed = false
+
+  constructor (init: PeerProberInit) {
+    this.#init = init
+  }
+
+  /**
+   * Starts probing `target` now (or updates it: a manual target outranks a known one, an id pins it). False when
+   * the list is full.
+   */
+  add (target: ProbeTarget): boolean {
+    if (this.#closed) return false
+    const key = targetKey(target.address)
+    const existing = this.#targets.get(key)
+    if (existing !== undefined) {
+      if (target.source === 'manual') existing.target.source = 'manual'
+      if (target.peerId !== undefined) existing.target.peerId = target.peerId
+      return true
+    }
+    if (this.#targets.size >= this.#init.maxTargets) return false
+    const state: TargetState = { target: { ...target }, failures: 0 }
+    this.#targets.set(key, state)
+    this.#schedule(state, 0)
+    return true
+  }
+
+  /** Probes a target once now, outside its schedule; rejects with the probe's error. */
+  async probeNow (target: ProbeTarget, signal?: AbortSignal): Promise<PingResult> {
+    const state = this.#targets.get(targetKey(target.address))
+    const result = await this.#ping(state?.target ?? target, signal)
+    if (state !== undefined) state.target.peerId ??= result.peerId
+    this.#init.onAlive(state?.target ?? target, result)
+    return result
+  }
+
+  remove (address: PeerAddress): void {
+    const key = targetKey(address)
+    const state = this.#targets.get(key)
+    if (state === undefined) return
+    this.#targets.delete(key)
+    clearTimeout(state.timer)
+    state.running?.abort()
+  }
+
+  close (): void {
+    this.#closed = true
+    for (const state of this.#targets.values()) {
+      clearTimeout(state.timer)
+      state.running?.abort()
+    }
+    this.#targets.clear()
+  }
+
+  #schedule (state: TargetState, delayMs: number): void {
+    if (this.#closed) return
+    state.timer = setTimeout(() => { void this.#run(state) }, delayMs)
+    state.timer.unref()
+  }
+
+  async #run (state: TargetState): Promise<void> {
+    const running = new AbortController()
+    state.running = running
+    try {
+      const result = await this.#ping(state.target, running.signal)
+      state.failures = 0
+      state.target.peerId ??= result.peerId
+      if (this.#targets.get(targetKey(state.target.address)) === state) this.#init.onAlive(state.target, result)
+    } catch (err) {
+      state.failures++
+      this.#init.logger.debug(`probe of ${state.target.address.host}:${state.target.address.port} failed`, err)
+    } finally {
+      state.running = undefined
+    }
+    if (this.#targets.get(targetKey(state.target.address)) !== state) return
+    const delay = state.failures === 0
+      ? this.#init.intervalMs
+      : Math.min(this.#init.intervalMs * 2 ** state.failures, this.#init.backoffMaxMs)
+    this.#schedule(state, delay)
+  }
+
+  async #ping (target: ProbeTarget, signal?: AbortSignal): Promise<PingResult> {
+    const timeout = AbortSignal.timeout(this.#init.timeoutMs)
+    return await this.#init.ping({
+      address: target.address,
+      ...(target.peerId === undefined ? {} : { peerId: target.peerId }),
+      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+      timeoutMs: this.#init.timeoutMs
+    })
+  }
+}
