@@ -1,30 +1,34 @@
 // Bench options from the environment, overridden by flags:
-//   FERRY_BENCH_SCALE / --scale        shrink both workloads (0 < scale <= 1; default 1: 1 GiB and 10,000 files)
-//   FERRY_BENCH_REPEAT / --repeat      repetitions per tool and workload (default 3)
-//   FERRY_BENCH_ONLY / --only          ferry | tcp (default both)
-//   FERRY_BENCH_WORKLOADS / --workload big | many, or both comma-separated (default both)
-//   FERRY_BENCH_TIMEOUT_S / --timeout  per-run deadline in seconds (default 300 s x scale, at least 60 s)
+//   FERRY_BENCH_SCALE / --scale        shrink every workload (0 < scale <= 1; default 1: 4 GiB, 10,000 files, 2 GiB)
+//   FERRY_BENCH_REPEAT / --repeat      repetitions per tool, workload and path (default 3)
+//   FERRY_BENCH_ONLY / --only          tools, comma-separated: ferry,tcp,rsync,scp,browser-download,browser-upload
+//   FERRY_BENCH_WORKLOADS / --workload big,many,mixed (default all three)
+//   FERRY_BENCH_PATHS / --path         loopback,netns,loss (default all three; netns and loss need root)
+//   FERRY_BENCH_TIMEOUT_S / --timeout  per-run deadline in seconds (default 900 s x scale, at least 90 s)
 import { parseArgs } from 'node:util'
-import type { Tool, WorkloadName } from './types.ts'
+import { ALL_PATHS, ALL_TOOLS, ALL_WORKLOADS, type PathName, type Tool, type WorkloadName } from './types.ts'
 
 export interface BenchOptions {
   scale: number
   repeat: number
   tools: Tool[]
   workloads: WorkloadName[]
-  /** Deadline of each child process of a run; both sides are killed by PID when it passes. */
+  paths: PathName[]
+  /** Deadline of each run; every process of the run is killed by PID when it passes. */
   runTimeoutMs: number
 }
 
 const DEFAULT_REPEAT = 3
 const MAX_REPEAT = 50
-/** A full-scale run (1 GiB) gets five minutes; smaller scales get proportionally less, but never under a minute. */
-const FULL_SCALE_TIMEOUT_MS = 300_000
-const MIN_TIMEOUT_MS = 60_000
-const TOOLS: readonly Tool[] = ['ferry', 'tcp']
-const WORKLOADS: readonly WorkloadName[] = ['big', 'many']
+/**
+ * A full-scale run (4 GiB over a 1 Gbit/s link with 1 % loss, or through a browser) gets fifteen minutes; smaller
+ * scales get proportionally less, but never under a minute and a half (process and browser start-up).
+ */
+const FULL_SCALE_TIMEOUT_MS = 900_000
+const MIN_TIMEOUT_MS = 90_000
 
-export const USAGE = 'usage: node bench/run.ts [--scale 0.05] [--repeat 3] [--only ferry|tcp] [--workload big,many] [--timeout seconds]'
+export const USAGE = 'usage: node bench/run.ts [--scale 0.05] [--repeat 3] [--only ferry,tcp,rsync,scp,browser-download,browser-upload]\n' +
+  '                          [--workload big,many,mixed] [--path loopback,netns,loss] [--timeout seconds]'
 
 function pick<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
   if (raw === undefined || raw === '') return [...allowed]
@@ -48,6 +52,7 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
       repeat: { type: 'string' },
       only: { type: 'string' },
       workload: { type: 'string' },
+      path: { type: 'string' },
       timeout: { type: 'string' }
     }
   })
@@ -58,8 +63,9 @@ export function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Be
   return {
     scale,
     repeat,
-    tools: pick(values.only ?? env.FERRY_BENCH_ONLY, TOOLS, 'tool'),
-    workloads: pick(values.workload ?? env.FERRY_BENCH_WORKLOADS, WORKLOADS, 'workload'),
+    tools: pick(values.only ?? env.FERRY_BENCH_ONLY, ALL_TOOLS, 'tool'),
+    workloads: pick(values.workload ?? env.FERRY_BENCH_WORKLOADS, ALL_WORKLOADS, 'workload'),
+    paths: pick(values.path ?? env.FERRY_BENCH_PATHS, ALL_PATHS, 'path'),
     runTimeoutMs: timeoutRaw
       ? positiveNumber(timeoutRaw, 'timeout', 0, 3600) * 1000
       : Math.max(MIN_TIMEOUT_MS, FULL_SCALE_TIMEOUT_MS * scale)

@@ -1,48 +1,70 @@
-// Turns run results into the printed table, the PASS/MISS lines for the issue's targets, and the JSON results file.
+// Turns run results into the printed table (and the same table in Markdown, for the README), and writes the JSON
+// results file. The PASS/MISS lines for the issues' targets are in targets.ts.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { summarize, type Summary } from './stats.ts'
-import type { RunResult, Tool, Workload } from './types.ts'
+import type { NetPath, PathName, RunResult, Skip, Tool, Workload } from './types.ts'
 
-const MB = 1e6
-/** The issue's targets, at full scale. */
-export const TARGETS = { bigMBps: 112, manyFilesPerSecond: 1500, senderPeakRssMB: 200 }
+export const MB = 1e6
 
-type MetricKey = 'mbpsWall' | 'mbpsReported' | 'filesPerSecond' | 'filesPerSecondReported' | 'senderRssMB' | 'receiverRssMB' | 'senderLoopP99Ms' | 'receiverLoopP99Ms'
+export type MetricKey = 'mbps' | 'filesPerSecond' | 'ttfbMs' | 'senderCpuS' | 'receiverCpuS' | 'senderRssMB' | 'receiverRssMB'
+  | 'senderCores' | 'receiverCores' | 'mbpsReported' | 'senderLoopP99Ms' | 'receiverLoopP99Ms' | 'linkUnitKB' | 'linkDroppedPct'
 
-const METRICS: readonly { key: MetricKey; title: string; digits: number; of: (r: RunResult) => number | undefined }[] = [
-  { key: 'mbpsWall', title: 'MB/s (wall)', digits: 1, of: (r) => (r.wallSeconds ? r.bytes / MB / r.wallSeconds : undefined) },
-  { key: 'mbpsReported', title: 'MB/s (sender)', digits: 1, of: (r) => (r.reportedSeconds ? r.bytes / MB / r.reportedSeconds : undefined) },
-  { key: 'filesPerSecond', title: 'files/s (wall)', digits: 0, of: (r) => (r.workload === 'many' && r.wallSeconds ? r.files / r.wallSeconds : undefined) },
-  { key: 'filesPerSecondReported', title: 'files/s (sender)', digits: 0, of: (r) => (r.workload === 'many' && r.reportedSeconds ? r.files / r.reportedSeconds : undefined) },
-  { key: 'senderRssMB', title: 'send RSS MB', digits: 0, of: (r) => (r.sender ? r.sender.maxRssBytes / MB : undefined) },
-  { key: 'receiverRssMB', title: 'recv RSS MB', digits: 0, of: (r) => (r.receiver ? r.receiver.maxRssBytes / MB : undefined) },
-  { key: 'senderLoopP99Ms', title: 'send loop p99 ms', digits: 1, of: (r) => r.sender?.eventLoopDelayP99Ms },
-  { key: 'receiverLoopP99Ms', title: 'recv loop p99 ms', digits: 1, of: (r) => r.receiver?.eventLoopDelayP99Ms }
+interface Metric {
+  key: MetricKey
+  title: string
+  digits: number
+  /** Shown in the table; the others are in the JSON and the target lines only. */
+  shown: boolean
+  of: (r: RunResult) => number | undefined
+}
+
+const perSecond = (n: number, s: number | undefined): number | undefined => (s ? n / s : undefined)
+
+export const METRICS: readonly Metric[] = [
+  { key: 'mbps', title: 'MB/s', digits: 1, shown: true, of: (r) => perSecond(r.bytes / MB, r.wallSeconds) },
+  { key: 'filesPerSecond', title: 'files/s', digits: 0, shown: true, of: (r) => (r.workload === 'big' ? undefined : perSecond(r.files, r.wallSeconds)) },
+  { key: 'ttfbMs', title: 'TTFB ms', digits: 0, shown: true, of: (r) => r.ttfbMs },
+  { key: 'senderCpuS', title: 'CPU s send', digits: 2, shown: true, of: (r) => r.sender?.cpuSeconds },
+  { key: 'receiverCpuS', title: 'CPU s recv', digits: 2, shown: true, of: (r) => r.receiver?.cpuSeconds },
+  { key: 'senderRssMB', title: 'RSS MB send', digits: 0, shown: true, of: (r) => (r.sender?.maxRssBytes === undefined ? undefined : r.sender.maxRssBytes / MB) },
+  { key: 'receiverRssMB', title: 'RSS MB recv', digits: 0, shown: true, of: (r) => (r.receiver?.maxRssBytes === undefined ? undefined : r.receiver.maxRssBytes / MB) },
+  { key: 'senderCores', title: 'cores send', digits: 2, shown: false, of: (r) => perSecond(r.sender?.cpuSeconds ?? NaN, r.wallSeconds) },
+  { key: 'receiverCores', title: 'cores recv', digits: 2, shown: false, of: (r) => perSecond(r.receiver?.cpuSeconds ?? NaN, r.wallSeconds) },
+  { key: 'mbpsReported', title: 'MB/s (own clock)', digits: 1, shown: false, of: (r) => perSecond(r.bytes / MB, r.reportedSeconds) },
+  { key: 'senderLoopP99Ms', title: 'send loop p99 ms', digits: 1, shown: false, of: (r) => r.sender?.eventLoopDelayP99Ms },
+  { key: 'receiverLoopP99Ms', title: 'recv loop p99 ms', digits: 1, shown: false, of: (r) => r.receiver?.eventLoopDelayP99Ms },
+  { key: 'linkUnitKB', title: 'mean unit KB', digits: 1, shown: false, of: (r) => (r.link && r.link.units > 0 ? r.link.bytes / r.link.units / 1e3 : undefined) },
+  { key: 'linkDroppedPct', title: 'dropped %', digits: 2, shown: false, of: (r) => (r.link && r.link.units > 0 ? (100 * r.link.dropped) / r.link.units : undefined) }
 ]
 
 export interface SummaryRow {
   workload: Workload['name']
   label: string
+  path: PathName
   tool: Tool
   runs: number
   ok: number
+  skipped?: string
   metrics: Partial<Record<MetricKey, Summary>>
 }
 
-export function summarizeRuns(workloads: readonly Workload[], tools: readonly Tool[], runs: readonly RunResult[]): SummaryRow[] {
+export function summarizeRuns(workloads: readonly Workload[], paths: readonly PathName[], tools: readonly Tool[], runs: readonly RunResult[], skips: readonly Skip[]): SummaryRow[] {
   const rows: SummaryRow[] = []
   for (const w of workloads) {
-    for (const tool of tools) {
-      const mine = runs.filter((r) => r.workload === w.name && r.tool === tool)
-      const ok = mine.filter((r) => r.ok)
-      const metrics: SummaryRow['metrics'] = {}
-      for (const m of METRICS) {
-        const s = summarize(ok.map(m.of))
-        if (s) metrics[m.key] = s
+    for (const path of paths) {
+      for (const tool of tools) {
+        const mine = runs.filter((r) => r.workload === w.name && r.path === path && r.tool === tool)
+        const ok = mine.filter((r) => r.ok)
+        const metrics: SummaryRow['metrics'] = {}
+        for (const m of METRICS) {
+          const s = summarize(ok.map(m.of))
+          if (s) metrics[m.key] = s
+        }
+        const skip = skips.find((s) => s.tool === tool && s.path === path)
+        rows.push({ workload: w.name, label: w.label, path, tool, runs: mine.length, ok: ok.length, ...(skip ? { skipped: skip.reason } : {}), metrics })
       }
-      rows.push({ workload: w.name, label: w.label, tool, runs: mine.length, ok: ok.length, metrics })
     }
   }
   return rows
@@ -54,69 +76,62 @@ function cell(s: Summary | undefined, digits: number): string {
   return s.n === 1 ? f(s.median) : `${f(s.median)} [${f(s.min)}-${f(s.max)}]`
 }
 
-function ratio(a: Summary | undefined, b: Summary | undefined): string {
-  return a && b && b.median > 0 ? (a.median / b.median).toFixed(2) : '-'
+function vsTcp(rows: readonly SummaryRow[], row: SummaryRow): string {
+  const tcp = rows.find((r) => r.workload === row.workload && r.path === row.path && r.tool === 'tcp')?.metrics.mbps
+  const mine = row.metrics.mbps
+  return mine && tcp && tcp.median > 0 ? (mine.median / tcp.median).toFixed(2) : '-'
 }
 
-/** Aligned text: one row per workload and tool with "median [min-max]", then the Ferry/TCP ratio of the medians. */
+const SHOWN = METRICS.filter((m) => m.shown)
+const HEADER = ['workload', 'path', 'tool', 'ok', ...SHOWN.map((m) => m.title), 'x TCP']
+
+function cells(rows: readonly SummaryRow[], row: SummaryRow): string[] {
+  if (row.skipped !== undefined) return ['skip', `skipped: ${row.skipped}`]
+  return [`${row.ok}/${row.runs}`, ...SHOWN.map((m) => cell(row.metrics[m.key], m.digits)), vsTcp(rows, row)]
+}
+
+/** Aligned text: one row per workload, path and tool, each figure "median [min-max]"; a skipped row says why. */
 export function formatTable(rows: readonly SummaryRow[]): string {
-  const header = ['workload', 'tool', 'ok', ...METRICS.map((m) => m.title)]
-  const lines: string[][] = [header]
-  let previous = ''
+  const lines: string[][] = [HEADER]
+  let previous: SummaryRow | undefined
   for (const row of rows) {
-    const label = row.label === previous ? '' : row.label
-    previous = row.label
-    lines.push([label, row.tool, `${row.ok}/${row.runs}`, ...METRICS.map((m) => cell(row.metrics[m.key], m.digits))])
-    const ferry = rows.find((r) => r.workload === row.workload && r.tool === 'ferry')
-    const tcp = rows.find((r) => r.workload === row.workload && r.tool === 'tcp')
-    if (ferry && tcp && row === rows.filter((r) => r.workload === row.workload).at(-1)) {
-      lines.push(['', 'ferry/tcp', '', ...METRICS.map((m) => ratio(ferry.metrics[m.key], tcp.metrics[m.key]))])
-    }
+    const sameWorkload = previous?.workload === row.workload
+    lines.push([sameWorkload ? '' : row.label, sameWorkload && previous?.path === row.path ? '' : row.path, row.tool, ...cells(rows, row)])
+    previous = row
   }
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)))
-  return lines.map((l) => l.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd()).join('\n')
+  // A skip reason (the last cell of a short row) runs on past the columns instead of widening them.
+  const widths = HEADER.map((_, i) => Math.max(...lines.filter((l) => l.length === HEADER.length || i < l.length - 1).map((l) => l[i].length)))
+  return lines.map((l) => l.map((c, i) => {
+    if (l.length !== HEADER.length && i === l.length - 1) return c
+    return i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])
+  }).join('  ').trimEnd()).join('\n')
 }
 
-export interface TargetCheck {
-  target: string
-  verdict: 'PASS' | 'MISS' | 'SKIP'
-  detail: string
+/** The same table in Markdown, for the README. */
+export function formatMarkdown(rows: readonly SummaryRow[]): string {
+  const out = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`]
+  for (const row of rows) {
+    const c = cells(rows, row)
+    const rest = c.length === 2 ? [c[0], c[1], ...Array<string>(HEADER.length - 5).fill('')] : c
+    out.push(`| ${[row.label, row.path, row.tool, ...rest].join(' | ')} |`)
+  }
+  return out.join('\n')
 }
 
-/** Verdicts use the wall time (spawn to exit), the stricter figure; the sender's own figure is shown beside it. */
-export function checkTargets(rows: readonly SummaryRow[], runs: readonly RunResult[], scale: number): TargetCheck[] {
-  const ferry = (w: Workload['name']): SummaryRow | undefined => rows.find((r) => r.workload === w && r.tool === 'ferry')
-  const atScale = scale === 1 ? '' : ` (at scale ${scale}; the targets are for scale 1)`
-  const checks: TargetCheck[] = []
-  const big = ferry('big')
-  const bigWall = big?.metrics.mbpsWall
-  checks.push(!big ? { target: `1 GiB >= ${TARGETS.bigMBps} MB/s`, verdict: 'SKIP', detail: 'not run' }
-    : {
-        target: `1 GiB >= ${TARGETS.bigMBps} MB/s`,
-        verdict: bigWall && bigWall.median >= TARGETS.bigMBps ? 'PASS' : 'MISS',
-        detail: bigWall
-          ? `median ${bigWall.median.toFixed(1)} MB/s wall, ${big.metrics.mbpsReported?.median.toFixed(1) ?? '-'} MB/s by the sender's own time${atScale}`
-          : 'no successful run'
-      })
-  const many = ferry('many')
-  const manyRate = many?.metrics.filesPerSecond
-  checks.push(!many ? { target: `10,000 files >= ${TARGETS.manyFilesPerSecond} files/s`, verdict: 'SKIP', detail: 'not run' }
-    : {
-        target: `10,000 files >= ${TARGETS.manyFilesPerSecond} files/s`,
-        verdict: manyRate && manyRate.median >= TARGETS.manyFilesPerSecond ? 'PASS' : 'MISS',
-        detail: manyRate
-          ? `median ${manyRate.median.toFixed(0)} files/s wall, ${many.metrics.filesPerSecondReported?.median.toFixed(0) ?? '-'} files/s by the sender's own time${atScale}`
-          : 'no successful run'
-      })
-  const rss = runs.filter((r) => r.tool === 'ferry' && r.ok && r.sender).map((r) => (r.sender?.maxRssBytes ?? 0) / MB)
-  const peak = rss.length > 0 ? Math.max(...rss) : undefined
-  checks.push(!big && !many ? { target: `sender peak RSS <= ${TARGETS.senderPeakRssMB} MB`, verdict: 'SKIP', detail: 'not run' }
-    : {
-        target: `sender peak RSS <= ${TARGETS.senderPeakRssMB} MB`,
-        verdict: peak !== undefined && peak <= TARGETS.senderPeakRssMB ? 'PASS' : 'MISS',
-        detail: peak !== undefined ? `highest ${peak.toFixed(1)} MB over ${rss.length} Ferry run(s)${atScale}` : 'no stats line from any Ferry sender'
-      })
-  return checks
+/** On the loss path, per workload: each tool's mean unit size over the veth and the share of units dropped. */
+export function lossNotes(rows: readonly SummaryRow[]): string[] {
+  const notes: string[] = []
+  for (const label of new Set(rows.map((r) => r.label))) {
+    const parts = rows.filter((r) => r.label === label && r.path === 'loss' && r.metrics.linkUnitKB)
+      .map((r) => `${r.tool} ${r.metrics.linkUnitKB?.median.toFixed(1)} KB ${r.metrics.linkDroppedPct?.median.toFixed(2)} %`)
+    if (parts.length > 0) notes.push(`loss path, ${label}: mean unit over the veth (both ways) and units dropped: ${parts.join(', ')}`)
+  }
+  return notes
+}
+
+/** What each path was, and what it could not do (the delay without netem), for under the table. */
+export function pathNotes(paths: readonly NetPath[]): string[] {
+  return paths.map((p) => `${p.name}: ${p.description}`)
 }
 
 export interface MachineInfo {
@@ -145,10 +160,11 @@ export function machineInfo(): MachineInfo {
   }
 }
 
-/** Writes bench/results/<ISO timestamp>.json (git-ignored) and returns its path. */
-export async function writeResults(resultsDir: string, startedAt: Date, data: Record<string, unknown>): Promise<string> {
+/** Writes bench/results/<ISO timestamp>.json and .md (git-ignored) and returns the JSON file's path. */
+export async function writeResults(resultsDir: string, startedAt: Date, data: Record<string, unknown>, markdown: string): Promise<string> {
   await mkdir(resultsDir, { recursive: true })
-  const path = join(resultsDir, `${startedAt.toISOString().replaceAll(':', '-')}.json`)
-  await writeFile(path, `${JSON.stringify(data, null, 2)}\n`)
-  return path
+  const base = join(resultsDir, startedAt.toISOString().replaceAll(':', '-'))
+  await writeFile(`${base}.json`, `${JSON.stringify(data, null, 2)}\n`)
+  await writeFile(`${base}.md`, `${markdown}\n`)
+  return `${base}.json`
 }

@@ -1,4 +1,4 @@
-// The TCP baseline's receiving side: accepts one connection on 127.0.0.1, writes each framed file to disk,
+// The TCP baseline's receiving side: accepts one connection on its host, writes each framed file to disk,
 // then acknowledges with one byte so the sender's time covers the bytes reaching the disk, as Ferry's does.
 import { once } from 'node:events'
 import { createWriteStream, type WriteStream } from 'node:fs'
@@ -104,14 +104,14 @@ async function consume(socket: Socket, sink: FileSink): Promise<{ files: number;
   return { files, bytes }
 }
 
-export async function receive(dir: string): Promise<void> {
+export async function receive(dir: string, host: string): Promise<void> {
   const readStats = startChildStats()
   // allowHalfOpen: the sender's FIN ends its data, and the ack still has to go back.
   const server = createServer({ allowHalfOpen: true })
-  server.listen(0, '127.0.0.1')
+  server.listen(0, host)
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
-  printLine({ type: 'listening', host: '127.0.0.1', port })
+  printLine({ type: 'listening', host, port })
   const [socket] = (await once(server, 'connection')) as [Socket]
   server.close()
   const started = performance.now()

@@ -1,4 +1,4 @@
-// The TCP baseline's sending side: connects to 127.0.0.1, writes every file of the tree as a frame, and waits
+// The TCP baseline's sending side: connects to the receiver's host, writes every file of the tree as a frame, and waits
 // for the receiver's one-byte ack, so its time ends when the bytes are on the receiver's disk.
 import { once } from 'node:events'
 import { createReadStream } from 'node:fs'
@@ -48,10 +48,10 @@ async function sendFiles(socket: Socket, files: readonly TreeEntry[]): Promise<v
   }
 }
 
-export async function send(root: string, port: number): Promise<void> {
+export async function send(root: string, host: string, port: number): Promise<void> {
   const readStats = startChildStats()
   const files = await listTree(root)
-  const socket = connect({ host: '127.0.0.1', port })
+  const socket = connect({ host, port })
   await once(socket, 'connect')
   const started = performance.now()
   await sendFiles(socket, files)

@@ -1,0 +1,88 @@
+// The issues' targets as PASS / MISS / SKIP lines. Issue 8 (on the 1 Gbit/s namespace link): the 4 GiB file at
+// >= 95 % of line rate with under one core on each side, and >= 2x rsync-over-ssh's files/s on the 10,000 files.
+// Issue 2 (kept, on loopback): the large file at >= 112 MB/s, 10,000 files at >= 1,500 files/s, sender RSS <= 200 MB.
+// Rates are by wall time (process start included), the stricter figure; Ferry's own clock is shown beside it.
+import { MB, type SummaryRow } from './report.ts'
+import type { Summary } from './stats.ts'
+import type { PathName, RunResult, Tool, WorkloadName } from './types.ts'
+
+/** 1 Gbit/s in bytes per second (MB = 1e6 bytes), the rate tbf shapes each direction to. */
+export const LINE_RATE_MBPS = 125
+export const TARGETS = {
+  lineRateShare: 0.95,
+  maxCoresPerSide: 1,
+  filesVsRsync: 2,
+  loopbackBigMBps: 112,
+  loopbackManyFilesPerSecond: 1500,
+  senderPeakRssMB: 200
+}
+
+export interface TargetCheck {
+  target: string
+  verdict: 'PASS' | 'MISS' | 'SKIP'
+  detail: string
+}
+
+const f1 = (s: Summary | undefined): string => (s ? s.median.toFixed(1) : '-')
+const range = (s: Summary | undefined, digits: number): string => (s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}-${s.max.toFixed(digits)}]` : '-')
+
+export function checkTargets(rows: readonly SummaryRow[], runs: readonly RunResult[], scale: number): TargetCheck[] {
+  const row = (tool: Tool, workload: WorkloadName, path: PathName): SummaryRow | undefined =>
+    rows.find((r) => r.tool === tool && r.workload === workload && r.path === path && r.skipped === undefined && r.runs > 0)
+  const atScale = scale === 1 ? '' : ` (at scale ${scale}; the targets are for scale 1)`
+  const checks: TargetCheck[] = []
+  const verdict = (pass: boolean | undefined): TargetCheck['verdict'] => (pass === undefined ? 'SKIP' : pass ? 'PASS' : 'MISS')
+
+  // Issue 8: line rate on the namespace link.
+  const lineTarget = LINE_RATE_MBPS * TARGETS.lineRateShare
+  const big = row('ferry', 'big', 'netns')
+  const bigRate = big?.metrics.mbps
+  const tcpBig = row('tcp', 'big', 'netns')?.metrics.mbps
+  checks.push({
+    target: `issue 8: 4 GiB file over the 1 Gbit/s namespace link >= ${TARGETS.lineRateShare * 100} % of line rate (${lineTarget.toFixed(2)} MB/s)`,
+    verdict: verdict(big ? (bigRate ? bigRate.median >= lineTarget : false) : undefined),
+    detail: !big ? 'not run' : !bigRate ? 'no successful run'
+      : `median ${f1(bigRate)} MB/s = ${((100 * bigRate.median) / LINE_RATE_MBPS).toFixed(1)} % of ${LINE_RATE_MBPS} MB/s (${f1(big.metrics.mbpsReported)} MB/s by Ferry's own clock); ` +
+        `the plain TCP copy on the same link: ${f1(tcpBig)} MB/s${atScale}`
+  })
+  const sendCores = big?.metrics.senderCores
+  const recvCores = big?.metrics.receiverCores
+  checks.push({
+    target: `issue 8: ... with < ${TARGETS.maxCoresPerSide} core of CPU on each side (CPU seconds / wall seconds)`,
+    verdict: verdict(big ? (sendCores && recvCores ? sendCores.median < TARGETS.maxCoresPerSide && recvCores.median < TARGETS.maxCoresPerSide : false) : undefined),
+    detail: !big ? 'not run' : `sender ${range(sendCores, 2)} cores, receiver ${range(recvCores, 2)} cores${atScale}`
+  })
+  const many = row('ferry', 'many', 'netns')
+  const rsync = row('rsync', 'many', 'netns')
+  const manyRate = many?.metrics.filesPerSecond
+  const rsyncRate = rsync?.metrics.filesPerSecond
+  checks.push({
+    target: `issue 8: 10,000 files over the namespace link >= ${TARGETS.filesVsRsync}x rsync-over-ssh files/s`,
+    verdict: verdict(many && rsync ? (manyRate && rsyncRate ? manyRate.median >= TARGETS.filesVsRsync * rsyncRate.median : false) : undefined),
+    detail: !many ? 'Ferry not run' : !rsync ? 'rsync not run (see skipped)'
+      : `Ferry ${range(manyRate, 0)} files/s, rsync ${range(rsyncRate, 0)} files/s` +
+        (manyRate && rsyncRate ? `: ${(manyRate.median / rsyncRate.median).toFixed(2)}x` : '') + atScale
+  })
+
+  // Issue 2, kept: loopback.
+  const loopBig = row('ferry', 'big', 'loopback')
+  checks.push({
+    target: `issue 2: large file on loopback >= ${TARGETS.loopbackBigMBps} MB/s (now 4 GiB; it was 1 GiB)`,
+    verdict: verdict(loopBig ? (loopBig.metrics.mbps?.median ?? 0) >= TARGETS.loopbackBigMBps : undefined),
+    detail: !loopBig ? 'not run' : `median ${f1(loopBig.metrics.mbps)} MB/s wall, ${f1(loopBig.metrics.mbpsReported)} MB/s by Ferry's own clock${atScale}`
+  })
+  const loopMany = row('ferry', 'many', 'loopback')
+  checks.push({
+    target: `issue 2: 10,000 files on loopback >= ${TARGETS.loopbackManyFilesPerSecond} files/s`,
+    verdict: verdict(loopMany ? (loopMany.metrics.filesPerSecond?.median ?? 0) >= TARGETS.loopbackManyFilesPerSecond : undefined),
+    detail: !loopMany ? 'not run' : `median ${range(loopMany.metrics.filesPerSecond, 0)} files/s wall${atScale}`
+  })
+  const rss = runs.filter((r) => r.tool === 'ferry' && r.ok && r.sender?.maxRssBytes !== undefined).map((r) => (r.sender?.maxRssBytes ?? 0) / MB)
+  const peak = rss.length > 0 ? Math.max(...rss) : undefined
+  checks.push({
+    target: `issue 2: Ferry sender peak RSS <= ${TARGETS.senderPeakRssMB} MB`,
+    verdict: verdict(peak === undefined ? undefined : peak <= TARGETS.senderPeakRssMB),
+    detail: peak === undefined ? 'no Ferry run' : `highest ${peak.toFixed(1)} MB over ${rss.length} Ferry run(s), every workload and path${atScale}`
+  })
+  return checks
+}
