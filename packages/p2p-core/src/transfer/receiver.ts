@@ -3,13 +3,12 @@
 // visible name only when its BLAKE3 matches the sender's. A lost connection keeps partials for resume; a cancel
 // or a hash mismatch removes them.
 
-import { mkdir, open, statfs, writeFile, type FileHandle } from 'node:fs/promises'
-import { blake3Hex } from '../hash/blake3.ts'
+import { mkdir } from 'node:fs/promises'
 import {
-  BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, NoSpaceError, OfferTooLargeError,
+  BadFrameError, CancelledError, ConnectionLostError, FerryError, HashMismatchError, OfferTooLargeError,
   DiskError, TimeoutError, errorFromJson, toFerryError
 } from '../errors.ts'
-import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import type { HashPool } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
@@ -23,7 +22,8 @@ import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, deferred, withTimeout } from './async-utils.ts'
 import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './incoming-offer.ts'
 import { chunkForFrames } from './offer-chunks.ts'
-import { commitPartial, discardPartial, planPartial, prepareParent, type PartialKey, type PartialPlan } from './partial-file.ts'
+import { checkFreeSpace, writeIncomingFile } from './file-writer.ts'
+import { commitPartial, discardPartial, planPartial, type PartialPlan } from './partial-file.ts'
 import { ProgressMeter, watchIdle } from './progress.ts'
 
 export interface ReceiverComponents {
@@ -333,94 +333,9 @@ async function receiveDataStream (
       throw new BadFrameError(`Data for ${file.info.path} does not start at the agreed offset`)
     }
     file.started = true
-    file.localHash = file.plan.resumable
-      ? await writeLargeFile(reader, file, init, meter, madeDirs)
-      : await writeSmallFile(reader, file, init, meter, madeDirs)
+    file.localHash = await writeIncomingFile(file, {
+      reader, senderPeerId: init.remote.peerId, hashPool: init.components.hashPool, readBytes: limits.chunkBytes * 4, meter, madeDirs
+    })
     await finalize(file)
-  }
-}
-
-/** A small file (at most smallFileBytes) is gathered in memory, hashed inline and written in one call. */
-async function writeSmallFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter, madeDirs: Set<string>): Promise<string> {
-  const { info, plan } = file
-  const data = new Uint8Array(info.size)
-  let filled = 0
-  while (filled < info.size) {
-    const chunk = await reader.readRaw(info.size - filled)
-    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-    data.set(chunk, filled)
-    filled += chunk.byteLength
-  }
-  try {
-    await prepareParent(plan, partialKey(file, init), madeDirs)
-    await writeFile(plan.partial, data)
-  } catch (err) {
-    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
-  }
-  meter.add(info.size)
-  return blake3Hex(data)
-}
-
-function partialKey (file: IncomingFile, init: RunOfferInit): PartialKey {
-  return { senderPeerId: init.remote.peerId, parts: file.parts, size: file.info.size, mtimeMs: file.info.mtimeMs }
-}
-
-/** Streams a large file's bytes into its partial while a worker hashes them; returns the BLAKE3 of the whole file. */
-async function writeLargeFile (reader: FrameReader, file: IncomingFile, init: RunOfferInit, meter: ProgressMeter, madeDirs: Set<string>): Promise<string> {
-  const { limits, hashPool } = init.components
-  const { plan, info } = file
-  try {
-    await prepareParent(plan, partialKey(file, init), madeDirs)
-  } catch (err) {
-    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
-  }
-  const handle = await open(plan.partial, plan.offset > 0 ? 'r+' : 'w').catch((err: unknown) => {
-    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
-  })
-  const hasher: Hasher = hashPool.create()
-  try {
-    if (plan.offset > 0) {
-      await handle.truncate(plan.offset)
-      await hasher.updateFromFile(plan.partial, 0, plan.offset)
-    }
-    let position = plan.offset
-    while (position < info.size) {
-      const chunk = await reader.readRaw(Math.min(info.size - position, limits.chunkBytes * 4))
-      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-      await Promise.all([
-        writeFully(handle, chunk, position).catch((err: unknown) => {
-          throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
-        }),
-        hasher.update(chunk)
-      ])
-      position += chunk.byteLength
-      meter.add(chunk.byteLength)
-    }
-    return await hasher.digest()
-  } catch (err) {
-    hasher.dispose()
-    throw err
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Writes all of `chunk` at `position`: a write may take fewer bytes than asked (a disk nearly full). */
-async function writeFully (handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
-  let written = 0
-  while (written < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written)
-    if (bytesWritten === 0) throw new Error('the disk took no more bytes')
-    written += bytesWritten
-  }
-}
-
-/** Refuses an offer the destination's filesystem has no room for, before a byte is written. */
-async function checkFreeSpace (dir: string, needed: number): Promise<void> {
-  const info = await statfs(dir).catch(() => undefined)
-  if (info === undefined) return // some filesystems cannot tell; the writes themselves will say
-  const free = info.bavail * info.bsize
-  if (needed > free) {
-    throw new NoSpaceError(`Not enough space in ${dir}: the transfer needs ${needed} bytes and ${free} are free`)
   }
 }

@@ -1,0 +1,118 @@
+// Writing one incoming file to disk: a small file is gathered in memory, hashed inline and written in one call; a
+// large one streams into its (possibly resumed) partial while a worker hashes it. Both return the BLAKE3 of the
+// whole file, which the receiver compares with the sender's before anything is moved to a visible name.
+
+import { open, statfs, writeFile, type FileHandle } from 'node:fs/promises'
+import { ConnectionLostError, DiskError, NoSpaceError } from '../errors.ts'
+import { blake3Hex } from '../hash/blake3.ts'
+import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import type { FrameReader } from '../protocol/frames.ts'
+import type { OfferedFileInfo } from './incoming-offer.ts'
+import { prepareParent, type PartialPlan } from './partial-file.ts'
+import type { ProgressMeter } from './progress.ts'
+
+export interface FileToWrite {
+  info: OfferedFileInfo
+  parts: string[]
+  plan: PartialPlan
+}
+
+export interface WriteContext {
+  reader: FrameReader
+  senderPeerId: string
+  hashPool: HashPool
+  /** Largest read from the stream at once, in bytes. */
+  readBytes: number
+  meter: ProgressMeter
+  /** Folders already made during this transfer. */
+  madeDirs: Set<string>
+}
+
+/** Writes the file's bytes from the stream into its partial; returns the hex BLAKE3 of the whole file. */
+export async function writeIncomingFile (file: FileToWrite, context: WriteContext): Promise<string> {
+  return file.plan.resumable ? await writeLargeFile(file, context) : await writeSmallFile(file, context)
+}
+
+/** A small file (at most smallFileBytes) is gathered in memory, hashed inline and written in one call. */
+async function writeSmallFile (file: FileToWrite, { reader, meter, madeDirs, senderPeerId }: WriteContext): Promise<string> {
+  const { info, plan } = file
+  const data = new Uint8Array(info.size)
+  let filled = 0
+  while (filled < info.size) {
+    const chunk = await reader.readRaw(info.size - filled)
+    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+    data.set(chunk, filled)
+    filled += chunk.byteLength
+  }
+  try {
+    await prepareParent(plan, partialKey(file, senderPeerId), madeDirs)
+    await writeFile(plan.partial, data)
+  } catch (err) {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  }
+  meter.add(info.size)
+  return blake3Hex(data)
+}
+
+function partialKey (file: FileToWrite, senderPeerId: string): { senderPeerId: string, parts: string[], size: number, mtimeMs: number } {
+  return { senderPeerId, parts: file.parts, size: file.info.size, mtimeMs: file.info.mtimeMs }
+}
+
+/** Streams a large file's bytes into its partial while a worker hashes them; returns the BLAKE3 of the whole file. */
+async function writeLargeFile (file: FileToWrite, { reader, meter, madeDirs, senderPeerId, hashPool, readBytes }: WriteContext): Promise<string> {
+  const { plan, info } = file
+  try {
+    await prepareParent(plan, partialKey(file, senderPeerId), madeDirs)
+  } catch (err) {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  }
+  const handle = await open(plan.partial, plan.offset > 0 ? 'r+' : 'w').catch((err: unknown) => {
+    throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+  })
+  const hasher: Hasher = hashPool.create()
+  try {
+    if (plan.offset > 0) {
+      await handle.truncate(plan.offset)
+      await hasher.updateFromFile(plan.partial, 0, plan.offset)
+    }
+    let position = plan.offset
+    while (position < info.size) {
+      const chunk = await reader.readRaw(Math.min(info.size - position, readBytes))
+      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+      await Promise.all([
+        writeFully(handle, chunk, position).catch((err: unknown) => {
+          throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
+        }),
+        hasher.update(chunk)
+      ])
+      position += chunk.byteLength
+      meter.add(chunk.byteLength)
+    }
+    return await hasher.digest()
+  } catch (err) {
+    hasher.dispose()
+    throw err
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Writes all of `chunk` at `position`: a write may take fewer bytes than asked (a disk nearly full). */
+async function writeFully (handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+  let written = 0
+  while (written < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written)
+    if (bytesWritten === 0) throw new Error('the disk took no more bytes')
+    written += bytesWritten
+  }
+}
+
+/** Refuses an offer the destination's filesystem has no room for, before a byte is written. */
+export async function checkFreeSpace (dir: string, needed: number): Promise<void> {
+  const info = await statfs(dir).catch(() => undefined)
+  if (info === undefined) return // some filesystems cannot tell; the writes themselves will say
+  const free = info.bavail * info.bsize
+  if (needed > free) {
+    throw new NoSpaceError(`Not enough space in ${dir}: the transfer needs ${needed} bytes and ${free} are free`)
+  }
+}
