@@ -5,7 +5,7 @@
 
 import {
   ApiError, abortedError, apiErrorCodes, type CallOptions, type DropResolver, type FerryApi, type FerryEventMap,
-  type FerryEventName, type FerryMethodName, ferryApiMethods, hasErrorCode, type Unsubscribe
+  type FerryEventName, type FerryMethodName, ferryApiMethods, hasErrorCode, methodsOverCall, type Unsubscribe
 } from '@ferry/ui/api'
 import { CANCEL_CHANNEL, callChannel, eventChannel, type IpcResult } from '../shared/ipc-protocol.ts'
 
@@ -71,21 +71,7 @@ export function createIpcFerryApi (init: IpcFerryApiInit): FerryApi {
   const resolveDroppedFiles: DropResolver = async (files) => files.map((file) => init.getPathForFile(file))
 
   return {
-    getState: async (options) => await call('getState', [], options) as Awaited<ReturnType<FerryApi['getState']>>,
-    sendFiles: async (peerId, paths, options) => await call('sendFiles', [peerId, paths], options) as { transferId: string },
-    sendText: async (peerId, text, options) => await call('sendText', [peerId, text], options) as { transferId: string },
-    addPeerByAddress: async (text, options) => await call('addPeerByAddress', [text], options) as Awaited<ReturnType<FerryApi['addPeerByAddress']>>,
-    respondToOffer: async (offerId, decision, options) => { await call('respondToOffer', [offerId, decision], options) },
-    cancelTransfer: async (transferId, options) => { await call('cancelTransfer', [transferId], options) },
-    retryTransfer: async (transferId, options) => { await call('retryTransfer', [transferId], options) },
-    setTrust: async (peerId, trust, autoAccept, options) => await call('setTrust', [peerId, trust, autoAccept], options) as Awaited<ReturnType<FerryApi['setTrust']>>,
-    createShare: async (request, options) => await call('createShare', [request], options) as Awaited<ReturnType<FerryApi['createShare']>>,
-    revokeShare: async (shareId, options) => { await call('revokeShare', [shareId], options) },
-    updateSettings: async (patch, options) => await call('updateSettings', [patch], options) as Awaited<ReturnType<FerryApi['updateSettings']>>,
-    openFile: async (path, options) => { await call('openFile', [path], options) },
-    showInFolder: async (path, options) => { await call('showInFolder', [path], options) },
-    pickFiles: async (options) => await call('pickFiles', [], options) as string[],
-    pickFolder: async (options) => await call('pickFolder', [], options) as string | null,
+    ...methodsOverCall(call),
     onPeers: (listener) => subscribe('peers', listener),
     onTransfer: (listener) => subscribe('transfer', listener),
     onOffer: (listener) => subscribe('offer', listener),

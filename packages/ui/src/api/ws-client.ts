@@ -28,6 +28,7 @@
 // socket, at most MAX_QUEUED_CALLS of them. The client reconnects with a growing delay and reports 'open' through
 // onConnection, and the store then asks for a fresh snapshot (events sent while the socket was down are lost).
 
+import { methodsOverCall } from './methods-over-call.ts'
 import { ApiError, abortedError, apiErrorCodes } from './api-error.ts'
 import {
   ferryApiMethods, type CallOptions, type ConnectionStatus, type FerryApi, type FerryErrorDto, type FerryEventMap,
@@ -240,21 +241,7 @@ export function createWsFerryApi (init: WsClientInit): WsFerryApi {
   }
 
   const api: WsFerryApi = {
-    getState: async (options) => await call('getState', [], options) as Awaited<ReturnType<FerryApi['getState']>>,
-    sendFiles: async (peerId, paths, options) => await call('sendFiles', [peerId, paths], options) as { transferId: string },
-    sendText: async (peerId, text, options) => await call('sendText', [peerId, text], options) as { transferId: string },
-    addPeerByAddress: async (text, options) => await call('addPeerByAddress', [text], options) as Awaited<ReturnType<FerryApi['addPeerByAddress']>>,
-    respondToOffer: async (offerId, decision, options) => { await call('respondToOffer', [offerId, decision], options) },
-    cancelTransfer: async (transferId, options) => { await call('cancelTransfer', [transferId], options) },
-    retryTransfer: async (transferId, options) => { await call('retryTransfer', [transferId], options) },
-    setTrust: async (peerId, trust, autoAccept, options) => await call('setTrust', [peerId, trust, autoAccept], options) as Awaited<ReturnType<FerryApi['setTrust']>>,
-    createShare: async (request, options) => await call('createShare', [request], options) as Awaited<ReturnType<FerryApi['createShare']>>,
-    revokeShare: async (shareId, options) => { await call('revokeShare', [shareId], options) },
-    updateSettings: async (patch, options) => await call('updateSettings', [patch], options) as Awaited<ReturnType<FerryApi['updateSettings']>>,
-    openFile: async (path, options) => { await call('openFile', [path], options) },
-    showInFolder: async (path, options) => { await call('showInFolder', [path], options) },
-    pickFiles: async (options) => await call('pickFiles', [], options) as string[],
-    pickFolder: async (options) => await call('pickFolder', [], options) as string | null,
+    ...methodsOverCall(call),
     onPeers: eventMethods.peers,
     onTransfer: eventMethods.transfer,
     onOffer: eventMethods.offer,
