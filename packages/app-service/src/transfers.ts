@@ -87,7 +87,8 @@ export class Transfers {
     if (record === undefined) throw notFound('That transfer')
     if (!record.dto.canRetry || record.send === undefined) throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'This transfer cannot be retried' })
     const { error: _e, endedAt: _t, ...rest } = record.dto
-    record.dto = { ...rest, status: 'waiting', canRetry: false, bytesDone: 0, rate: 0, etaSeconds: null }
+    const { bytesResumed: _r, ...fresh } = rest
+    record.dto = { ...fresh, status: 'waiting', canRetry: false, bytesDone: 0, rate: 0, etaSeconds: null }
     this.#upsert(record)
     this.#runSend(record)
   }
@@ -106,7 +107,7 @@ export class Transfers {
           ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
           onProgress: (p) => { this.#progress(record, p) }
         })
-        this.#finish(record, 'completed', undefined, result.totalBytes)
+        this.#finish(record, 'completed', undefined, result.totalBytes, result.bytesResumed)
       } catch (err) {
         this.#finish(record, undefined, err)
       }
@@ -180,7 +181,7 @@ export class Transfers {
   #received (record: Running, dir: string, result: ReceiveResult): void {
     record.localPaths = new Map(result.files.map((f) => [f.path, resolve(dir, f.savedAs)]))
     if (record.dto.peer.kind === 'device') this.#init.peers.seen({ peerId: record.dto.peer.id })
-    this.#finish(record, result.status === 'declined' ? 'declined' : 'completed', undefined, result.bytesReceived + result.bytesResumed)
+    this.#finish(record, result.status === 'declined' ? 'declined' : 'completed', undefined, result.bytesReceived + result.bytesResumed, result.bytesResumed)
   }
 
   #removeOffer (offerId: string, reason: OfferEndReason): void {
@@ -207,7 +208,7 @@ export class Transfers {
     this.#init.hub.emit('transfer', { type: 'progress', progress: { id: record.dto.id, bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds } })
   }
 
-  #finish (record: Running, status: TransferStatus | undefined, err: unknown, bytes?: number): void {
+  #finish (record: Running, status: TransferStatus | undefined, err: unknown, bytes?: number, resumed?: number): void {
     if (ended(record.dto.status)) return
     const error = err === undefined ? undefined : toErrorDto(err)
     const final: TransferStatus = status ?? (error?.code === 'FERRY_ERR_PEER_DECLINED' ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
@@ -216,7 +217,8 @@ export class Transfers {
     record.dto = {
       ...record.dto, files, status: final, rate: 0, etaSeconds: final === 'completed' ? 0 : null, endedAt: Date.now(),
       bytesDone: final === 'completed' ? (bytes ?? record.dto.totalBytes) : record.dto.bytesDone,
-      canRetry: isSend && (final === 'failed' || final === 'cancelled'), ...(error === undefined ? {} : { error })
+      canRetry: isSend && (final === 'failed' || final === 'cancelled'), ...(error === undefined ? {} : { error }),
+      ...(final === 'completed' && resumed !== undefined ? { bytesResumed: resumed } : {})
     }
     this.#upsert(record)
     this.#prune()

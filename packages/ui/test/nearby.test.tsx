@@ -77,6 +77,33 @@ describe('the nearby devices screen', () => {
     expect(fake.callsTo('pickFiles')).toHaveLength(1)
   })
 
+  it('asks for paths to type when the host has no file dialog (a browser on ferry ui), and sends them', async () => {
+    const { fake, user } = await renderFerry(<NearbyScreen />, { peers: [ada] })
+    fake.failNext('pickFiles', { name: 'UnsupportedError', code: 'FERRY_ERR_API_UNSUPPORTED', message: 'no dialog' })
+    await user.click(within(card('Ada’s laptop')).getByRole('button', { name: 'Send files…' }))
+    const dialog = screen.getByRole('dialog', { name: 'Send to Ada’s laptop' })
+    const send = within(dialog).getByRole('button', { name: 'Send' })
+    expect((send as HTMLButtonElement).disabled).toBe(true)
+    await user.type(within(dialog).getByLabelText('Paths on this computer'), '  /home/me/album \n\n/home/me/a.txt\n/home/me/a.txt')
+    await user.click(send)
+    expect(fake.callsTo('sendFiles')).toEqual([[ada.id, ['/home/me/album', '/home/me/a.txt']]])
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(within(card('Ada’s laptop')).getByRole('status').textContent).toMatch(/Offered 2 items/)
+  })
+
+  it('names the dropped files when the browser cannot say where they are, and keeps the dialog open on a bad path', async () => {
+    const { fake, user } = await renderFerry(<NearbyScreen />, { peers: [ada] })
+    fake.failNext('pickFiles', { name: 'UnsupportedError', code: 'FERRY_ERR_API_UNSUPPORTED', message: 'no dialog' })
+    dropFiles(card('Ada’s laptop'), [new File(['x'], 'photo.jpg')])
+    const dialog = await screen.findByRole('dialog', { name: 'Send to Ada’s laptop' })
+    expect(within(dialog).getByText(/does not tell Ferry where “photo.jpg” is/)).toBeTruthy()
+    fake.failNext('sendFiles', { name: 'FerryError', code: 'FERRY_ERR_SOURCE_NOT_FOUND', message: 'ENOENT' })
+    await user.type(within(dialog).getByLabelText('Paths on this computer'), '/nope/photo.jpg')
+    await user.click(within(dialog).getByRole('button', { name: 'Send' }))
+    expect(await within(dialog).findByRole('alert')).toBeTruthy()
+    expect(screen.getByRole('dialog', { name: 'Send to Ada’s laptop' })).toBeTruthy()
+  })
+
   it('uses the host’s resolveDroppedFiles hook when it has one (Electron’s webUtils)', async () => {
     const { fake } = await renderFerry(<NearbyScreen />, { peers: [ada] })
     fake.resolveDroppedFiles = async (files) => files.map((f) => f.name === 'web.png' ? '' : `/electron/${f.name}`)

@@ -56,6 +56,14 @@ describe('the transfers screen', () => {
     expect(screen.getByText('Waiting for the other device')).toBeTruthy()
   })
 
+  it('says how much a resumed transfer did not have to send again', async () => {
+    await renderFerry(<TransfersScreen />, {
+      transfers: [fakeTransfer({ id: 't1', peer: ada, status: 'completed', bytesDone: 10_000_000, totalBytes: 10_000_000, bytesResumed: 6_000_000 })]
+    })
+    const item = screen.getByRole('listitem', { name: 'To Ada’s laptop' })
+    expect(within(item).getByText(/Resumed: 6(\.0)? MB were already on the other device, so only 4(\.0)? MB crossed again/)).toBeTruthy()
+  })
+
   it('offers Retry (not Resume) after a damaged file, and nothing for a failure the receiver cannot retry', async () => {
     const { fake } = await renderFerry(<TransfersScreen />, {
       transfers: [fakeTransfer({ id: 'sent', peer: ada }), fakeTransfer({ id: 'got', direction: 'receive', peer: ada })]

@@ -1,11 +1,14 @@
 // One nearby device: who it is (alias, kind, short code, trust, online), a warning when its identity changed,
-// and the ways to send to it: drop files on the card, pick files or a folder, or type a text.
+// and the ways to send to it: drop files on the card, pick files or a folder, or type a text. A host without a
+// file dialog (a browser on `ferry ui`) gets a dialog to type paths instead.
 
 import { useId, useState, type DragEvent, type ReactNode } from 'react'
+import { apiErrorCodes, toErrorDto } from '../api/api-error.ts'
 import type { Peer } from '../api/ferry-api.ts'
 import { useDropResolver, useFerry } from '../app/ferry-context.tsx'
 import { DeviceIcon } from '../components/DeviceIcon.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
+import { SendPathsDialog } from '../dialogs/SendPathsDialog.tsx'
 
 export const peerName = (peer: Pick<Peer, 'alias'>): string => peer.alias ?? 'Unnamed device'
 
@@ -19,19 +22,28 @@ export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (pee
   const reportError = useFerry((s) => s.reportError)
   const [dragDepth, setDragDepth] = useState(0)
   const [status, setStatus] = useState('')
+  /** Open with the names of dropped files (or none) when the host cannot pick or resolve paths. */
+  const [typing, setTyping] = useState<readonly string[] | null>(null)
   const name = peerName(peer)
+  const offered = (count: number): void => {
+    setStatus(`Offered ${count === 1 ? '1 item' : `${count} items`} to ${name}. Follow it under Transfers.`)
+  }
 
   const send = async (paths: string[]): Promise<void> => {
     if (paths.length === 0) return
     try {
       await sendFiles(peer.id, paths)
-      setStatus(`Offered ${paths.length === 1 ? '1 item' : `${paths.length} items`} to ${name}. Follow it under Transfers.`)
+      offered(paths.length)
     } catch (err) {
       reportError(err, `Send to ${name}`)
     }
   }
-  const run = (step: () => Promise<void>, context: string) => () => {
-    step().catch((err: unknown) => { reportError(err, context) })
+  /** Runs a pick-and-send; a host with no dialog opens the type-a-path dialog instead of an error. */
+  const run = (step: () => Promise<void>, context: string, dropped: readonly string[] = []) => () => {
+    step().catch((err: unknown) => {
+      if (toErrorDto(err).code === apiErrorCodes.unsupported) setTyping(dropped)
+      else reportError(err, context)
+    })
   }
   const isFileDrag = (event: DragEvent): boolean => event.dataTransfer.types.includes('Files')
 
@@ -50,7 +62,7 @@ export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (pee
         event.preventDefault()
         setDragDepth(0)
         const files = [...event.dataTransfer.files]
-        void resolveDrop(files).then(send, (err: unknown) => { reportError(err, `Send to ${name}`) })
+        run(async () => { await send(await resolveDrop(files)) }, `Send to ${name}`, files.map((f) => f.name))()
       }}
     >
       <div className='device-head'>
@@ -74,6 +86,7 @@ export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (pee
           : <button type='button' aria-describedby={nameId} onClick={run(async () => { await setTrust(peer.id, 'trusted') }, `Trust ${name}`)}>{peer.identityChanged ? 'Trust new identity' : 'Trust'}</button>}
       </div>
       <p className='device-status' role='status'>{status}</p>
+      {typing !== null && <SendPathsDialog peer={peer} dropped={typing} onSent={offered} onClose={() => { setTyping(null) }} />}
       {dragDepth > 0 && <div className='drop-hint' aria-hidden='true'>Drop to send to {name}</div>}
     </article>
   )

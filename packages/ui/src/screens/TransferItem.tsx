@@ -48,6 +48,12 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
           </p>
         </div>
       )}
+      {t.bytesResumed !== undefined && t.bytesResumed > 0 && (
+        <p className='transfer-resumed' data-bytes-resumed={t.bytesResumed}>
+          Resumed: {formatBytes(t.bytesResumed)} {t.direction === 'send' ? 'were already on the other device' : 'were already here'}, so
+          only {formatBytes(Math.max(0, t.totalBytes - t.bytesResumed))} crossed again.
+        </p>
+      )}
       {t.error !== undefined && t.status !== 'cancelled' && <p className='error'>{messageFor(t.error)}</p>}
       {t.fileCount > 0 && (
         <details className='transfer-files' open={t.fileCount <= 5}>
