@@ -7,8 +7,7 @@ import {
   AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
 } from '@ferry/p2p-core'
-import { startDiscovery } from './discovery.ts'
-import type { TrustStore } from './trust/trust-store.ts'
+import { startDiscovery, type TrustStore } from '@ferry/app-service'
 
 export interface ResolvedPeer {
   /** When known, the id the dial must prove. */

@@ -1,9 +1,9 @@
-// Small JSON files in the config dir, written atomically: a temp file beside the target, fsync, then rename, so a
-// crash leaves either the old file or the new one, never half of either.
+// Small JSON files in the config dir, written atomically (atomic-file.ts: temp file, fsync, rename), so a crash
+// leaves either the old file or the new one, never half of either.
 
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { writeFileAtomic } from './trust/atomic-file.ts'
 
 /** The parsed file, or undefined when it is missing or not JSON (the caller falls back to defaults). */
 export async function readJsonFile (file: string): Promise<unknown> {
@@ -16,20 +16,7 @@ export async function readJsonFile (file: string): Promise<unknown> {
 
 export async function writeJsonFile (file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  const handle = await open(tmp, 'wx', 0o600)
-  try {
-    await handle.writeFile(JSON.stringify(value, null, 2) + '\n')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await rename(tmp, file)
-  } catch (err) {
-    await unlink(tmp).catch(() => {})
-    throw err
-  }
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n')
 }
 
 export interface SerialWriter {

@@ -3,10 +3,9 @@
 // crosses the network (docs/protocol.md, Pairing).
 
 import { UnreachableError, type FerryNode, type PairResult } from '@ferry/p2p-core'
-import { formatHostPort } from '../discovery.ts'
+import { formatHostPort, type TrustStore } from '@ferry/app-service'
 import type { Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
-import type { TrustStore } from '../trust/trust-store.ts'
 
 export interface PairOptions {
   to: string

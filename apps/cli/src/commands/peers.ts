@@ -3,10 +3,8 @@
 // the alias of another device we know. --watch prints appeared / updated / gone as they happen until stopped.
 
 import { parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
-import { formatHostPort, startDiscovery } from '../discovery.ts'
+import { formatHostPort, startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service'
 import type { Output } from '../output.ts'
-import { identityWarning, viewPeer } from '../trust/trust-policy.ts'
-import type { DeviceRecord, TrustStore } from '../trust/trust-store.ts'
 
 export interface PeersOptions {
   json: boolean

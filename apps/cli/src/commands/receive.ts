@@ -7,10 +7,8 @@ import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { generatePin, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
-import { startDiscovery } from '../discovery.ts'
+import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service'
 import { formatBytes, type Output } from '../output.ts'
-import { decideOffer, describePeer, identityWarning, viewPeer, type TrustView } from '../trust/trust-policy.ts'
-import type { TrustStore } from '../trust/trust-store.ts'
 
 export interface ReceiveOptions {
   dir: string

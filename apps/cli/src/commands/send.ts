@@ -3,10 +3,9 @@
 // device's alias, short code or id as discovery finds it; the device reached is remembered for next time.
 
 import { UnreachableError, type FerryNode, type SendResult } from '@ferry/p2p-core'
-import { formatHostPort } from '../discovery.ts'
+import { formatHostPort, type TrustStore } from '@ferry/app-service'
 import { formatBytes, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
-import type { TrustStore } from '../trust/trust-store.ts'
 
 export interface SendOptions {
   to: string

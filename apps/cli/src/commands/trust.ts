@@ -6,9 +6,8 @@ import { resolve } from 'node:path'
 import {
   AmbiguousPeerError, PeerNotFoundError, matchPeer, parsePeerTarget, shortCodeFor
 } from '@ferry/p2p-core'
-import { formatHostPort } from '../discovery.ts'
+import { formatHostPort, type DeviceRecord, type TrustStore } from '@ferry/app-service'
 import type { Output } from '../output.ts'
-import type { DeviceRecord, TrustStore } from '../trust/trust-store.ts'
 
 export interface TrustOptions {
   /** true: auto-accept into `dir`; false: stop auto-accepting; undefined: leave as it is. */

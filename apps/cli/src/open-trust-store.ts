@@ -1,8 +1,8 @@
 // Opens the trust store of this config folder for a command, telling the user if a damaged file was set aside.
 
-import { configDir } from '../config-dir.ts'
-import type { Output } from '../output.ts'
-import { TrustStore } from './trust-store.ts'
+import { configDir } from './config-dir.ts'
+import type { Output } from './output.ts'
+import { TrustStore } from '@ferry/app-service'
 
 export async function openTrustStore (out: Output): Promise<TrustStore> {
   const store = await TrustStore.open(configDir())

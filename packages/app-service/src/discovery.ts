@@ -1,11 +1,12 @@
-// Builds the CLI's Discovery for an engine: mDNS advertising and/or browsing on the interfaces the engine can be
-// reached on, plus the remembered devices of the trust store probed directly (for networks that drop multicast).
+// Builds an app's Discovery for its engine (the `ferry` commands and the FerryService alike): mDNS advertising
+// and/or browsing on the interfaces the engine can be reached on, plus the remembered devices of the trust store
+// probed directly (for networks that drop multicast, and for loopback, where there is no multicast at all).
 
 import { isIP } from 'node:net'
 import { Discovery, type FerryNode, type KnownPeer, type SuitableInterface } from '@ferry/p2p-core'
 import type { TrustStore } from './trust/trust-store.ts'
 
-export interface CliDiscoveryOptions {
+export interface AppDiscoveryOptions {
   /** Announce this device (receive). */
   advertise: boolean
   /** Look for others over mDNS (peers, send, pair). */
@@ -52,7 +53,7 @@ export function knownPeers (store: TrustStore): KnownPeer[] {
     })
 }
 
-export function startDiscovery (node: FerryNode, store: TrustStore, options: CliDiscoveryOptions): Discovery {
+export function startDiscovery (node: FerryNode, store: TrustStore, options: AppDiscoveryOptions): Discovery {
   const discovery = new Discovery({
     self: { peerId: node.peerId, alias: node.alias, deviceType: node.deviceType, port: node.address.port },
     ping: async (request) => await node.ping(request),
