@@ -50,7 +50,7 @@ async function writeSmallFile (file: FileToWrite, { reader, meter, madeDirs, sen
   } catch (err) {
     throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
   }
-  meter.add(info.size)
+  meter.add(info.size, info.id)
   return blake3Hex(data)
 }
 
@@ -86,7 +86,7 @@ async function writeLargeFile (file: FileToWrite, { reader, meter, madeDirs, sen
         hasher.update(chunk)
       ])
       position += chunk.byteLength
-      meter.add(chunk.byteLength)
+      meter.add(chunk.byteLength, info.id)
     }
     return await hasher.digest()
   } catch (err) {

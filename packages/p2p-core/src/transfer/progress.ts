@@ -1,6 +1,8 @@
 // Coalesced progress: byte counts are added on the hot path for free, and a timer reports them at most
 // `perSecond` times a second. Listeners run on the timer, never on the data path, so a slow listener cannot
-// stall the bytes.
+// stall the bytes. Each report also lists the files whose numbers changed since the last one (file-progress.ts).
+
+import { FileProgressLog, MAX_FILES_PER_REPORT, type FileProgress } from './file-progress.ts'
 
 export interface TransferProgress {
   bytesDone: number
@@ -11,6 +13,12 @@ export interface TransferProgress {
   rate: number
   /** Seconds left at the current rate; null while unknown. */
   etaSeconds: number | null
+  /**
+   * The files whose numbers changed since the previous report, each with its absolute numbers; absent when none
+   * did. A file is listed from the moment its data starts (at its resumed offset), never before, and files that
+   * were not accepted never appear. At most `MAX_FILES_PER_REPORT` files a report: the rest follow in the next.
+   */
+  files?: FileProgress[]
 }
 
 export class ProgressMeter {
@@ -26,12 +34,25 @@ export class ProgressMeter {
   #rate = 0
   #dirty = true
   #lastActivityAt = performance.now()
+  readonly #files = new FileProgressLog()
+  readonly #maxFilesPerReport: number
 
-  constructor (init: { totalBytes: number, totalFiles: number, perSecond: number, onProgress: (p: TransferProgress) => void }) {
+  constructor (init: {
+    totalBytes: number
+    totalFiles: number
+    perSecond: number
+    onProgress: (p: TransferProgress) => void
+    /** Most files listed in one report; MAX_FILES_PER_REPORT when omitted. */
+    maxFilesPerReport?: number
+  }) {
     this.totalBytes = init.totalBytes
     this.totalFiles = init.totalFiles
     this.#intervalMs = Math.ceil(1000 / init.perSecond)
     this.#onProgress = init.onProgress
+    this.#maxFilesPerReport = init.maxFilesPerReport ?? MAX_FILES_PER_REPORT
+    if (!Number.isSafeInteger(this.#maxFilesPerReport) || this.#maxFilesPerReport <= 0) {
+      throw new RangeError(`maxFilesPerReport must be a positive integer, got ${String(init.maxFilesPerReport)}`)
+    }
   }
 
   start (initialBytes = 0): void {
@@ -43,13 +64,26 @@ export class ProgressMeter {
     this.#timer.unref()
   }
 
-  add (bytes: number): void {
+  /** Counts `bytes` moved, to the file `fileId` too when given (without it only the transfer's total moves). */
+  add (bytes: number, fileId?: number): void {
     this.bytesDone += bytes
+    if (fileId !== undefined) this.#files.add(fileId, bytes)
     this.#dirty = true
     this.#lastActivityAt = performance.now()
   }
 
-  fileDone (): void {
+  /**
+   * The file's data starts, at `offset` when it resumes: its bytesDone starts there. The transfer's own bytesDone
+   * is untouched, since start(initialBytes) already counts every resumed byte.
+   */
+  fileStarted (fileId: number, offset = 0): void {
+    this.#files.started(fileId, offset)
+    this.#lastActivityAt = performance.now()
+  }
+
+  /** Counts one file done; with its id, that file is listed as done, and a second call for it counts nothing. */
+  fileDone (fileId?: number): void {
+    if (fileId !== undefined && !this.#files.done(fileId)) return
     this.filesDone++
     this.#dirty = true
     this.#lastActivityAt = performance.now()
@@ -60,14 +94,19 @@ export class ProgressMeter {
     return performance.now() - this.#lastActivityAt
   }
 
-  /** Stops the timer and reports the final state once. */
+  /**
+   * Stops the timer and reports the final state. When more files changed than one report lists, it goes on
+   * reporting at once, each report within the bound and with the same totals, until every change is out.
+   */
   stop (): void {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#timer = undefined
     this.#dirty = true
     this.#tick()
+    while (this.#files.pending > 0) this.#report()
   }
 
+  /** The transfer's numbers now; per-file changes are listed only in reports. */
   snapshot (): TransferProgress {
     const left = this.totalBytes - this.bytesDone
     return {
@@ -90,10 +129,16 @@ export class ProgressMeter {
     }
     this.#lastAt = now
     this.#lastBytes = this.bytesDone
-    if (!this.#dirty) return
+    if (this.#dirty || this.#files.pending > 0) this.#report()
+  }
+
+  #report (): void {
     this.#dirty = false
+    const progress = this.snapshot()
+    const files = this.#files.take(this.#maxFilesPerReport)
+    if (files.length > 0) progress.files = files
     try {
-      this.#onProgress(this.snapshot())
+      this.#onProgress(progress)
     } catch {
       // A listener's failure is its own; the transfer goes on.
     }

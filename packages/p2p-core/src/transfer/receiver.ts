@@ -236,7 +236,7 @@ async function receiveAccepted (
       throw new DiskError(`Cannot save ${file.info.path}: ${(err as Error).message}`, { cause: err })
     }
     saved.push({ path: file.info.path, savedAs, size: file.info.size, blake3: file.localHash })
-    meter.fileDone()
+    meter.fileDone(file.info.id)
     await control.send({ type: 'verified', ids: [file.info.id] })
     if (saved.length === files.size) allDone.resolve()
   }
@@ -333,6 +333,7 @@ async function receiveDataStream (
       throw new BadFrameError(`Data for ${file.info.path} does not start at the agreed offset`)
     }
     file.started = true
+    meter.fileStarted(file.info.id, file.plan.offset)
     file.localHash = await writeIncomingFile(file, {
       reader, senderPeerId: init.remote.peerId, hashPool: init.components.hashPool, readBytes: limits.chunkBytes * 4, meter, madeDirs
     })

@@ -182,7 +182,7 @@ async function watchVerified (control: ControlChannel, accepted: ReadonlySet<num
       case 'verified':
         for (const id of message.ids) {
           if (!accepted.has(id)) throw new BadFrameError(`The receiver verified file ${id}, which it did not accept`)
-          if (!seen.has(id)) meter.fileDone()
+          meter.fileDone(id)
           seen.add(id)
         }
         break
@@ -249,6 +249,7 @@ async function sendFile (stream: FerryStream, file: SourceFile, offset: number, 
     throw new SourceChangedError(`${file.path} can no longer be read: ${(err as Error).message}`, { cause: err })
   })
   const hasher: Hasher = file.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
+  init.meter.fileStarted(file.id, offset)
   try {
     // One check after reading is enough: any change since the offer shows in size or mtime by then.
     if (offset > 0) await hasher.updateFromFile(file.absolutePath, 0, offset)
@@ -262,7 +263,7 @@ async function sendFile (stream: FerryStream, file: SourceFile, offset: number, 
         const view = buffer.subarray(0, bytesRead)
         await Promise.all([stream.write(view), hasher.update(view)])
         position += bytesRead
-        init.meter.add(bytesRead)
+        init.meter.add(bytesRead, file.id)
       } finally {
         pool.release(buffer)
       }
