@@ -176,8 +176,10 @@ program.command('ui')
   .option('--host <host>', 'address the engine listens on for other devices', '0.0.0.0')
   .option('-d, --dir <dir>', 'folder for received files, until changed in Settings')
   .option('--json', 'print one JSON object a line', false)
-  .action(async (opts: { open: boolean, port: number, host: string, dir?: string, json: boolean }) => {
-    process.exitCode = await ui({ ...opts, configDir: configDir() }, createOutput({ json: opts.json }))
+  .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
+  .action(async (opts: { open: boolean, port: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
+    const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
+    process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, createOutput({ json: opts.json }))
     process.exit()
   })
 

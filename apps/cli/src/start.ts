@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { mdnsEnabled } from '@ferry/app-service'
 import { configDir } from './config-dir.ts'
 import { createOutput } from './output.ts'
 import { ui } from './commands/ui.ts'
@@ -33,6 +34,6 @@ if (binary !== undefined) {
   child.on('exit', (code) => { process.exit(code ?? 0) })
 } else {
   process.stdout.write('Electron is not available here, so Ferry runs as `ferry ui`: open the address below in a browser.\n')
-  process.exitCode = await ui({ configDir: configDir(), port: 0, host: '0.0.0.0', open: false, json: false }, createOutput({ json: false }))
+  process.exitCode = await ui({ configDir: configDir(), port: 0, host: '0.0.0.0', open: false, json: false, mdns: mdnsEnabled(undefined) }, createOutput({ json: false }))
   process.exit()
 }

@@ -26,7 +26,7 @@ function rendererApiFor (service: FerryApi): { api: FerryApi, dispose: () => voi
 describeFerryApiCompliance('Electron IPC bridge (service -> ipcMain -> preload -> contextBridge -> renderer)', async () => {
   const root = await mkdtemp(join(tmpdir(), 'ferry-desktop-'))
   const service = await createFerryService({
-    configDir: join(root, 'config'), downloadDir: join(root, 'downloads'), listen: { host: '127.0.0.1', port: 0 }, shareHost: '127.0.0.1'
+    configDir: join(root, 'config'), downloadDir: join(root, 'downloads'), listen: { host: '127.0.0.1', port: 0 }, shareHost: '127.0.0.1', mdns: false
   })
   const { api, dispose } = rendererApiFor(service)
   return {

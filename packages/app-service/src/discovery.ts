@@ -3,7 +3,7 @@
 // probed directly (for networks that drop multicast, and for loopback, where there is no multicast at all).
 
 import { isIP } from 'node:net'
-import { Discovery, type FerryNode, type KnownPeer, type SuitableInterface } from '@ferry/p2p-core'
+import { Discovery, type DiscoveryOptions, type FerryNode, type KnownPeer, type SuitableInterface } from '@ferry/p2p-core'
 import type { TrustStore } from './trust/trust-store.ts'
 
 export interface AppDiscoveryOptions {
@@ -13,6 +13,8 @@ export interface AppDiscoveryOptions {
   browse: boolean
   /** Probe the remembered devices directly (default true; a receiver has no need). */
   probeKnown?: boolean
+  /** Timings and bounds; p2p-core's defaults otherwise (tests shorten them). */
+  tuning?: Partial<DiscoveryOptions>
 }
 
 /** mDNS is on unless the command says --no-mdns or FERRY_NO_MDNS=1 is set (tests, locked-down hosts). */
@@ -60,7 +62,8 @@ export function startDiscovery (node: FerryNode, store: TrustStore, options: App
     advertise: options.advertise,
     browse: options.browse,
     // Browsing looks at every interface; advertising only where the engine can be reached.
-    interfaceFilter: options.advertise ? interfaceFilterFor(node.address.host) : () => true
+    interfaceFilter: options.advertise ? interfaceFilterFor(node.address.host) : () => true,
+    ...(options.tuning === undefined ? {} : { options: options.tuning })
   })
   if (options.probeKnown !== false) discovery.addKnown(knownPeers(store))
   return discovery

@@ -5,19 +5,21 @@
 
 import { networkInterfaces } from 'node:os'
 import {
-  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type Logger, type PeerAddress
+  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
 import {
   ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi,
   type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer, type PeerAddressDto, type Settings, type Share, type Trust,
   type Unsubscribe
 } from '@ferry/ui/api'
+import { startDiscovery } from './discovery.ts'
 import { EventHub } from './event-hub.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
 import { PeerBook } from './peers.ts'
 import { defaultSettings, openSettingsStore, type SettingsStore } from './settings-store.ts'
 import { Shares } from './shares.ts'
 import { Transfers, notFound } from './transfers.ts'
+import { TrustStore } from './trust/trust-store.ts'
 import {
   checkAddress, checkDecision, checkId, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
   checkShareRequest, checkText, checkTrust
@@ -40,6 +42,14 @@ export interface FerryServiceInit extends HostHooks {
   listen?: { host: string, port?: number }
   /** Where share links are served (TCP). Default 0.0.0.0. */
   shareHost?: string
+  /**
+   * Announce this device and look for others over mDNS. Remembered devices and those added by address are probed
+   * directly either way. No default: every composition root decides (tests and loopback-only hosts say false, so
+   * nothing is multicast onto a real network).
+   */
+  mdns: boolean
+  /** Discovery's timings (probe interval, peer TTL); p2p-core's defaults otherwise. For tests. */
+  discoveryTuning?: Partial<DiscoveryOptions>
   logger?: Logger
 }
 
@@ -83,13 +93,15 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
   const settings = await openSettingsStore(init.configDir, defaultSettings(init.downloadDir), report)
   const history = await openHistoryStore(init.configDir, report)
   const identity = await loadOrCreateIdentity(init.configDir)
+  const store = await TrustStore.open(init.configDir)
+  if (store.warning !== undefined) logger.warn(store.warning)
   const start = settings.get()
   const node = await FerryNode.create({
     identity, alias: start.alias, deviceType: 'desktop', logger,
     listen: { host: init.listen?.host ?? '0.0.0.0', port: init.listen?.port ?? start.port },
     limits: { filesInFlight: start.filesInFlight }
   })
-  return new Service(init, { logger, settings, history, node })
+  return new Service(init, { logger, settings, history, node, store })
 }
 
 class Service implements FerryService {
@@ -101,16 +113,17 @@ class Service implements FerryService {
   readonly #peers: PeerBook
   readonly #transfers: Transfers
   readonly #shares: Shares
+  readonly #discovery: Discovery
   #device: DeviceInfo
   #closed = false
 
-  constructor (init: FerryServiceInit, parts: { logger: Logger, settings: SettingsStore, history: HistoryStore, node: FerryNode }) {
+  constructor (init: FerryServiceInit, parts: { logger: Logger, settings: SettingsStore, history: HistoryStore, node: FerryNode, store: TrustStore }) {
     this.#init = init
     this.#node = parts.node
     this.#settings = parts.settings
     this.#history = parts.history
     this.#hub = new EventHub(parts.logger)
-    this.#peers = new PeerBook(this.#hub)
+    this.#peers = new PeerBook({ hub: this.#hub, store: parts.store, logger: parts.logger })
     this.#transfers = new Transfers({ node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger })
     this.#shares = new Shares({
       hub: this.#hub, logger: parts.logger, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
@@ -122,6 +135,18 @@ class Service implements FerryService {
       peerId: this.#node.peerId, shortCode: this.#node.shortCode, alias: this.#settings.get().alias, deviceType: this.#node.deviceType, addresses,
       ...(first === undefined ? {} : { link: `ferry://${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}/${this.#node.peerId}` })
     }
+    this.#discovery = startDiscovery(this.#node, parts.store, {
+      advertise: init.mdns, browse: init.mdns, ...(init.discoveryTuning === undefined ? {} : { tuning: init.discoveryTuning })
+    })
+    const sighted = (peer: DiscoveredPeer): void => {
+      this.#peers.seen({
+        peerId: peer.peerId, addresses: peer.addresses,
+        ...(peer.alias === undefined ? {} : { alias: peer.alias }), ...(peer.deviceType === undefined ? {} : { deviceType: peer.deviceType })
+      })
+    }
+    this.#discovery.on('appeared', sighted)
+    this.#discovery.on('updated', sighted)
+    this.#discovery.on('gone', (peer) => { this.#peers.lost(peer.peerId) })
     this.#node.on('offer', (offer) => {
       const from = offer.from
       this.#peers.seen({ peerId: from.peerId, ...(from.alias === undefined ? {} : { alias: from.alias }), ...(from.deviceType === undefined ? {} : { deviceType: from.deviceType }) })
@@ -165,10 +190,11 @@ class Service implements FerryService {
     } catch (err) {
       throw new ApiError({ name: 'BadAddressError', code: apiErrorCodes.badAddress, message: err instanceof Error ? err.message : 'Not an address' })
     }
-    const pong = await this.#node.ping({ ...target, ...(signal === undefined ? {} : { signal }) })
+    // Discovery keeps probing it from now on, so it shows online and offline like a discovered device.
+    const found = await this.#discovery.addManual(target, signal === undefined ? {} : { signal })
     return this.#peers.seen({
-      peerId: pong.peerId, address: target.address,
-      ...(pong.alias === undefined ? {} : { alias: pong.alias }), ...(pong.deviceType === undefined ? {} : { deviceType: pong.deviceType })
+      peerId: found.peerId, addresses: [target.address], remember: true,
+      ...(found.alias === undefined ? {} : { alias: found.alias }), ...(found.deviceType === undefined ? {} : { deviceType: found.deviceType })
     })
   })
 
@@ -196,7 +222,7 @@ class Service implements FerryService {
     const level = checkTrust(trust)
     const auto = checkOptionalBoolean(autoAccept, 'autoAccept')
     this.#open()
-    const peer = this.#peers.setTrust(id, level, auto)
+    const peer = await this.#peers.setTrust(id, level, auto, this.#settings.get().downloadDir)
     if (peer === undefined) throw notFound('That device')
     return peer
   })
@@ -271,6 +297,7 @@ class Service implements FerryService {
     this.#closed = true
     await this.#transfers.close()
     await this.#shares.close()
+    await this.#discovery.close()
     await this.#node.close()
     await Promise.all([this.#settings.flush(), this.#history.flush()])
     this.#hub.close()

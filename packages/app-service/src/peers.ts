@@ -1,19 +1,57 @@
-// The app's peer list: devices added by address or met through a transfer, with the app's trust in each.
-// Kept in memory for this run (bounded by MAX_PEERS); discovery and a persisted trust store are not wired yet.
+// The app's peer list: devices discovery sees (mDNS, probes of remembered and added addresses), devices met
+// through a transfer, and the remembered devices of devices.json (trust-store.ts, shared with the `ferry`
+// commands), with the user's trust in each. The list in memory is what the UI shows; what must outlive the run
+// (trust, auto-accept, where a device was last reached) is written through to the store. Mere mDNS sightings are
+// not written: the store remembers devices the user dealt with, not everything that passed on the network.
 
-import { shortCodeFor, type DeviceType } from '@ferry/p2p-core'
-import type { Peer, PeerAddressDto, Trust } from '@ferry/ui/api'
+import { shortCodeFor, type DeviceType, type Logger } from '@ferry/p2p-core'
+import { apiErrorCodes, type Peer, type PeerAddressDto, type Trust } from '@ferry/ui/api'
+import { formatHostPort, parseHostPort } from './discovery.ts'
 import type { EventHub } from './event-hub.ts'
+import { viewPeer } from './trust/trust-policy.ts'
+import type { DeviceRecord, TrustStore } from './trust/trust-store.ts'
 
-/** Peers kept; the oldest sighting is dropped first when a new one arrives. */
+/** Peers kept in memory; the oldest sighting is dropped first when a new one arrives. */
 export const MAX_PEERS = 256
+
+export interface Sighting {
+  peerId: string
+  alias?: string
+  deviceType?: DeviceType
+  addresses?: readonly PeerAddressDto[]
+  /** Write it to devices.json (a transfer or an address the user typed), not only to the list. */
+  remember?: boolean
+}
+
+function fromRecord (record: DeviceRecord): Peer {
+  return {
+    id: record.peerId,
+    ...(record.alias === undefined ? {} : { alias: record.alias }),
+    deviceType: 'unknown',
+    shortCode: record.shortCode,
+    addresses: record.addresses.flatMap((text) => parseHostPort(text) ?? []),
+    trust: record.trusted ? 'trusted' : 'known',
+    autoAccept: record.autoAcceptDir !== undefined,
+    identityChanged: false,
+    online: false
+  }
+}
 
 export class PeerBook {
   readonly #peers = new Map<string, Peer>()
   readonly #hub: EventHub
+  readonly #store: TrustStore
+  readonly #logger: Logger
+  /** Devices whose trust the user set in this run: an alias shared with another device no longer flags them. */
+  readonly #acknowledged = new Set<string>()
 
-  constructor (hub: EventHub) {
-    this.#hub = hub
+  constructor (init: { hub: EventHub, store: TrustStore, logger: Logger }) {
+    this.#hub = init.hub
+    this.#store = init.store
+    this.#logger = init.logger
+    // Remembered devices show at once (offline until a probe or mDNS finds them), most recently seen last.
+    const remembered = init.store.list().sort((a, b) => a.lastSeen.localeCompare(b.lastSeen))
+    for (const record of remembered.slice(-MAX_PEERS)) this.#peers.set(record.peerId, fromRecord(record))
   }
 
   list (): Peer[] {
@@ -25,34 +63,78 @@ export class PeerBook {
     return peer === undefined ? undefined : structuredClone(peer)
   }
 
-  /** Records a sighting: keeps trust and known addresses, adds a new address, marks it online. */
-  seen (init: { peerId: string, alias?: string, deviceType?: DeviceType, address?: PeerAddressDto }): Peer {
+  /** Records a sighting: keeps trust, adds new addresses, marks it online, and flags an alias taken over by a new id. */
+  seen (init: Sighting): Peer {
     const old = this.#peers.get(init.peerId)
     const addresses = [...(old?.addresses ?? [])]
-    if (init.address !== undefined && !addresses.some((a) => a.host === init.address?.host && a.port === init.address.port)) addresses.push(init.address)
+    for (const address of init.addresses ?? []) {
+      if (!addresses.some((a) => a.host === address.host && a.port === address.port)) addresses.push({ host: address.host, port: address.port })
+    }
     const alias = init.alias ?? old?.alias
+    // Dealing with a device (a transfer, its address typed) makes a new one known; trust is never raised here.
+    const trust: Trust = old?.trust !== undefined && old.trust !== 'unknown' ? old.trust : init.remember === true ? 'known' : 'unknown'
+    const view = viewPeer(this.#store, { peerId: init.peerId, ...(alias === undefined ? {} : { alias }) })
     const peer: Peer = {
       id: init.peerId,
       ...(alias === undefined ? {} : { alias }),
       deviceType: init.deviceType ?? old?.deviceType ?? 'unknown',
       shortCode: shortCodeFor(init.peerId),
       addresses,
-      trust: old?.trust ?? 'unknown',
+      trust,
       autoAccept: old?.autoAccept ?? false,
-      identityChanged: false,
+      // Cleared only by the user setting a trust level (setTrust), never by the device itself.
+      identityChanged: trust !== 'trusted' && !this.#acknowledged.has(init.peerId) && (old?.identityChanged === true || view.identityChanged !== undefined),
       online: true,
       lastSeen: Date.now()
     }
     this.#put(peer)
+    // Remembered devices get their new address and alias written too, so probes find them after a move.
+    if (init.remember === true || this.#store.get(init.peerId) !== undefined) {
+      const address = init.addresses?.[0]
+      this.#persist(this.#store.touch(init.peerId, {
+        ...(alias === undefined ? {} : { alias }), ...(address === undefined ? {} : { address: formatHostPort(address) })
+      }))
+    }
     return structuredClone(peer)
   }
 
-  setTrust (peerId: string, trust: Trust, autoAccept?: boolean): Peer | undefined {
+  /** Discovery lost it (no answer within its TTL). */
+  lost (peerId: string): void {
+    const old = this.#peers.get(peerId)
+    if (old === undefined || !old.online) return
+    this.#peers.set(peerId, { ...old, online: false })
+    this.#hub.emit('peers', this.list())
+  }
+
+  /**
+   * Sets the user's trust in a device and writes it to devices.json: 'unknown' forgets it, 'known' keeps it
+   * untrusted, 'trusted' trusts it. `autoAccept` (honoured only while trusted) is stored as the folder offers go to.
+   */
+  async setTrust (peerId: string, trust: Trust, autoAccept: boolean | undefined, downloadDir: string): Promise<Peer | undefined> {
     const old = this.#peers.get(peerId)
     if (old === undefined) return undefined
-    const peer: Peer = { ...old, trust, identityChanged: false, ...(autoAccept === undefined ? {} : { autoAccept }) }
+    const auto = trust === 'trusted' && (autoAccept ?? old.autoAccept)
+    const peer: Peer = { ...old, trust, identityChanged: false, autoAccept: auto }
+    this.#acknowledged.add(peerId)
     this.#put(peer)
+    await this.#store.update(peerId, (record) => {
+      if (trust === 'unknown') return undefined
+      const now = new Date().toISOString()
+      const base: DeviceRecord = record ?? {
+        peerId, shortCode: shortCodeFor(peerId), trusted: false, addresses: peer.addresses.map(formatHostPort), firstSeen: now, lastSeen: now,
+        ...(peer.alias === undefined ? {} : { alias: peer.alias })
+      }
+      const { autoAcceptDir: _old, ...rest } = base
+      return { ...rest, trusted: trust === 'trusted', ...(auto ? { autoAcceptDir: record?.autoAcceptDir ?? downloadDir } : {}) }
+    })
     return structuredClone(peer)
+  }
+
+  #persist (write: Promise<unknown>): void {
+    write.catch((err: unknown) => {
+      this.#logger.error('saving devices.json failed', err)
+      this.#hub.emit('error', { error: { name: 'StoreError', code: apiErrorCodes.saveFailed, message: 'Ferry could not save the list of devices' }, context: 'devices' })
+    })
   }
 
   #put (peer: Peer): void {

@@ -107,6 +107,7 @@ export class Transfers {
           ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
           onProgress: (p) => { this.#progress(record, p) }
         })
+        this.#init.peers.seen({ peerId: send.peerId, addresses: [address], remember: true })
         this.#finish(record, 'completed', undefined, result.totalBytes, result.bytesResumed)
       } catch (err) {
         this.#finish(record, undefined, err)
@@ -148,7 +149,10 @@ export class Transfers {
       })
       return
     }
-    if (decision.trust === true && waiting.dto.from.kind === 'device') this.#init.peers.setTrust(waiting.dto.from.id, 'trusted')
+    if (decision.trust === true && waiting.dto.from.kind === 'device') {
+      this.#init.peers.setTrust(waiting.dto.from.id, 'trusted', undefined, this.#init.settings().downloadDir)
+        .catch((err: unknown) => { this.#init.logger.error('trusting failed', err) })
+    }
     this.#accept(waiting.offer, waiting.dto, decision)
   }
 
@@ -180,7 +184,7 @@ export class Transfers {
 
   #received (record: Running, dir: string, result: ReceiveResult): void {
     record.localPaths = new Map(result.files.map((f) => [f.path, resolve(dir, f.savedAs)]))
-    if (record.dto.peer.kind === 'device') this.#init.peers.seen({ peerId: record.dto.peer.id })
+    if (record.dto.peer.kind === 'device') this.#init.peers.seen({ peerId: record.dto.peer.id, remember: true })
     this.#finish(record, result.status === 'declined' ? 'declined' : 'completed', undefined, result.bytesReceived + result.bytesResumed, result.bytesResumed)
   }
 
@@ -203,9 +207,18 @@ export class Transfers {
   #progress (record: Running, p: TransferProgress): void {
     if (ended(record.dto.status)) return
     const first = record.dto.status === 'waiting'
-    record.dto = { ...record.dto, status: 'running', bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds }
+    // The engine lists only the files that changed (at most MAX_FILES_PER_REPORT); they are passed on as they are.
+    const files = (p.files ?? []).map((f) => ({ id: f.id, bytesDone: f.bytesDone, status: f.done ? 'done' as const : 'running' as const }))
+    const changed = new Map(files.map((f) => [f.id, f]))
+    record.dto = {
+      ...record.dto, status: 'running', bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds,
+      ...(changed.size === 0 ? {} : { files: record.dto.files.map((f) => { const c = changed.get(f.id); return c === undefined || f.status === 'skipped' ? f : { ...f, ...c } }) })
+    }
     if (first) this.#upsert(record)
-    this.#init.hub.emit('transfer', { type: 'progress', progress: { id: record.dto.id, bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds } })
+    this.#init.hub.emit('transfer', {
+      type: 'progress',
+      progress: { id: record.dto.id, bytesDone: p.bytesDone, totalBytes: p.totalBytes, rate: p.rate, etaSeconds: p.etaSeconds, ...(files.length === 0 ? {} : { files }) }
+    })
   }
 
   #finish (record: Running, status: TransferStatus | undefined, err: unknown, bytes?: number, resumed?: number): void {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
@@ -26,7 +26,7 @@ describe('FerryService', () => {
 
     const target = (await b.service.getState()).device
     const peer = await a.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
-    expect(peer).toMatchObject({ id: target.peerId, trust: 'unknown', online: true })
+    expect(peer).toMatchObject({ id: target.peerId, trust: 'known', online: true })
     expect((await a.service.getState()).peers.map((p) => p.id)).toEqual([target.peerId])
 
     const { transferId } = await a.service.sendFiles(peer.id, [file])
@@ -47,6 +47,35 @@ describe('FerryService', () => {
     const sent = (await a.service.getState()).transfers.find((t: Transfer) => t.id === transferId)
     expect(sent).toMatchObject({ status: 'completed', bytesDone: 13_000, files: [{ status: 'done' }] })
     expect((await b.service.getState()).history[0]).toMatchObject({ direction: 'received', status: 'completed' })
+  })
+
+  it('reports progress per file on both sides: every file of a folder reaches its size and done through progress events', async () => {
+    const a = await start()
+    const b = await start()
+    const folder = join(a.dir, 'album')
+    await mkdir(join(folder, 'inner'), { recursive: true })
+    const sizes: Record<string, number> = { 'album/big.bin': 3 * 1024 * 1024, 'album/inner/small.txt': 5_000, 'album/empty': 0 }
+    for (const [path, size] of Object.entries(sizes)) await writeFile(join(a.dir, path), Buffer.alloc(size, 7))
+    const perFile = (service: TestService['service']): Map<number, { bytesDone: number, status: string }> => {
+      const seen = new Map<number, { bytesDone: number, status: string }>()
+      service.onTransfer((e) => { if (e.type === 'progress') for (const f of e.progress.files ?? []) seen.set(f.id, f) })
+      return seen
+    }
+    const sent = perFile(a.service)
+    const received = perFile(b.service)
+    const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    const target = (await b.service.getState()).device
+    await a.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
+    const { transferId } = await a.service.sendFiles(target.peerId, [folder])
+    const offer = await offered
+    if (offer.type !== 'added') throw new Error('unreachable')
+    const aDone = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), completed(transferId))
+    await b.service.respondToOffer(offer.offer.id, { accept: true })
+    await aDone
+    const expected = new Map(offer.offer.files.map((f) => [f.id, { id: f.id, bytesDone: sizes[f.path], status: 'done' }]))
+    expect(expected.size).toBe(3)
+    await expect.poll(() => received).toEqual(expected)
+    expect(sent).toEqual(expected)
   })
 
   it('a declined offer ends the sender\'s transfer as declined and is recorded on both sides', async () => {

@@ -19,7 +19,7 @@ export interface TestService {
 export async function startService (init: Partial<FerryServiceInit> = {}, dir?: string): Promise<TestService> {
   const root = dir ?? await mkdtemp(join(tmpdir(), 'ferry-svc-'))
   const downloads = join(root, 'downloads')
-  const service = await createFerryService({ configDir: join(root, 'config'), downloadDir: downloads, listen: { host: '127.0.0.1', port: 0 }, shareHost: '127.0.0.1', ...init })
+  const service = await createFerryService({ configDir: join(root, 'config'), downloadDir: downloads, listen: { host: '127.0.0.1', port: 0 }, shareHost: '127.0.0.1', mdns: false, ...init })
   return {
     service, dir: root, downloads,
     close: async () => {

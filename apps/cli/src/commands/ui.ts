@@ -18,6 +18,8 @@ export interface UiOptions {
   host: string
   open: boolean
   json: boolean
+  /** Announce and look for devices over mDNS (off with --no-mdns, FERRY_NO_MDNS=1, or a loopback --host). */
+  mdns: boolean
 }
 
 /** Opens a URL with the platform's own opener; nothing else is run. */
@@ -35,7 +37,7 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
   try {
     await ensureUiBuilt({ onBuild: () => { out.say('Building the UI first (pnpm --filter @ferry/ui build)…') } })
     service = await createFerryService({
-      configDir: options.configDir, listen: { host: options.host }, ...(options.dir === undefined ? {} : { downloadDir: options.dir })
+      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...(options.dir === undefined ? {} : { downloadDir: options.dir })
     })
     server = await startUiServer({ api: service, port: options.port })
     const { device, settings } = await service.getState()

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain } from 'electron'
-import { createFerryService, type FerryService } from '@ferry/app-service'
+import { createFerryService, mdnsEnabled, type FerryService } from '@ferry/app-service'
 import { electronHostHooks } from './host-hooks.ts'
 import { isAppPageUrl, registerIpcBridge, type IpcBridge } from './ipc-bridge.ts'
 import { watchOffers } from './notifications.ts'
@@ -35,6 +35,7 @@ async function start (): Promise<void> {
   const service: FerryService = await createFerryService({
     configDir: app.getPath('userData'),
     downloadDir: join(app.getPath('downloads'), 'Ferry'),
+    mdns: mdnsEnabled(undefined),
     ...electronHostHooks(() => window)
   })
   const bridge: IpcBridge = registerIpcBridge({

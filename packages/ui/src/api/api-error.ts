@@ -18,6 +18,8 @@ export const apiErrorCodes = {
   disconnected: 'FERRY_ERR_API_DISCONNECTED',
   /** The host refused the session (a wrong or expired token). */
   unauthorized: 'FERRY_ERR_API_UNAUTHORIZED',
+  /** The host could not write its settings, history or device list to disk. */
+  saveFailed: 'FERRY_ERR_API_SAVE_FAILED',
   /** Anything without a code of its own. */
   internal: 'FERRY_ERR_INTERNAL',
   /** The call was abandoned through its signal (the engine's code for a cancel). */
