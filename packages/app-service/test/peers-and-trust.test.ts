@@ -67,14 +67,14 @@ describe('the service’s devices', () => {
 
   it('shows a device offline once it stops answering, and online again when it is back on its port', async () => {
     const bDir = await folder()
-    let b = await startIn(bDir)
+    const b = await startIn(bDir)
     const a = await startIn(await folder())
     const peer = await a.service.addPeerByAddress(await addressOf(b))
     const port = peer.addresses[0]?.port
     await stop(b)
     await expect.poll(async () => (await peerIn(a, peer.id))?.online, { timeout: 5_000 }).toBe(false)
 
-    b = await startIn(bDir, { listen: { host: '127.0.0.1', ...(port === undefined ? {} : { port }) } })
+    await startIn(bDir, { listen: { host: '127.0.0.1', ...(port === undefined ? {} : { port }) } })
     await expect.poll(async () => (await peerIn(a, peer.id))?.online, { timeout: 5_000 }).toBe(true)
   })
 
