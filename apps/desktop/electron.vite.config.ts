@@ -2,9 +2,12 @@
 // a sandboxed preload can require only 'electron' and a few built-ins), renderer (@ferry/ui mounted by
 // src/renderer/main.ts, through the UI's own vite plugins). Workspace packages ship TypeScript sources, so they are
 // bundled, never left as runtime imports; native addons stay external (electron-builder unpacks them from asar).
+// Two files the engine loads at run time rather than imports get built and copied beside main: the BLAKE3 worker
+// (out/main/hash-worker.js) and the share link's recipient page (out/main/share-page/).
 
+import { copyFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { defineConfig, type RendererViteConfig, type UserConfig } from 'electron-vite'
 
 const here = import.meta.dirname
@@ -24,13 +27,28 @@ async function loadUiConfig (): Promise<Pick<RendererViteConfig, 'plugins'>> {
   return (await import(url) as { default: Pick<RendererViteConfig, 'plugins'> }).default
 }
 
+/** Copies http-share's recipient page (sharePageFiles(), loaded from its sources at build time) into out/main/share-page. */
+async function copySharePage (): Promise<{ name: string, writeBundle: () => void }> {
+  const url = pathToFileURL(resolve(here, '../../packages/http-share/src/routes/page.ts')).href
+  const { sharePageFiles } = await import(url) as { sharePageFiles: () => Record<string, URL> }
+  return {
+    name: 'ferry-copy-share-page',
+    writeBundle () {
+      const target = resolve(here, 'out/main/share-page')
+      mkdirSync(target, { recursive: true })
+      for (const [name, source] of Object.entries(sharePageFiles())) copyFileSync(fileURLToPath(source), resolve(target, name))
+    }
+  }
+}
+
 export default defineConfig(async (): Promise<UserConfig> => ({
   main: {
+    plugins: [await copySharePage()],
     build: {
       outDir: resolve(here, 'out/main'),
       externalizeDeps: { exclude: ['@ferry/app-service', '@ferry/ui'] },
       rolldownOptions: {
-        input: { index: resolve(here, 'src/main/index.ts') },
+        input: { index: resolve(here, 'src/main/index.ts'), 'hash-worker': resolve(here, '../../packages/p2p-core/src/hash/hash-worker.ts') },
         external: nativeExternalPatterns
       }
     }

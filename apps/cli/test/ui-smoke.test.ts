@@ -75,7 +75,7 @@ describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
   })
 
   const openPage = async (url: string): Promise<{ page: Page, errors: string[] }> => {
-    const page = await browser.newPage()
+    const page = await browser.newPage({ reducedMotion: 'reduce' })
     const errors: string[] = []
     page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()) })
     page.on('pageerror', (err) => { errors.push(err.message) })

@@ -48,6 +48,11 @@ export interface FerryServiceInit extends HostHooks {
    * nothing is multicast onto a real network).
    */
   mdns: boolean
+  /**
+   * Where a bundled app (Electron) put the files that otherwise sit beside the workspace's sources: the BLAKE3
+   * worker built from p2p-core's hash-worker.ts, and a folder with http-share's sharePageFiles().
+   */
+  bundled?: { hashWorkerUrl: URL, sharePageDir: URL }
   /** Discovery's timings (probe interval, peer TTL); p2p-core's defaults otherwise. For tests. */
   discoveryTuning?: Partial<DiscoveryOptions>
   logger?: Logger
@@ -99,7 +104,8 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
   const node = await FerryNode.create({
     identity, alias: start.alias, deviceType: 'desktop', logger,
     listen: { host: init.listen?.host ?? '0.0.0.0', port: init.listen?.port ?? start.port },
-    limits: { filesInFlight: start.filesInFlight }
+    limits: { filesInFlight: start.filesInFlight },
+    ...(init.bundled === undefined ? {} : { hashWorkerUrl: init.bundled.hashWorkerUrl })
   })
   return new Service(init, { logger, settings, history, node, store })
 }
@@ -126,7 +132,8 @@ class Service implements FerryService {
     this.#peers = new PeerBook({ hub: this.#hub, store: parts.store, logger: parts.logger })
     this.#transfers = new Transfers({ node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger })
     this.#shares = new Shares({
-      hub: this.#hub, logger: parts.logger, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
+      hub: this.#hub, logger: parts.logger, hashPool: this.#node.hashPool, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
+      ...(init.bundled === undefined ? {} : { pageDir: init.bundled.sharePageDir }),
       onUpload: (offer, from) => { this.#transfers.offered(offer, from) }
     })
     const addresses = lanAddresses(this.#node.address)

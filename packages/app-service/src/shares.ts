@@ -3,7 +3,7 @@
 // transfers as offers, like offers from devices.
 
 import { createShareServer, type DownloadEvent, type ShareInfo, type ShareOffer, type ShareServer } from '@ferry/http-share'
-import type { Logger } from '@ferry/p2p-core'
+import type { HashPool, Logger } from '@ferry/p2p-core'
 import type { CreateShareRequest, Party, Share } from '@ferry/ui/api'
 import type { EventHub } from './event-hub.ts'
 import { notFound } from './transfers.ts'
@@ -16,6 +16,10 @@ export interface SharesInit {
   logger: Logger
   /** Where the share server listens; default 0.0.0.0:0 (the LAN). */
   host?: string
+  /** The engine's BLAKE3 workers, shared rather than a second pool. */
+  hashPool: HashPool
+  /** The recipient page's folder in a bundled app (ShareServerInit.pageDir). */
+  pageDir?: URL
   onUpload: (offer: ShareOffer, from: Party) => void
 }
 
@@ -57,7 +61,10 @@ export class Shares {
   }
 
   async #start (): Promise<ShareServer> {
-    this.#server ??= createShareServer({ host: this.#init.host ?? '0.0.0.0', port: 0, logger: this.#init.logger }).then((server) => {
+    this.#server ??= createShareServer({
+      host: this.#init.host ?? '0.0.0.0', port: 0, logger: this.#init.logger, hashPool: this.#init.hashPool,
+      ...(this.#init.pageDir === undefined ? {} : { pageDir: this.#init.pageDir })
+    }).then((server) => {
       server.on('download', (event) => { this.#download(event) })
       server.on('share-end', ({ shareId, reason }) => {
         const share = this.#shares.get(shareId)

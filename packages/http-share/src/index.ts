@@ -12,3 +12,4 @@ export { UPLOAD_PROTOCOL, type ClientMessage, type OfferedUpload, type ServerMes
 export { uploadFiles, type UploadFilesOptions, type UploadFilesResult } from './upload-client.ts'
 export { terminalQr } from './qr.ts'
 export { parseDuration } from './duration.ts'
+export { sharePageFiles } from './routes/page.ts'

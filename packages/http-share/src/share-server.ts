@@ -32,6 +32,8 @@ export interface ShareServerInit {
   hashPool?: HashPool
   /** Host names to answer to besides this computer's addresses and localhost (e.g. its mDNS name). */
   allowedHosts?: readonly string[]
+  /** Folder holding the recipient page's files when the app is bundled (see sharePageFiles()); default the workspace's. */
+  pageDir?: URL
   signal?: AbortSignal
 }
 
@@ -117,7 +119,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     // Events go to whichever server object exists by then; requests arrive only after listen().
     const ref: { server?: ShareServer } = {}
     const app = createHttpApp({
-      registry, limits, logger, hashes, activity, hostAllowed, assets: loadPageAssets(),
+      registry, limits, logger, hashes, activity, hostAllowed, assets: loadPageAssets(init.pageDir),
       onDownload: (event) => { ref.server?.emit('download', event) }
     })
     const http = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, app)

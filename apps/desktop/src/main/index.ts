@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain } from 'electron'
 import { createFerryService, mdnsEnabled, type FerryService } from '@ferry/app-service'
+import { bundledFiles } from './bundled-files.ts'
 import { electronHostHooks } from './host-hooks.ts'
 import { isAppPageUrl, registerIpcBridge, type IpcBridge } from './ipc-bridge.ts'
 import { watchOffers } from './notifications.ts'
@@ -36,6 +37,7 @@ async function start (): Promise<void> {
     configDir: app.getPath('userData'),
     downloadDir: join(app.getPath('downloads'), 'Ferry'),
     mdns: mdnsEnabled(undefined),
+    bundled: bundledFiles(here),
     ...electronHostHooks(() => window)
   })
   const bridge: IpcBridge = registerIpcBridge({

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import type { Request, Response, Router } from 'express'
 import express from 'express'
 import { chooseEncoding, precompress, type CompressedAsset } from '../compression.ts'
@@ -22,14 +23,36 @@ function load (body: Buffer, type: string): Asset {
   return { ...precompress(body), type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` }
 }
 
-/** The page's files, keyed by the name under /assets/ (index.html is served at /s/:token/ instead). */
-export function loadPageAssets (): Map<string, Asset> {
+/** The files a bundled app must copy into its own page folder: each name, and where it comes from in the workspace. */
+export function sharePageFiles (): Record<string, URL> {
   const require = createRequire(import.meta.url)
+  return {
+    'index.html': new URL('index.html', PAGE_DIR),
+    'page.js': new URL('page.js', PAGE_DIR),
+    'page.css': new URL('page.css', PAGE_DIR),
+    'hash-wasm-blake3.js': pathToFileURL(require.resolve('hash-wasm/dist/blake3.umd.min.js'))
+  }
+}
+
+const PAGE_TYPES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'page.js': 'text/javascript; charset=utf-8',
+  'page.css': 'text/css; charset=utf-8',
+  'hash-wasm-blake3.js': 'text/javascript; charset=utf-8'
+}
+
+/**
+ * The page's files, keyed by the name under /assets/ (index.html is served at /s/:token/ instead): from the
+ * workspace, or from `pageDir` where a bundled app copied sharePageFiles().
+ */
+export function loadPageAssets (pageDir?: URL): Map<string, Asset> {
+  const sources = sharePageFiles()
   const assets = new Map<string, Asset>()
-  assets.set('index.html', load(readFileSync(new URL('index.html', PAGE_DIR)), 'text/html; charset=utf-8'))
-  assets.set('page.js', load(readFileSync(new URL('page.js', PAGE_DIR)), 'text/javascript; charset=utf-8'))
-  assets.set('page.css', load(readFileSync(new URL('page.css', PAGE_DIR)), 'text/css; charset=utf-8'))
-  assets.set('hash-wasm-blake3.js', load(readFileSync(require.resolve('hash-wasm/dist/blake3.umd.min.js')), 'text/javascript; charset=utf-8'))
+  for (const [name, type] of Object.entries(PAGE_TYPES)) {
+    const source = pageDir === undefined ? sources[name] : new URL(name, pageDir)
+    if (source === undefined) throw new Error(`no source for the share page's ${name}`)
+    assets.set(name, load(readFileSync(source), type))
+  }
   return assets
 }
 

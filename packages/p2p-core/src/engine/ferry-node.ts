@@ -37,6 +37,8 @@ export interface FerryNodeInit {
   quinn?: Partial<QuinnOptions>
   /** For tests: a transport to use instead of QUIC (e.g. one that injects faults). */
   transport?: Transport
+  /** The BLAKE3 worker's module when the engine is bundled (HashPoolOptions.workerUrl); default the source file. */
+  hashWorkerUrl?: URL
 }
 
 export interface FerryNodeEvents {
@@ -66,6 +68,11 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #listener: FerryListener
   readonly #hashPool: HashPool
   readonly #logger: Logger
+  /** The engine's BLAKE3 workers, for a share server in the same app to hash with (it does not close them). */
+  get hashPool (): HashPool {
+    return this.#hashPool
+  }
+
   readonly #deviceType: DeviceType
   readonly #sessions: PeerSessions
   readonly #open = new Set<FerryConnection>()
@@ -73,7 +80,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   #pairingPin: string | undefined
   #closed = false
 
-  private constructor (init: { identity: Identity, alias: string, deviceType: DeviceType, limits: FerryLimits, logger: Logger, transport: Transport, listener: FerryListener }) {
+  private constructor (init: { identity: Identity, alias: string, deviceType: DeviceType, limits: FerryLimits, logger: Logger, transport: Transport, listener: FerryListener, hashWorkerUrl: URL | undefined }) {
     super()
     this.peerId = init.identity.peerId
     this.shortCode = init.identity.shortCode
@@ -83,7 +90,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     this.#logger = init.logger
     this.#transport = init.transport
     this.#listener = init.listener
-    this.#hashPool = new HashPool()
+    this.#hashPool = new HashPool(init.hashWorkerUrl === undefined ? {} : { workerUrl: init.hashWorkerUrl })
     this.#sessions = new PeerSessions(init.limits)
     this.#pairingGuard = new PairingGuard(init.limits)
     void this.#acceptLoop()
@@ -95,6 +102,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     const listener = await transport.listen(init.listen ?? { host: '0.0.0.0', port: 0 })
     return new FerryNode({
       identity: init.identity,
+      hashWorkerUrl: init.hashWorkerUrl,
       // The protocol carries at most 64 characters of alias; a longer one is shortened, not refused by every peer.
       alias: shortenAlias(init.alias ?? 'Ferry device'),
       deviceType: init.deviceType ?? 'desktop',

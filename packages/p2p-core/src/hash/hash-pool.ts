@@ -28,7 +28,14 @@ export interface HashPoolOptions {
   workers?: number
   /** Chunks a session may have queued at its worker before update() waits; default 8. */
   maxQueuedChunks?: number
+  /**
+   * The worker's module; default hash-worker.ts beside this file (the workspace runs TypeScript sources). A bundled
+   * app (Electron) passes the file its bundler emitted for hash-worker.ts.
+   */
+  workerUrl?: URL
 }
+
+const DEFAULT_WORKER_URL = new URL('./hash-worker.ts', import.meta.url)
 
 interface Pending {
   resolve: (reply: WorkerReply) => void
@@ -40,8 +47,8 @@ class WorkerHandle {
   readonly pending = new Map<number, Pending>()
   #seq = 0
 
-  constructor () {
-    this.worker = new Worker(new URL('./hash-worker.ts', import.meta.url))
+  constructor (url: URL) {
+    this.worker = new Worker(url)
     this.worker.unref()
     this.worker.on('message', (reply: WorkerReply) => {
       const waiter = this.pending.get(reply.seq)
@@ -71,6 +78,7 @@ class WorkerHandle {
 export class HashPool {
   readonly #size: number
   readonly #maxQueued: number
+  readonly #workerUrl: URL
   readonly #workers: WorkerHandle[] = []
   #next = 0
   #sessions = 0
@@ -78,11 +86,12 @@ export class HashPool {
   constructor (options: HashPoolOptions = {}) {
     this.#size = options.workers ?? Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2)))
     this.#maxQueued = options.maxQueuedChunks ?? 8
+    this.#workerUrl = options.workerUrl ?? DEFAULT_WORKER_URL
   }
 
   /** A hasher on a worker thread. */
   create (): Hasher {
-    if (this.#workers.length < this.#size) this.#workers.push(new WorkerHandle())
+    if (this.#workers.length < this.#size) this.#workers.push(new WorkerHandle(this.#workerUrl))
     const worker = this.#workers[this.#next++ % this.#workers.length] as WorkerHandle
     const session = ++this.#sessions
     const inFlight = new Set<Promise<WorkerReply>>()
