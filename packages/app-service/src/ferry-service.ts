@@ -5,7 +5,7 @@
 
 import { networkInterfaces } from 'node:os'
 import {
-  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type Logger, type PeerAddress
+  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
 import {
   ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi,
@@ -53,6 +53,8 @@ export interface FerryServiceInit extends HostHooks {
    * worker built from p2p-core's hash-worker.ts, and a folder with http-share's sharePageFiles().
    */
   bundled?: { hashWorkerUrl: URL, sharePageDir: URL }
+  /** p2p-core limits besides filesInFlight (which settings hold); p2p-core's defaults otherwise. For tests. */
+  engineLimits?: Partial<FerryLimits>
   /** Discovery's timings (probe interval, peer TTL); p2p-core's defaults otherwise. For tests. */
   discoveryTuning?: Partial<DiscoveryOptions>
   logger?: Logger
@@ -104,7 +106,7 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
   const node = await FerryNode.create({
     identity, alias: start.alias, deviceType: 'desktop', logger,
     listen: { host: init.listen?.host ?? '0.0.0.0', port: init.listen?.port ?? start.port },
-    limits: { filesInFlight: start.filesInFlight },
+    limits: { ...init.engineLimits, filesInFlight: start.filesInFlight },
     ...(init.bundled === undefined ? {} : { hashWorkerUrl: init.bundled.hashWorkerUrl })
   })
   return new Service(init, { logger, settings, history, node, store })
@@ -157,7 +159,7 @@ class Service implements FerryService {
     this.#node.on('offer', (offer) => {
       const from = offer.from
       this.#peers.seen({ peerId: from.peerId, ...(from.alias === undefined ? {} : { alias: from.alias }), ...(from.deviceType === undefined ? {} : { deviceType: from.deviceType }) })
-      this.#transfers.offered(offer, { kind: 'device', id: from.peerId, shortCode: from.shortCode, ...(from.alias === undefined ? {} : { name: from.alias }) })
+      this.#transfers.offered(offer, { kind: 'device', id: from.peerId, shortCode: from.shortCode, ...(from.alias === undefined ? {} : { name: from.alias }) }, this.#node.limits.answerTimeoutMs)
     })
   }
 

@@ -117,13 +117,18 @@ export class Transfers {
 
   // ---- receiving ----
 
-  /** An offer from the engine (a device) or from a share link (a browser). */
-  offered (offer: IncomingOffer, from: Party): void {
+  /**
+   * An offer from the engine (a device) or from a share link (a browser). `answerWithinMs`: the engine declines it
+   * by itself after that long (p2p-core's answerTimeoutMs), so the UI says when, and the offer leaves as 'expired'.
+   */
+  offered (offer: IncomingOffer, from: Party, answerWithinMs?: number): void {
     const known = from.kind === 'device' ? this.#init.peers.get(from.id) : undefined
+    const receivedAt = Date.now()
     const dto: IncomingOfferDto = {
       id: offer.transferId, from, trust: known?.trust ?? 'unknown', identityChanged: known?.identityChanged ?? false,
       files: offer.files.map((f) => ({ id: f.id, path: f.path, size: f.size })), totalBytes: offer.totalBytes,
-      receivedAt: Date.now(), ...(offer.text === undefined ? {} : { text: offer.text })
+      receivedAt, ...(offer.text === undefined ? {} : { text: offer.text }),
+      ...(answerWithinMs === undefined ? {} : { expiresAt: receivedAt + answerWithinMs })
     }
     // Policy lives here, not in the core: trusted devices may be accepted without asking.
     const settings = this.#init.settings()
@@ -133,6 +138,7 @@ export class Transfers {
     }
     this.#offers.set(dto.id, { offer, dto })
     offer.withdrawn.addEventListener('abort', () => { this.#removeOffer(dto.id, 'withdrawn') }, { once: true })
+    if (answerWithinMs !== undefined) setTimeout(() => { this.#removeOffer(dto.id, 'expired') }, answerWithinMs).unref()
     this.#init.hub.emit('offer', { type: 'added', offer: structuredClone(dto) })
   }
 

@@ -93,6 +93,22 @@ describe('FerryService', () => {
     await expect.poll(async () => (await a.service.getState()).history[0]?.status).toBe('declined')
   })
 
+  it('says when an unanswered offer declines by itself, and drops it then as expired', async () => {
+    const a = await start()
+    const b = await start({ engineLimits: { answerTimeoutMs: 1_000 } })
+    const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    const expired = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'removed')
+    const aEnded = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), ended)
+    await offerFrom(a.service, b.service, a.dir)
+    const offer = await offered
+    if (offer.type !== 'added') throw new Error('unreachable')
+    expect(offer.offer.expiresAt).toBe(offer.offer.receivedAt + 1_000)
+    expect(await expired).toEqual({ type: 'removed', offerId: offer.offer.id, reason: 'expired' })
+    expect((await b.service.getState()).offers).toEqual([])
+    const end = await aEnded
+    expect(end.type === 'upsert' && [end.transfer.status, end.transfer.error?.code]).toEqual(['failed', 'FERRY_ERR_TIMEOUT'])
+  })
+
   it('an offer from a trusted device is accepted without asking when settings say so', async () => {
     const a = await start()
     const b = await start()

@@ -34,6 +34,11 @@ export function formatTime (epochMs: number): string {
   return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
+/** A time of day, e.g. 14:05, for moments within the next hours. */
+export function formatClock (epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, { timeStyle: 'short' })
+}
+
 /** Percent done, 0 to 100, for labels; an empty transfer is done. */
 export function percent (done: number, total: number): number {
   return total <= 0 ? 100 : Math.min(100, Math.floor((done / total) * 100))

@@ -21,6 +21,14 @@ describe('the incoming offer dialog', () => {
     expect(within(dialog).getByRole('checkbox', { name: 'holiday/beach.jpg' }).closest('li')?.textContent).toContain('2.4 MB')
   })
 
+  it('says at what time an unanswered offer declines by itself', async () => {
+    const { fake } = await renderFerry(undefined, { peers: [peer] })
+    const expiresAt = new Date(2026, 10, 23, 14, 5).getTime()
+    act(() => { fake.emitOffer(fakeOffer({ from: partyOf(peer), expiresAt })) })
+    const clock = new Date(expiresAt).toLocaleTimeString(undefined, { timeStyle: 'short' })
+    expect(within(screen.getByRole('dialog')).getByText(`Unanswered, it is declined by itself at ${clock}.`)).toBeTruthy()
+  })
+
   it('accept all calls respondToOffer with every file and the trust flag', async () => {
     const { fake, user } = await renderFerry(undefined, { peers: [peer] })
     act(() => { fake.emitOffer(fakeOffer({ id: 'o1', from: partyOf(peer) })) })

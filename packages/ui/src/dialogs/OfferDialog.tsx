@@ -10,7 +10,7 @@ import { useFerry } from '../app/ferry-context.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
-import { formatBytes } from '../format.ts'
+import { formatBytes, formatClock } from '../format.ts'
 import { messageFor } from '../messages.ts'
 
 /** Files listed with a checkbox; beyond that they are taken or left with "Accept all" / "Decline". */
@@ -89,6 +89,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
         </label>
       )}
       {canTrust && <p id={trustHintId} className='hint'>A trusted device is marked as such, and with “Accept files from trusted devices without asking” in Settings its files arrive without a question.</p>}
+      {offer.expiresAt !== undefined && <p className='hint'>Unanswered, it is declined by itself at {formatClock(offer.expiresAt)}.</p>}
       {error !== null && <p className='error' role='alert'>{error}</p>}
       <div className='dialog-actions'>
         <button type='button' disabled={busy} onClick={() => { void answer({ accept: false }) }}>Decline</button>
