@@ -253,9 +253,12 @@ class Service implements FerryService {
     this.#open()
     const saved = await this.#settings.update(checked)
     this.#hub.emit('settings', saved)
+    // Name and files in flight apply at once; a new port only when the engine next starts (it is bound now).
+    if (saved.filesInFlight !== this.#node.limits.filesInFlight) this.#node.setLimits({ filesInFlight: saved.filesInFlight })
     if (saved.alias !== this.#device.alias) {
-      // The engine announces the new alias after it restarts; the UI shows it now.
-      this.#device = { ...this.#device, alias: saved.alias }
+      this.#node.setAlias(saved.alias)
+      await this.#discovery.setAlias(this.#node.alias)
+      this.#device = { ...this.#device, alias: this.#node.alias }
       this.#hub.emit('device', structuredClone(this.#device))
     }
     return saved

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
+import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
 import { nextEvent } from './compliance/ferry-api-compliance.ts'
 import { offerFrom, startService, type TestService } from './helpers.ts'
 
@@ -129,6 +129,17 @@ describe('FerryService', () => {
     await done
     expect(offers).toEqual([])
     expect(await readFile(join(b.downloads, 'offered.txt'), 'utf8')).toBe('offered bytes')
+  })
+
+  it('renames the device at once: this device’s info and what another device sees when it adds it', async () => {
+    const a = await start()
+    const b = await start()
+    const device = nextEvent<DeviceInfo>((l) => a.service.onDevice(l))
+    await a.service.updateSettings({ alias: 'Attic', filesInFlight: 2 })
+    expect(await device).toMatchObject({ alias: 'Attic' })
+    const target = (await a.service.getState()).device
+    const peer = await b.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
+    expect(peer.alias).toBe('Attic')
   })
 
   it('keeps settings and history across a restart', async () => {

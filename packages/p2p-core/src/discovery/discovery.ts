@@ -204,6 +204,12 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
     })
   }
 
+  /** Announces this device under a new alias from now on (the user renamed it). */
+  async setAlias (alias: string): Promise<void> {
+    if (this.#closed) return
+    await this.#advertiser?.setAlias(alias)
+  }
+
   /** Stops probing, says goodbye over mDNS and closes every socket. */
   async close (): Promise<void> {
     if (this.#closed) return

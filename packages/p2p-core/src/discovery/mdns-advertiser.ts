@@ -17,11 +17,14 @@ export interface MdnsAdvertiserInit {
 
 export class MdnsAdvertiser {
   readonly #sockets: PerInterface<MdnsSocket>
+  #self: MdnsAdvertiserInit['self']
 
   constructor (init: MdnsAdvertiserInit) {
-    const { self, logger } = init
-    const txt = encodeTxt(self)
+    const { logger } = init
+    this.#self = init.self
     this.#sockets = new PerInterface((iface: SuitableInterface) => {
+      const self = this.#self
+      const txt = encodeTxt(self)
       const socket = init.factory(iface, (err) => { logger.warn(`mDNS advertising on ${iface.name} ${iface.address} failed`, err) })
       // The instance name and host are the peer id: unique on any LAN, so no name probing is needed.
       socket.publish({ name: self.peerId, host: `${self.peerId}.local`, port: self.port, txt })
@@ -31,6 +34,18 @@ export class MdnsAdvertiser {
   }
 
   update (interfaces: readonly SuitableInterface[]): void {
+    this.#sockets.update(interfaces)
+  }
+
+  /**
+   * Announces a new alias: every socket says goodbye and a new one announces the new record. Peers see the device
+   * leave and come back at once, with its new name.
+   */
+  async setAlias (alias: string): Promise<void> {
+    if (alias === this.#self.alias) return
+    this.#self = { ...this.#self, alias }
+    const interfaces = this.#sockets.entries().map((entry) => entry.iface)
+    await this.#sockets.closeAll()
     this.#sockets.update(interfaces)
   }
 

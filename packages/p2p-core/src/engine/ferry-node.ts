@@ -62,12 +62,31 @@ function shortenAlias (alias: string): string {
 export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly peerId: string
   readonly shortCode: string
-  readonly alias: string
-  readonly limits: FerryLimits
+  #alias: string
+  #limits: FerryLimits
   readonly #transport: Transport
   readonly #listener: FerryListener
   readonly #hashPool: HashPool
   readonly #logger: Logger
+  /** What this device calls itself in hello frames (at most 64 characters). */
+  get alias (): string {
+    return this.#alias
+  }
+
+  /** Renames this device for every connection from now on; a longer alias is shortened to 64 characters. */
+  setAlias (alias: string): void {
+    this.#alias = shortenAlias(alias)
+  }
+
+  get limits (): FerryLimits {
+    return this.#limits
+  }
+
+  /** Changes limits for transfers that start from now on (running ones keep theirs). */
+  setLimits (patch: Partial<FerryLimits>): void {
+    this.#limits = resolveLimits({ ...this.#limits, ...patch })
+  }
+
   /** The engine's BLAKE3 workers, for a share server in the same app to hash with (it does not close them). */
   get hashPool (): HashPool {
     return this.#hashPool
@@ -84,8 +103,8 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     super()
     this.peerId = init.identity.peerId
     this.shortCode = init.identity.shortCode
-    this.alias = init.alias
-    this.limits = init.limits
+    this.#alias = init.alias
+    this.#limits = init.limits
     this.#deviceType = init.deviceType
     this.#logger = init.logger
     this.#transport = init.transport

@@ -82,6 +82,16 @@ describe('discovery over mDNS (a fake LAN)', () => {
     expect(a.peers()).toEqual([])
   })
 
+  it('shows a renamed device under its new alias at once', async () => {
+    const lan = new FakeLan()
+    const a = discovery({ self: { peerId: A, alias: 'desk', deviceType: 'desktop', port: 4001 }, socketFactory: lan.factory, readInterfaces: () => interfaceTable({ eth0: '10.0.0.1' }) })
+    const b = discovery({ self: { peerId: B, alias: 'phone', deviceType: 'phone', port: 4002 }, socketFactory: lan.factory, readInterfaces: () => interfaceTable({ eth0: '10.0.0.2' }) })
+    await until(() => a.peers()[0]?.alias === 'phone')
+    await b.setAlias('Ada’s phone')
+    await until(() => a.peers()[0]?.alias === 'Ada’s phone', 1_000)
+    expect(a.peers().map((p) => p.peerId)).toEqual([B])
+  })
+
   it('announces on an interface that comes up and closes the socket of one that goes away', async () => {
     const lan = new FakeLan()
     let table = interfaceTable({ eth0: '10.0.0.1' })

@@ -93,7 +93,7 @@ function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
         <span>Port</span>
         <input type='number' min={0} max={65535} value={Number.isNaN(draft.port) ? '' : draft.port} onChange={(event) => { edit({ port: event.target.valueAsNumber }) }} aria-describedby={ids.port} />
       </label>
-      <p id={ids.port} className='hint'>The UDP port Ferry listens on. 0 picks a free one; set a fixed port if a firewall needs it.</p>
+      <p id={ids.port} className='hint'>The UDP port Ferry listens on. 0 picks a free one; set a fixed port if a firewall needs it. A new port applies the next time Ferry starts.</p>
       <label className='field'>
         <span>Files in flight</span>
         <input type='number' min={1} max={64} value={Number.isNaN(draft.filesInFlight) ? '' : draft.filesInFlight} onChange={(event) => { edit({ filesInFlight: event.target.valueAsNumber }) }} aria-describedby={ids.inFlight} />
