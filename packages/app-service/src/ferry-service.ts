@@ -5,7 +5,7 @@
 
 import { networkInterfaces } from 'node:os'
 import {
-  FerryNode, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Logger, type PeerAddress
+  FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
 import {
   ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi,
@@ -53,6 +53,8 @@ export interface FerryServiceInit extends HostHooks {
    * worker built from p2p-core's hash-worker.ts, and a folder with http-share's sharePageFiles().
    */
   bundled?: { hashWorkerUrl: URL, sharePageDir: URL }
+  /** For tests: wraps the engine's QUIC transport (fault injection with @ferry/p2p-core/testing). */
+  wrapTransport?: (transport: Transport) => Transport
   /** p2p-core limits besides filesInFlight (which settings hold); p2p-core's defaults otherwise. For tests. */
   engineLimits?: Partial<FerryLimits>
   /** Discovery's timings (probe interval, peer TTL); p2p-core's defaults otherwise. For tests. */
@@ -107,6 +109,7 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
     identity, alias: start.alias, deviceType: 'desktop', logger,
     listen: { host: init.listen?.host ?? '0.0.0.0', port: init.listen?.port ?? start.port },
     limits: { ...init.engineLimits, filesInFlight: start.filesInFlight },
+    ...(init.wrapTransport === undefined ? {} : { transport: init.wrapTransport(await createQuicTransport({ identity })) }),
     ...(init.bundled === undefined ? {} : { hashWorkerUrl: init.bundled.hashWorkerUrl })
   })
   return new Service(init, { logger, settings, history, node, store })

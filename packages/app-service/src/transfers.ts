@@ -102,10 +102,17 @@ export class Transfers {
     record.done = (async () => {
       try {
         if (send === undefined || address === undefined) throw notFound('An address for that device')
+        // The app's id is the protocol's too: the receiver's app shows the same id, and a retry under it within the
+        // receiver's resume window continues without a new question.
         const result = await this.#init.node.send({
-          address, peerId: send.peerId, paths: send.paths, signal: controller.signal,
+          address, peerId: send.peerId, paths: send.paths, signal: controller.signal, transferId: record.dto.id,
           ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
-          onProgress: (p) => { this.#progress(record, p) }
+          onProgress: (p) => { this.#progress(record, p) },
+          onReconnect: (event) => {
+            if (ended(record.dto.status)) return
+            record.dto = { ...record.dto, status: 'running', rate: 0, etaSeconds: null, reconnecting: { attempt: event.attempt, of: event.of, at: Date.now() + event.delayMs } }
+            this.#upsert(record)
+          }
         })
         this.#init.peers.seen({ peerId: send.peerId, addresses: [address], remember: true })
         this.#finish(record, 'completed', undefined, result.totalBytes, result.bytesResumed)
@@ -130,7 +137,12 @@ export class Transfers {
       receivedAt, ...(offer.text === undefined ? {} : { text: offer.text }),
       ...(answerWithinMs === undefined ? {} : { expiresAt: receivedAt + answerWithinMs })
     }
-    // Policy lives here, not in the core: trusted devices may be accepted without asking.
+    // Policy lives here, not in the core. A reconnect of a transfer the user accepted goes on as decided then.
+    if (offer.continues !== undefined && from.kind === 'device') {
+      this.#accept(offer, dto, { accept: true, fileIds: [...offer.continues.fileIds] }, offer.continues.dir)
+      return
+    }
+    // Trusted devices may be accepted without asking.
     const settings = this.#init.settings()
     if (known?.trust === 'trusted' && (known.autoAccept || settings.autoAcceptTrusted)) {
       this.#accept(offer, dto, { accept: true })
@@ -162,7 +174,7 @@ export class Transfers {
     this.#accept(waiting.offer, waiting.dto, decision)
   }
 
-  #accept (offer: IncomingOffer, dto: IncomingOfferDto, decision: OfferDecisionDto & { accept: true }): void {
+  #accept (offer: IncomingOffer, dto: IncomingOfferDto, decision: OfferDecisionDto & { accept: true }, folder?: string): void {
     const taken = new Set(decision.fileIds ?? dto.files.map((f) => f.id))
     const files = dto.files.map((f) => ({ ...f, bytesDone: 0, status: taken.has(f.id) ? 'pending' as const : 'skipped' as const }))
     const record: Running = {
@@ -175,7 +187,7 @@ export class Transfers {
     }
     this.#transfers.set(dto.id, record)
     this.#upsert(record)
-    const dir = this.#init.settings().downloadDir
+    const dir = folder ?? this.#init.settings().downloadDir
     record.done = (async () => {
       try {
         const result = await offer.respond({
@@ -212,7 +224,11 @@ export class Transfers {
 
   #progress (record: Running, p: TransferProgress): void {
     if (ended(record.dto.status)) return
-    const first = record.dto.status === 'waiting'
+    const first = record.dto.status === 'waiting' || record.dto.reconnecting !== undefined
+    if (record.dto.reconnecting !== undefined) {
+      const { reconnecting: _r, ...rest } = record.dto
+      record.dto = rest
+    }
     // The engine lists only the files that changed (at most MAX_FILES_PER_REPORT); they are passed on as they are.
     const files = (p.files ?? []).map((f) => ({ id: f.id, bytesDone: f.bytesDone, status: f.done ? 'done' as const : 'running' as const }))
     const changed = new Map(files.map((f) => [f.id, f]))
@@ -229,6 +245,10 @@ export class Transfers {
 
   #finish (record: Running, status: TransferStatus | undefined, err: unknown, bytes?: number, resumed?: number): void {
     if (ended(record.dto.status)) return
+    if (record.dto.reconnecting !== undefined) {
+      const { reconnecting: _r, ...rest } = record.dto
+      record.dto = rest
+    }
     const error = err === undefined ? undefined : toErrorDto(err)
     const final: TransferStatus = status ?? (error?.code === 'FERRY_ERR_PEER_DECLINED' ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
     const isSend = record.dto.direction === 'send'

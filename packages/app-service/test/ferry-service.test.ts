@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
+import { faultyTransport, type Faults } from '@ferry/p2p-core/testing'
 import { nextEvent } from './compliance/ferry-api-compliance.ts'
 import { offerFrom, startService, type TestService } from './helpers.ts'
 
@@ -76,6 +77,37 @@ describe('FerryService', () => {
     expect(expected.size).toBe(3)
     await expect.poll(() => received).toEqual(expected)
     expect(sent).toEqual(expected)
+  })
+
+  it('reconnects a send whose connection broke, and the receiver goes on without asking again, under the same id', async () => {
+    const faults: Faults = { cutAfter: 2 * 1024 * 1024 }
+    const a = await start({ wrapTransport: (t) => faultyTransport(t, faults), engineLimits: { reconnectBaseMs: 50 } })
+    const b = await start()
+    const file = join(a.dir, 'video.bin')
+    await writeFile(file, Buffer.alloc(8 * 1024 * 1024, 3))
+    const offers: OfferEvent[] = []
+    b.service.onOffer((e) => {
+      offers.push(e)
+      if (e.type === 'added') void b.service.respondToOffer(e.offer.id, { accept: true })
+    })
+    const reconnecting: Array<Transfer['reconnecting']> = []
+    a.service.onTransfer((e) => {
+      // The link "comes back" as soon as the service says it is reconnecting.
+      if (e.type === 'upsert' && e.transfer.reconnecting !== undefined) { reconnecting.push(e.transfer.reconnecting); delete faults.cutAfter }
+    })
+    const target = (await b.service.getState()).device
+    await a.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
+    const { transferId } = await a.service.sendFiles(target.peerId, [file])
+    const bDone = nextEvent<TransferEvent>((l) => b.service.onTransfer(l), completed(transferId), 20_000)
+    await nextEvent<TransferEvent>((l) => a.service.onTransfer(l), completed(transferId), 20_000)
+    await bDone
+
+    expect(reconnecting).toMatchObject([{ attempt: 1, of: 5 }])
+    expect(offers.filter((e) => e.type === 'added')).toHaveLength(1)
+    const sent = (await a.service.getState()).transfers.find((t) => t.id === transferId)
+    expect(sent?.bytesResumed).toBeGreaterThan(0)
+    expect(sent?.reconnecting).toBeUndefined()
+    expect((await readFile(join(b.downloads, 'video.bin'))).equals(await readFile(file))).toBe(true)
   })
 
   it('a declined offer ends the sender\'s transfer as declined and is recorded on both sides', async () => {

@@ -30,6 +30,16 @@ export interface FerryLimits {
   answerTimeoutMs: number
   /** How long either side waits on a silent peer once bytes flow, in ms. */
   idleTimeoutMs: number
+  /** Times a sender reconnects after a transfer it had under way was interrupted, before it gives up. */
+  reconnectAttempts: number
+  /** The first reconnect waits about this long, in ms; each next one twice as long (with jitter). */
+  reconnectBaseMs: number
+  /** The longest wait between two reconnects, in ms. */
+  reconnectMaxMs: number
+  /** How long a receiver remembers an interrupted transfer it accepted, so a reconnect continues it unasked, in ms. */
+  resumeWindowMs: number
+  /** Interrupted transfers a receiver remembers at once; the oldest is forgotten first. */
+  maxInterruptedTransfers: number
   /** Most progress events a second per transfer. */
   progressPerSecond: number
   /** Wrong PINs one peer id may try before it must wait `pairingLockoutMs`. */
@@ -55,6 +65,11 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   batchMaxFiles: 256,
   answerTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 30_000,
+  reconnectAttempts: 5,
+  reconnectBaseMs: 1_000,
+  reconnectMaxMs: 15_000,
+  resumeWindowMs: 10 * 60_000,
+  maxInterruptedTransfers: 64,
   progressPerSecond: 10,
   pairingMaxFailuresPerPeer: 5,
   pairingMaxFailuresTotal: 20,

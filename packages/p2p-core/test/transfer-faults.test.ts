@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   CancelledError, ConnectionLostError, HashMismatchError, TimeoutError, IdentityMismatchError, OfferTooLargeError, SourceChangedError,
-  TooManySessionsError, PARTIAL_PREFIX, PARTIAL_SUFFIX, type FerryNode, type IncomingOffer, type OfferDecision, type ReceiveResult
+  TooManySessionsError, PARTIAL_PREFIX, PARTIAL_SUFFIX, type FerryNode, type IncomingOffer, type OfferDecision, type ReceiveResult,
+  type ReconnectEvent
 } from '../src/index.ts'
 import { bytes, sha256, writeTree } from './helpers/files.ts'
 import { faultyTransport, type Faults, type FaultStats } from './helpers/faulty-transport.ts'
@@ -73,7 +74,7 @@ describe('transfer faults', () => {
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
     const first = answerNext(b, () => ({ accept: true, dir: dest }))
-    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'movie.bin')] })).rejects.toBeInstanceOf(ConnectionLostError)
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'movie.bin')], reconnect: false })).rejects.toBeInstanceOf(ConnectionLostError)
     await expect(first.outcome).rejects.toBeInstanceOf(ConnectionLostError)
     expect(await visibleFiles(dest)).toEqual([])
     expect(await hiddenPartials(dest)).toHaveLength(1)
@@ -87,6 +88,80 @@ describe('transfer faults', () => {
     expect((await second.outcome).bytesResumed).toBe(result.bytesResumed)
     expect(await sha256(join(dest, 'movie.bin'))).toBe(await sha256(join(fx.dir, 'movie.bin')))
     expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('reconnects by itself after the connection is cut mid-transfer, and the receiver continues unasked from its partial', async () => {
+    const size = 24 * MiB
+    await writeTree(fx.dir, { 'movie.bin': bytes(size) })
+    const faults: Faults = { cutAfter: 8 * MiB }
+    const { node: a } = await faultyNode(faults, { reconnectBaseMs: 50 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    // The app answers a first offer itself, and a continuation with the decision the engine hands back.
+    const offers: IncomingOffer[] = []
+    const outcomes: Array<Promise<ReceiveResult>> = []
+    b.on('offer', (offer) => {
+      offers.push(offer)
+      const c = offer.continues
+      const outcome = offer.respond(c === undefined ? { accept: true, dir: dest } : { accept: true, dir: c.dir, files: c.fileIds })
+      outcome.catch(() => {})
+      outcomes.push(outcome)
+    })
+    const reconnects: ReconnectEvent[] = []
+    const result = await a.send({
+      address: b.address,
+      paths: [join(fx.dir, 'movie.bin')],
+      // The link comes back before the first reconnect.
+      onReconnect: (event) => { reconnects.push(event); delete faults.cutAfter }
+    })
+    expect(reconnects).toMatchObject([{ attempt: 1, of: 5, error: { code: 'FERRY_ERR_CONNECTION_LOST' } }])
+    expect(offers.map((o) => [o.transferId, o.continues])).toEqual([[result.transferId, undefined], [result.transferId, { fileIds: [0], dir: dest }]])
+    await expect(outcomes[0]).rejects.toBeInstanceOf(ConnectionLostError)
+    expect(result.bytesResumed).toBeGreaterThan(0)
+    expect(result.bytesSent + result.bytesResumed).toBe(size)
+    expect((await outcomes[1])?.bytesResumed).toBe(result.bytesResumed)
+    expect(await sha256(join(dest, 'movie.bin'))).toBe(await sha256(join(fx.dir, 'movie.bin')))
+  })
+
+  it('gives up after reconnectAttempts with the interruption\'s error when the link never comes back', async () => {
+    await writeTree(fx.dir, { 'movie.bin': bytes(6 * MiB) })
+    const { node: a, stats } = await faultyNode({ cutAfter: 1 * MiB }, { reconnectAttempts: 2, reconnectBaseMs: 20 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const offers: IncomingOffer[] = []
+    // Cut every connection again: each one is 1 MiB further than the last.
+    b.on('offer', (offer) => {
+      offers.push(offer)
+      stats.dataBytes = 0
+      offer.respond({ accept: true, dir: dest }).catch(() => {})
+    })
+    const reconnects: number[] = []
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'movie.bin')], onReconnect: (e) => { reconnects.push(e.attempt) } }))
+      .rejects.toBeInstanceOf(ConnectionLostError)
+    expect(reconnects).toEqual([1, 2])
+    expect(offers.map((o) => o.continues === undefined)).toEqual([true, false, false])
+    expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toHaveLength(1)
+  })
+
+  it('never reconnects a transfer the receiver declined, nor continues one whose files changed', async () => {
+    await writeTree(fx.dir, { 'a.bin': bytes(3 * MiB), 'b.bin': bytes(3 * MiB) })
+    const { node: a } = await faultyNode({ cutAfter: 1 * MiB }, { reconnectBaseMs: 20 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const declined = answerNext(b, () => ({ accept: false }))
+    const reconnects: number[] = []
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'a.bin')], onReconnect: (e) => { reconnects.push(e.attempt) } })).rejects.toThrow(/declined/i)
+    await declined.outcome
+    expect(reconnects).toEqual([])
+
+    // Interrupted under an id, then offered under that id with other files: a new question, not a continuation.
+    const first = answerNext(b, () => ({ accept: true, dir: dest }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'a.bin')], transferId: 'fixed-id-0001', reconnect: false })).rejects.toBeInstanceOf(ConnectionLostError)
+    await expect(first.outcome).rejects.toBeInstanceOf(ConnectionLostError)
+    const other = answerNext(b, () => ({ accept: false }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'b.bin')], transferId: 'fixed-id-0001', reconnect: false })).rejects.toThrow(/declined/i)
+    expect((await other.offer).continues).toBeUndefined()
   })
 
   it('stops both sides within a second when the sender cancels, leaving no partial file', async () => {
@@ -201,7 +276,7 @@ describe('transfer faults', () => {
     const b = await fx.node({ limits: { idleTimeoutMs: 400 } })
     const dest = join(fx.dir, 'dest')
     const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
-    const sending = a.send({ address: b.address, paths: [join(fx.dir, 'stall.bin')] })
+    const sending = a.send({ address: b.address, paths: [join(fx.dir, 'stall.bin')], reconnect: false })
     await expect(outcome).rejects.toBeInstanceOf(TimeoutError)
     await expect(sending).rejects.toBeInstanceOf(TimeoutError)
     expect(await visibleFiles(dest)).toEqual([])

@@ -56,6 +56,15 @@ describe('the transfers screen', () => {
     expect(screen.getByText('Waiting for the other device')).toBeTruthy()
   })
 
+  it('says a send is reconnecting by itself after its connection broke', async () => {
+    await renderFerry(<TransfersScreen />, {
+      transfers: [fakeTransfer({ id: 't1', peer: ada, status: 'running', reconnecting: { attempt: 2, of: 5, at: 0 } })]
+    })
+    const item = screen.getByRole('listitem', { name: 'To Ada’s laptop' })
+    expect(within(item).getByRole('status').textContent).toMatch(/connection was lost\. Ferry reconnects by itself \(attempt 2 of 5\)/)
+    expect(within(item).getByRole('button', { name: 'Cancel' })).toBeTruthy()
+  })
+
   it('says how much a resumed transfer did not have to send again', async () => {
     await renderFerry(<TransfersScreen />, {
       transfers: [fakeTransfer({ id: 't1', peer: ada, status: 'completed', bytesDone: 10_000_000, totalBytes: 10_000_000, bytesResumed: 6_000_000 })]

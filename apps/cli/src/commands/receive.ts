@@ -6,7 +6,7 @@
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { generatePin, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
+import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
 import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service'
 import { formatBytes, type Output } from '../output.ts'
 
@@ -29,6 +29,12 @@ export function reachableHosts (boundHost: string): string[] {
   }
   return hosts
 }
+
+/**
+ * With --once, how long an interrupted transfer waits for its sender to reconnect before the command ends, in ms:
+ * more than a sender's whole reconnect budget (p2p-core's reconnectAttempts with their backoff and dial timeouts).
+ */
+export const ONCE_RECONNECT_WAIT_MS = 120_000
 
 /** Resolves with the exit code once --once is satisfied or the process is asked to stop. */
 export async function receive (node: FerryNode, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
@@ -53,18 +59,22 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   try {
     return await new Promise<number>((done) => {
       let queue: Promise<void> = Promise.resolve()
+      let awaitingReconnect: NodeJS.Timeout | undefined
       node.on('offer', (offer) => {
         // With --once the process ends when the engine has closed the session (our last frame delivered), not
         // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
         const ended = options.once ? sessionEnd(node, offer.transferId) : undefined
+        if (offer.continues !== undefined) clearTimeout(awaitingReconnect)
         // One question at a time on the terminal; offers wait their turn.
         queue = queue.then(async () => {
           busy = true
           try {
-            const code = await handleOffer(offer, dir, options, out, store)
+            const { code, interrupted } = await handleOffer(offer, dir, options, out, store)
             if (ended !== undefined) {
               await ended
-              done(code)
+              // An interrupted transfer ends --once only if its sender does not reconnect in time.
+              if (interrupted) awaitingReconnect = setTimeout(() => { done(code) }, ONCE_RECONNECT_WAIT_MS)
+              else done(code)
             }
           } finally {
             busy = false
@@ -129,8 +139,20 @@ function startPairing (node: FerryNode, store: TrustStore, out: Output, host: st
   })
 }
 
-async function handleOffer (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
+interface OfferOutcome {
+  code: number
+  /** Accepted, then lost or gone silent: its sender may reconnect and continue it. */
+  interrupted: boolean
+}
+
+async function handleOffer (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<OfferOutcome> {
   const from = offer.from
+  if (offer.continues !== undefined) {
+    // The sender reconnected a transfer accepted here: it goes on as decided then, into the same folder.
+    out.event({ type: 'continuing', transferId: offer.transferId, from: { peerId: from.peerId, shortCode: from.shortCode, alias: from.alias }, dir: offer.continues.dir })
+    out.say(`\n"${from.alias ?? 'unknown device'}" [${from.shortCode}] reconnected; continuing its transfer into ${offer.continues.dir}`)
+    return await accept(offer, offer.continues.dir, out, offer.continues.fileIds)
+  }
   const view = viewPeer(store, from)
   // First contact is remembered, so a later device under the same alias but another id stands out. Not awaited:
   // the decision uses the view taken above, and an fsync has no place between an offer and its answer.
@@ -165,7 +187,7 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
       await offer.respond({ accept: false }).catch(() => {})
       out.say(decision.action === 'decline' ? 'Declined: a different device under a known name is never accepted without asking.' : 'Declined.')
       out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
-      return 1
+      return { code: 1, interrupted: false }
     }
   }
   return await accept(offer, dir, out)
@@ -178,24 +200,26 @@ async function trust (store: TrustStore, offer: IncomingOffer, view: TrustView, 
     (view.identityChanged === undefined ? '.' : ', as a device of its own (the one you knew by that name stays as it was).'))
 }
 
-async function accept (offer: IncomingOffer, dir: string, out: Output): Promise<number> {
+async function accept (offer: IncomingOffer, dir: string, out: Output, files?: readonly number[]): Promise<OfferOutcome> {
   const bar = out.progress(offer.transferId)
   const controller = new AbortController()
   const onSigint = (): void => { controller.abort() }
   process.once('SIGINT', onSigint)
   try {
-    const result = await offer.respond({ accept: true, dir, onProgress: (p) => { bar.update(p) }, signal: controller.signal })
+    const result = await offer.respond({ accept: true, dir, ...(files === undefined ? {} : { files }), onProgress: (p) => { bar.update(p) }, signal: controller.signal })
     bar.stop()
     out.event({ type: 'received', transferId: result.transferId, dir, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
     for (const file of result.files.slice(0, 20)) out.say(`  saved ${file.savedAs}`)
     if (result.files.length > 20) out.say(`  ... and ${result.files.length - 20} more`)
     out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)` +
       (result.bytesResumed > 0 ? `, resumed after ${formatBytes(result.bytesResumed)}` : ''))
-    return 0
+    return { code: 0, interrupted: false }
   } catch (err) {
     bar.stop()
     out.fail(err)
-    return 1
+    const interrupted = err instanceof ConnectionLostError || err instanceof TimeoutError
+    if (interrupted) out.say('The partial files are kept: the sender reconnects by itself, or a resend continues from them.')
+    return { code: 1, interrupted }
   } finally {
     process.off('SIGINT', onSigint)
   }

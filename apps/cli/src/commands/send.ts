@@ -34,7 +34,11 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
           paths,
           text: options.text,
           signal: controller.signal,
-          onProgress: (p) => { bar.update(p) }
+          onProgress: (p) => { bar.update(p) },
+          onReconnect: (e) => {
+            out.event({ type: 'reconnecting', attempt: e.attempt, of: e.of, delayMs: e.delayMs, code: e.error.code, message: e.error.message })
+            out.say(`\nConnection lost (${e.error.message}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
+          }
         })
       } catch (err) {
         // A device seen at several addresses may be reachable at only some of them.

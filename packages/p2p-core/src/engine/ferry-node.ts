@@ -11,7 +11,8 @@ import { resolveLimits, type FerryLimits } from '../limits.ts'
 import { silentLogger, type Logger } from '../logger.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
-import { closeGracefully, withTimeout } from '../transfer/async-utils.ts'
+import { closeGracefully, randomId, withTimeout } from '../transfer/async-utils.ts'
+import { InterruptedTransfers } from '../transfer/interrupted.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import { createQuicTransport } from '../transport/quic-transport.ts'
 import type { QuinnOptions } from '../transport/quic-napi.ts'
@@ -24,7 +25,8 @@ import { PIN_PATTERN } from '../pairing/pin-exchange.ts'
 import { serveInbound } from './inbound.ts'
 import { pingPeer, type PingRequest, type PingResult } from './ping.ts'
 import { PeerSessions, trackActivity } from './peer-sessions.ts'
-import { sendTransfer, type SendRequest, type SendResult } from '../transfer/sender.ts'
+import { sendTransfer, type AttemptState, type SendRequest, type SendResult } from '../transfer/sender.ts'
+import { backoffDelay, isReconnectable, sleep } from './reconnect.ts'
 
 export interface FerryNodeInit {
   identity: Identity
@@ -96,6 +98,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #sessions: PeerSessions
   readonly #open = new Set<FerryConnection>()
   readonly #pairingGuard: PairingGuard
+  readonly #interrupted = new InterruptedTransfers(() => this.limits)
   #pairingPin: string | undefined
   #closed = false
 
@@ -137,17 +140,33 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     return this.#listener.address
   }
 
-  /** Sends files, folders and/or a text to a peer; resolves once the receiver has verified every file. */
+  /**
+   * Sends files, folders and/or a text to a peer; resolves once the receiver has verified every file. An accepted
+   * transfer that is interrupted reconnects under the same transfer id (see SendRequest.reconnect), and the receiver
+   * continues it from its partial files.
+   */
   async send (request: SendRequest): Promise<SendResult> {
     if (this.#closed) throw new CancelledError('This Ferry node is closed')
-    return await sendTransfer(request, {
-      transport: this.#transport,
-      hashPool: this.#hashPool,
-      limits: this.limits,
-      logger: this.#logger,
-      alias: this.alias,
-      deviceType: this.#deviceType
-    })
+    const transferId = request.transferId ?? randomId()
+    const state: AttemptState = { accepted: false }
+    for (let attempt = 1; ; attempt++) {
+      const limits = this.limits
+      try {
+        return await sendTransfer({ ...request, transferId }, {
+          transport: this.#transport, hashPool: this.#hashPool, limits, logger: this.#logger, alias: this.alias, deviceType: this.#deviceType
+        }, state)
+      } catch (err) {
+        if (request.reconnect === false || attempt > limits.reconnectAttempts || this.#closed || !isReconnectable(err, state.accepted)) throw err
+        const delayMs = backoffDelay(attempt, limits.reconnectBaseMs, limits.reconnectMaxMs)
+        this.#logger.debug(`transfer ${transferId} interrupted; reconnecting in ${delayMs} ms (attempt ${attempt} of ${limits.reconnectAttempts})`, err)
+        request.onReconnect?.({ attempt, of: limits.reconnectAttempts, delayMs, error: err as FerryError })
+        try {
+          await sleep(delayMs, request.signal)
+        } catch {
+          throw new CancelledError('The transfer was cancelled', { cause: err })
+        }
+      }
+    }
   }
 
   get deviceType (): DeviceType {
@@ -218,7 +237,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       }
       const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
       const result = await serveInbound(connection, stream, remote, {
-        components: { hashPool: this.#hashPool, limits: this.limits, logger: this.#logger },
+        components: { hashPool: this.#hashPool, limits: this.limits, logger: this.#logger, interrupted: this.#interrupted },
         self: { alias: this.alias, deviceType: this.#deviceType },
         emitOffer: (offer) => {
           transferId = offer.transferId

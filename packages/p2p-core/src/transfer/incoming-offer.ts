@@ -3,6 +3,7 @@
 
 import type { DeviceType } from '../protocol/messages.ts'
 import type { PeerAddress } from '../transport/types.ts'
+import type { Continuation } from './interrupted.ts'
 import type { TransferProgress } from './progress.ts'
 
 export interface RemotePeer {
@@ -57,6 +58,12 @@ export interface IncomingOffer {
   files: readonly OfferedFileInfo[]
   totalBytes: number
   text?: string
+  /**
+   * Set when this offer continues a transfer this device accepted and that was interrupted (the same device, transfer
+   * id and files, within `resumeWindowMs`): what was decided then. The app may accept it again with these files and
+   * this folder without asking; the partials resume.
+   */
+  continues?: Continuation
   /** Aborted when the sender withdraws the offer before it was answered. */
   withdrawn: AbortSignal
   /** Answers the offer; resolves when the accepted transfer ends, rejects with its typed error. Call once. */

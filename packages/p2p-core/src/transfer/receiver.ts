@@ -21,6 +21,7 @@ import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, deferred, withTimeout } from './async-utils.ts'
 import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './incoming-offer.ts'
+import type { Continuation, InterruptedTransfers } from './interrupted.ts'
 import { chunkForFrames } from './offer-chunks.ts'
 import { checkFreeSpace, writeIncomingFile } from './file-writer.ts'
 import { commitPartial, discardPartial, planPartial, type PartialPlan } from './partial-file.ts'
@@ -30,6 +31,8 @@ export interface ReceiverComponents {
   hashPool: HashPool
   limits: FerryLimits
   logger: Logger
+  /** Accepted transfers that were interrupted; a reconnect of one is offered with `continues`. */
+  interrupted?: InterruptedTransfers
 }
 
 /** How long a cancel waits for the peer to read it, in ms (cancel must stop both sides within a second). */
@@ -106,12 +109,16 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
   const outcome = deferred<ReceiveResult>()
   const withdrawn = new AbortController()
   let responded = false
+  const key = { transferId: init.hello.transferId, peerId: init.remote.peerId, files: init.files }
+  const interrupted = init.components.interrupted
+  const continues = await interrupted?.takeOver(key)
   const offer: IncomingOffer = {
     transferId: init.hello.transferId,
     from: { ...init.remote, alias: init.hello.alias, deviceType: init.hello.deviceType },
     files: init.files,
     totalBytes: init.totalBytes,
     ...(init.text === undefined ? {} : { text: init.text }),
+    ...(continues === undefined ? {} : { continues }),
     withdrawn: withdrawn.signal,
     respond: async (d) => {
       if (responded) throw new Error('This offer was already answered')
@@ -130,6 +137,8 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
     throw new BadFrameError('The sender spoke before the offer was answered')
   })
   withdrawal.catch(() => {}) // only raced while the offer is undecided
+  let accepted: Continuation | undefined
+  let endRunning: (() => void) | undefined
   try {
     init.emitOffer(offer)
     const chosen = await withTimeout(Promise.race([decision.promise, withdrawal]), limits.answerTimeoutMs, 'Nobody answered the offer in time')
@@ -139,13 +148,23 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
       outcome.resolve(result)
       return result
     }
-    const result = await receiveAccepted(init, chosen, inbox, started)
+    accepted = { fileIds: chosen.files ?? init.files.map((f) => f.id), dir: chosen.dir }
+    const superseded = deferred<never>()
+    superseded.promise.catch(() => {})
+    endRunning = interrupted?.running(key, () => { superseded.reject(new ConnectionLostError('The sender reconnected this transfer on a new connection')) })
+    const result = await receiveAccepted(init, chosen, inbox, started, superseded.promise)
+    interrupted?.forget(key.transferId)
     outcome.resolve(result)
     return result
   } catch (err) {
     if (err instanceof CancelledError || err instanceof TimeoutError) withdrawn.abort(err)
+    // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question.
+    if (accepted !== undefined && (err instanceof ConnectionLostError || err instanceof TimeoutError)) interrupted?.remember(key, accepted)
+    else interrupted?.forget(key.transferId)
     outcome.reject(err)
     throw err
+  } finally {
+    endRunning?.()
   }
 }
 
@@ -173,7 +192,8 @@ async function receiveAccepted (
   init: RunOfferInit,
   decision: Extract<OfferDecision, { accept: true }>,
   inbox: ControlInbox,
-  started: number
+  started: number,
+  superseded: Promise<never>
 ): Promise<ReceiveResult> {
   const { connection, control, components: { limits } } = init
   const { signal } = decision
@@ -261,8 +281,10 @@ async function receiveAccepted (
     }
   })()
 
+  const running = new Set<Promise<void>>()
+  let replaced = false
+  superseded.catch(() => { replaced = true })
   const dataLoop = (async () => {
-    const running = new Set<Promise<void>>()
     for (;;) {
       const stream = await Promise.race([connection.acceptStream(), allDone.promise.then(() => null)])
       if (stream === null) break
@@ -280,7 +302,7 @@ async function receiveAccepted (
   const failed = new Promise<never>((_resolve, reject) => { controlLoop.catch(reject); dataLoop.catch(reject) })
   failed.catch(() => {})
   try {
-    await Promise.race([allDone.promise, failed, idle.promise]).catch((err: unknown) => {
+    await Promise.race([allDone.promise, failed, idle.promise, superseded]).catch((err: unknown) => {
       // Every file is saved and its `verified` written: the sender closes as soon as it reads the last one, and
       // that close can overtake our own bookkeeping. It is the end of a complete transfer, not a lost one.
       if (saved.length === files.size && err instanceof ConnectionLostError && !cancelledHere) return
@@ -290,6 +312,11 @@ async function receiveAccepted (
     // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a
     // cancel means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
     const resumable = !cancelledHere && (err instanceof ConnectionLostError || err instanceof TimeoutError || err instanceof DiskError)
+    if (replaced) {
+      // Its reconnect waits to read the partials' length: no write of this one may land after that.
+      connection.close()
+      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 2_000).unref())])
+    }
     if (!resumable) {
       await Promise.all([...files.values()].filter((f) => !f.done).map(async (f) => await discardPartial(f.plan)))
     }

@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises'
 import pLimit from 'p-limit'
 import {
-  BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
+  type FerryError, BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
   SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
@@ -31,6 +31,32 @@ export interface SendRequest {
   text?: string
   signal?: AbortSignal
   onProgress?: (progress: TransferProgress) => void
+  /**
+   * Continues an earlier, interrupted transfer under its id: a receiver that accepted it continues without asking
+   * again (IncomingOffer.continues). Default: a new id.
+   */
+  transferId?: string
+  /**
+   * Reconnect after an interruption once the receiver had accepted (up to `reconnectAttempts` times, with backoff
+   * and jitter); default true. False fails at the first interruption.
+   */
+  reconnect?: boolean
+  /** Called before each reconnect, with the wait ahead and the failure that caused it. */
+  onReconnect?: (event: ReconnectEvent) => void
+}
+
+export interface ReconnectEvent {
+  /** 1 for the first reconnect. */
+  attempt: number
+  /** `reconnectAttempts`. */
+  of: number
+  delayMs: number
+  error: FerryError
+}
+
+/** What a send attempt got to; FerryNode.send reconnects only transfers that had been accepted. */
+export interface AttemptState {
+  accepted: boolean
 }
 
 export interface SendResult {
@@ -54,7 +80,7 @@ export interface SenderComponents {
   deviceType: DeviceType
 }
 
-export async function sendTransfer (request: SendRequest, components: SenderComponents): Promise<SendResult> {
+export async function sendTransfer (request: SendRequest, components: SenderComponents, attempt: AttemptState = { accepted: false }): Promise<SendResult> {
   const { limits } = components
   const { signal } = request
   signal?.throwIfAborted()
@@ -66,7 +92,7 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
   if (files.length === 0 && (text === undefined || text === '')) throw new NothingToSendError()
 
   const started = performance.now()
-  const transferId = randomId()
+  const transferId = request.transferId ?? randomId()
   const connection = await components.transport.dial(request.address, { expectedPeerId: request.peerId, signal })
   let control: ControlChannel | undefined
   // The first failure decides how the connection ends (a cancel or a changed source is told to the peer first);
@@ -94,6 +120,7 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
     offering.catch(() => {})
     await Promise.race([offering, answering])
     const accepted = await answering
+    attempt.accepted = true
 
     const acceptedBytes = [...accepted].reduce((n, [file, offset]) => n + file.size - offset, 0)
     const resumedBytes = [...accepted].reduce((n, [, offset]) => n + offset, 0)

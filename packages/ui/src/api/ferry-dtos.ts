@@ -108,6 +108,8 @@ export interface Transfer {
   status: TransferStatus
   /** Set when status is 'failed' (and for 'cancelled' / 'declined' when the engine has a code for it). */
   error?: FerryErrorDto
+  /** Set while a send whose connection broke waits to reconnect by itself (`at`: epoch ms of the next try). */
+  reconnecting?: { attempt: number, of: number, at: number }
   /** Bytes the receiving side already had from an interrupted attempt, so they did not cross again; set when it completes. */
   bytesResumed?: number
   /** Whether retryTransfer() can pick it up again (a failed or cancelled send; resumes from what arrived). */

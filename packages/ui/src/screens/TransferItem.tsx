@@ -48,6 +48,11 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
           </p>
         </div>
       )}
+      {t.reconnecting !== undefined && (
+        <p className='transfer-reconnecting' role='status'>
+          The connection was lost. Ferry reconnects by itself (attempt {t.reconnecting.attempt} of {t.reconnecting.of}) and goes on where it stopped.
+        </p>
+      )}
       {t.bytesResumed !== undefined && t.bytesResumed > 0 && (
         <p className='transfer-resumed' data-bytes-resumed={t.bytesResumed}>
           Resumed: {formatBytes(t.bytesResumed)} {t.direction === 'send' ? 'were already on the other device' : 'were already here'}, so
