@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
@@ -108,6 +108,32 @@ describe('FerryService', () => {
     expect(sent?.bytesResumed).toBeGreaterThan(0)
     expect(sent?.reconnecting).toBeUndefined()
     expect((await readFile(join(b.downloads, 'video.bin'))).equals(await readFile(file))).toBe(true)
+  })
+
+  it('cancels a running send on both sides, leaving no file, and Retry then delivers it under the same id', async () => {
+    const faults: Faults = { writeDelayMs: 15 }
+    const a = await start({ wrapTransport: (t) => faultyTransport(t, faults) })
+    const b = await start()
+    const file = join(a.dir, 'slow.bin')
+    await writeFile(file, Buffer.alloc(16 * 1024 * 1024, 5))
+    b.service.onOffer((e) => { if (e.type === 'added') void b.service.respondToOffer(e.offer.id, { accept: true }) })
+    const target = (await b.service.getState()).device
+    await a.service.addPeerByAddress(`${target.addresses[0]?.host}:${target.addresses[0]?.port}/${target.peerId}`)
+    const running = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), (e) => e.type === 'progress' && e.progress.bytesDone > 0)
+    const { transferId } = await a.service.sendFiles(target.peerId, [file])
+    await running
+    const bCancelled = nextEvent<TransferEvent>((l) => b.service.onTransfer(l), (e) => e.type === 'upsert' && e.transfer.status === 'cancelled')
+    await a.service.cancelTransfer(transferId)
+    expect((await a.service.getState()).transfers.find((t) => t.id === transferId)).toMatchObject({ status: 'cancelled', canRetry: true })
+    expect(await bCancelled).toMatchObject({ transfer: { id: transferId } })
+    expect(await readdir(b.downloads).catch(() => [])).toEqual([])
+
+    delete faults.writeDelayMs
+    const done = nextEvent<TransferEvent>((l) => a.service.onTransfer(l), completed(transferId), 20_000)
+    await a.service.retryTransfer(transferId)
+    await done
+    expect((await readFile(join(b.downloads, 'slow.bin'))).equals(await readFile(file))).toBe(true)
+    await expect(a.service.retryTransfer(transferId)).rejects.toMatchObject({ code: 'FERRY_ERR_API_INVALID_ARGUMENT' })
   })
 
   it('a declined offer ends the sender\'s transfer as declined and is recorded on both sides', async () => {
