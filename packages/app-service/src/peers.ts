@@ -13,6 +13,8 @@ import type { DeviceRecord, TrustStore } from './trust/trust-store.ts'
 
 /** Peers kept in memory; the oldest sighting is dropped first when a new one arrives. */
 export const MAX_PEERS = 256
+/** Addresses kept per peer, most recent first. */
+export const MAX_ADDRESSES = 8
 
 export interface Sighting {
   peerId: string
@@ -66,10 +68,10 @@ export class PeerBook {
   /** Records a sighting: keeps trust, adds new addresses, marks it online, and flags an alias taken over by a new id. */
   seen (init: Sighting): Peer {
     const old = this.#peers.get(init.peerId)
-    const addresses = [...(old?.addresses ?? [])]
-    for (const address of init.addresses ?? []) {
-      if (!addresses.some((a) => a.host === address.host && a.port === address.port)) addresses.push({ host: address.host, port: address.port })
-    }
+    // Where it was just reached goes first: sends and retries dial the first address (a device that came back on
+    // a new port, or was added again by its new link, is reached there).
+    const sighted = (init.addresses ?? []).map((a) => ({ host: a.host, port: a.port }))
+    const addresses = [...sighted, ...(old?.addresses ?? []).filter((a) => !sighted.some((s) => s.host === a.host && s.port === a.port))].slice(0, MAX_ADDRESSES)
     const alias = init.alias ?? old?.alias
     // Dealing with a device (a transfer, its address typed) makes a new one known; trust is never raised here.
     const trust: Trust = old?.trust !== undefined && old.trust !== 'unknown' ? old.trust : init.remember === true ? 'known' : 'unknown'

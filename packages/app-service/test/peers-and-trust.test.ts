@@ -65,6 +65,23 @@ describe('the service’s devices', () => {
     await expect.poll(async () => (await peerIn(a, peer.id))?.online, { timeout: 5_000 }).toBe(true)
   })
 
+  it('sends to the address a device was last reached at: one that came back on another port and was added again', async () => {
+    const bDir = await folder()
+    const b = await startIn(bDir)
+    const a = await startIn(await folder())
+    const first = await a.service.addPeerByAddress(await addressOf(b))
+    await stop(b)
+    const back = await startIn(bDir)
+    const again = await a.service.addPeerByAddress(await addressOf(back))
+    expect(again.addresses[0]).not.toEqual(first.addresses[0])
+    expect(again.addresses).toEqual([...again.addresses.slice(0, 1), ...first.addresses])
+    const offered = nextEvent<OfferEvent>((l) => back.service.onOffer(l), added)
+    const file = join(a.dir, 'note.txt')
+    await writeFile(file, 'hello again')
+    await a.service.sendFiles(again.id, [file])
+    expect(await offered).toMatchObject({ offer: { files: [{ path: 'note.txt' }] } })
+  })
+
   it('shows a device offline once it stops answering, and online again when it is back on its port', async () => {
     const bDir = await folder()
     const b = await startIn(bDir)

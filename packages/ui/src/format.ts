@@ -20,8 +20,11 @@ export function formatRate (bytesPerSecond: number): string {
 }
 
 /** "45 s", "3 min 5 s", "2 h 10 min"; null (not known yet) reads as "estimating…". */
+/** Past this, an estimate says nothing (a stalled transfer's rate near zero): shown as still estimating. */
+const MAX_ESTIMATE_SECONDS = 7 * 24 * 3600
+
 export function formatDuration (seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…'
+  if (seconds === null || !Number.isFinite(seconds) || seconds > MAX_ESTIMATE_SECONDS) return 'estimating…'
   const s = Math.max(0, Math.round(seconds))
   if (s < 60) return `${s} s`
   const minutes = Math.floor(s / 60)

@@ -73,6 +73,20 @@ describe('the transfers screen', () => {
     expect(within(item).getByText(/Resumed: 6(\.0)? MB were already on the other device, so only 4(\.0)? MB crossed again/)).toBeTruthy()
   })
 
+  it('says it is still estimating instead of an absurd time left while a transfer stalls', async () => {
+    await renderFerry(<TransfersScreen />, {
+      transfers: [fakeTransfer({ id: 't1', peer: ada, status: 'running', bytesDone: 1_000, totalBytes: 10_000_000, rate: 0, etaSeconds: 2_597_880_000 })]
+    })
+    expect(screen.getByText(/estimating…/)).toBeTruthy()
+    expect(screen.queryByText(/\d+ h/)).toBeNull()
+  })
+
+  it('offers Resume after the sender gave up reconnecting to a device that stayed away', async () => {
+    const { fake } = await renderFerry(<TransfersScreen />, { transfers: [fakeTransfer({ id: 't1', peer: ada })] })
+    act(() => { fake.failTransfer('t1', fakeError('FERRY_ERR_UNREACHABLE')) })
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeTruthy()
+  })
+
   it('offers Retry (not Resume) after a damaged file, and nothing for a failure the receiver cannot retry', async () => {
     const { fake } = await renderFerry(<TransfersScreen />, {
       transfers: [fakeTransfer({ id: 'sent', peer: ada }), fakeTransfer({ id: 'got', direction: 'receive', peer: ada })]

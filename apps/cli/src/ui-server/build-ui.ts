@@ -1,13 +1,42 @@
-// Builds packages/ui into dist/ when it is missing (`pnpm --filter @ferry/ui build`), bounded in time.
+// Builds packages/ui into dist/ when it is missing or older than its sources (`pnpm --filter @ferry/ui build`),
+// bounded in time, so `ferry ui` (and the end-to-end tests) never serve a UI that lags behind the code.
 
 import { spawn } from 'node:child_process'
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { UI_DIST, uiIsBuilt } from './ui-server.ts'
 
+// Node built-ins only: the end-to-end tests' global setup imports this file outside the app.
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+/** Where `pnpm --filter @ferry/ui build` writes the UI. */
+export const UI_DIST = join(ROOT, 'packages/ui/dist/')
+const UI_DIR = join(ROOT, 'packages/ui')
+/** What the built UI is made from. */
+const UI_SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json']
+
+async function newestMtime (path: string): Promise<number> {
+  const info = await stat(path).catch(() => null)
+  if (info === null) return 0
+  if (!info.isDirectory()) return info.mtimeMs
+  let newest = info.mtimeMs
+  for (const name of await readdir(path)) newest = Math.max(newest, await newestMtime(join(path, name)))
+  return newest
+}
+
+export async function uiIsBuilt (distDir = UI_DIST): Promise<boolean> {
+  return (await stat(join(distDir, 'index.html')).catch(() => undefined))?.isFile() === true
+}
+
+/** Built, and no source changed since. */
+export async function uiIsCurrent (distDir = UI_DIST): Promise<boolean> {
+  if (!await uiIsBuilt(distDir)) return false
+  const built = (await stat(join(distDir, 'index.html'))).mtimeMs
+  const sources = await Promise.all(UI_SOURCES.map(async (p) => await newestMtime(join(UI_DIR, p))))
+  return Math.max(...sources) <= built
+}
 
 export async function ensureUiBuilt (options: { timeoutMs?: number, onBuild?: () => void } = {}): Promise<void> {
-  if (await uiIsBuilt(UI_DIST)) return
+  if (await uiIsCurrent(UI_DIST)) return
   options.onBuild?.()
   await new Promise<void>((resolve, reject) => {
     const child = spawn('pnpm', ['--filter', '@ferry/ui', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })

@@ -2,16 +2,13 @@
 // CSP, and carries the FerryApi WebSocket bridge at /api. It listens on 127.0.0.1 only and answers only to the
 // Host names 127.0.0.1:PORT and localhost:PORT, so another site (or a DNS-rebound name) cannot drive it.
 
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { extname, resolve, sep } from 'node:path'
 import { attachWsBridge, createApiToken } from '@ferry/app-service'
+import { UI_DIST, uiIsBuilt } from './build-ui.ts'
 import type { FerryApi } from '@ferry/ui/api'
-
-/** Where `pnpm --filter @ferry/ui build` writes the UI. */
-export const UI_DIST = fileURLToPath(new URL('../../../../packages/ui/dist/', import.meta.url))
 
 /** The built page's own policy (packages/ui/vite.config.ts), plus what only a header can say. */
 export const CONTENT_SECURITY_POLICY = [
@@ -38,9 +35,6 @@ export interface UiServerInit {
   distDir?: string
 }
 
-export async function uiIsBuilt (distDir = UI_DIST): Promise<boolean> {
-  return (await stat(join(distDir, 'index.html')).catch(() => undefined))?.isFile() === true
-}
 
 export async function startUiServer (init: UiServerInit): Promise<UiServer> {
   const distDir = resolve(init.distDir ?? UI_DIST)

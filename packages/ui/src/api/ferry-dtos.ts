@@ -40,7 +40,7 @@ export interface Peer {
   alias?: string
   deviceType: DeviceType
   shortCode: string
-  /** Dialable addresses, in the order first seen. */
+  /** Dialable addresses, where it was last reached first. */
   addresses: PeerAddressDto[]
   trust: Trust
   /** Offers from this peer are accepted without asking (only honoured while `trust` is 'trusted'). */

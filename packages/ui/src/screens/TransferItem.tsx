@@ -29,7 +29,8 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
   const active = isActive(t)
   const shown = t.files.slice(0, MAX_FILES_SHOWN)
   const hidden = t.fileCount - shown.length
-  const resumes = t.error?.code === 'FERRY_ERR_CONNECTION_LOST' || t.error?.code === 'FERRY_ERR_TIMEOUT'
+  // A network failure keeps the receiver's partial files, so trying again goes on from what arrived.
+  const resumes = ['FERRY_ERR_CONNECTION_LOST', 'FERRY_ERR_TIMEOUT', 'FERRY_ERR_UNREACHABLE'].includes(t.error?.code ?? '')
 
   return (
     <li className={`transfer transfer--${t.status}`} aria-labelledby={titleId}>
