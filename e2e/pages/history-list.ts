@@ -2,27 +2,19 @@
 // status and files.
 
 import { expect, type Locator, type Page } from '@playwright/test'
-import { Sections } from './sections.ts'
+import { ScreenObject } from './sections.ts'
 
 export type HistoryStatusText = 'Done' | 'Failed' | 'Cancelled' | 'Declined'
 
-export class HistoryList {
-  readonly #page: Page
-  readonly #sections: Sections
-
+export class HistoryList extends ScreenObject {
   constructor (page: Page) {
-    this.#page = page
-    this.#sections = new Sections(page)
-  }
-
-  async open (): Promise<void> {
-    await this.#sections.open('History')
+    super(page, 'History')
   }
 
   /** The newest entry with this title. */
   entry (title: string): Locator {
-    return this.#page.getByRole('region', { name: 'History' }).getByRole('listitem')
-      .filter({ has: this.#page.getByRole('heading', { name: title, exact: true }) }).first()
+    return this.page.getByRole('region', { name: 'History' }).getByRole('listitem')
+      .filter({ has: this.page.getByRole('heading', { name: title, exact: true }) }).first()
   }
 
   async expectEntry (title: string, status: HistoryStatusText, options: { files?: readonly string[] } = {}): Promise<void> {

@@ -33,3 +33,20 @@ export class Sections {
     }
   }
 }
+
+/** A page object for one screen of the app; `open()` shows that screen. */
+export abstract class ScreenObject {
+  protected readonly page: Page
+  readonly #sections: Sections
+  readonly #section: Section
+
+  constructor (page: Page, section: Section) {
+    this.page = page
+    this.#sections = new Sections(page)
+    this.#section = section
+  }
+
+  async open (): Promise<void> {
+    await this.#sections.open(this.#section)
+  }
+}

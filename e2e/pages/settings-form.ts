@@ -2,7 +2,7 @@
 // Save (which says "Settings saved.").
 
 import { expect, type Page } from '@playwright/test'
-import { Sections } from './sections.ts'
+import { ScreenObject } from './sections.ts'
 
 export interface SettingsChange {
   alias?: string
@@ -12,23 +12,15 @@ export interface SettingsChange {
   port?: number
 }
 
-export class SettingsForm {
-  readonly #page: Page
-  readonly #sections: Sections
-
+export class SettingsForm extends ScreenObject {
   constructor (page: Page) {
-    this.#page = page
-    this.#sections = new Sections(page)
-  }
-
-  async open (): Promise<void> {
-    await this.#sections.open('Settings')
+    super(page, 'Settings')
   }
 
   /** Fills in the changes and saves them; fails with the form's own error when it refuses them. */
   async change (change: SettingsChange): Promise<void> {
     await this.open()
-    const form = this.#page.getByRole('region', { name: 'Settings' })
+    const form = this.page.getByRole('region', { name: 'Settings' })
     if (change.alias !== undefined) await form.getByRole('textbox', { name: 'Device name' }).fill(change.alias)
     if (change.downloadFolder !== undefined) await form.getByRole('textbox', { name: 'Download folder' }).fill(change.downloadFolder)
     if (change.autoAcceptTrusted !== undefined) await form.getByRole('checkbox', { name: 'Accept files from trusted devices without asking' }).setChecked(change.autoAcceptTrusted)
@@ -40,6 +32,6 @@ export class SettingsForm {
 
   async downloadFolder (): Promise<string> {
     await this.open()
-    return await this.#page.getByRole('region', { name: 'Settings' }).getByRole('textbox', { name: 'Download folder' }).inputValue()
+    return await this.page.getByRole('region', { name: 'Settings' }).getByRole('textbox', { name: 'Download folder' }).inputValue()
   }
 }

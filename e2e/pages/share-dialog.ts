@@ -3,7 +3,7 @@
 
 import { expect, type Page } from '@playwright/test'
 import { expectDialogToClose } from './dialog-outcome.ts'
-import { Sections } from './sections.ts'
+import { ScreenObject } from './sections.ts'
 
 export interface NewShare {
   /** Files or folders on the sharing computer, typed into "Or type a path on this computer". */
@@ -19,24 +19,16 @@ export interface CreatedShare {
   pin?: string
 }
 
-export class ShareDialog {
-  readonly #page: Page
-  readonly #sections: Sections
-
+export class ShareDialog extends ScreenObject {
   constructor (page: Page) {
-    this.#page = page
-    this.#sections = new Sections(page)
-  }
-
-  async open (): Promise<void> {
-    await this.#sections.open('Share links')
+    super(page, 'Share links')
   }
 
   /** Creates the link and reads its URL and PIN from the dialog that then shows it. */
   async create (share: NewShare): Promise<CreatedShare> {
     await this.open()
-    await this.#page.getByRole('button', { name: 'New share link…' }).click()
-    const form = this.#page.getByRole('dialog', { name: 'Share files with a link' })
+    await this.page.getByRole('button', { name: 'New share link…' }).click()
+    const form = this.page.getByRole('dialog', { name: 'Share files with a link' })
     for (const path of share.paths) {
       await form.getByRole('textbox', { name: 'Or type a path on this computer' }).fill(path)
       await form.getByRole('button', { name: 'Add path' }).click()
@@ -48,7 +40,7 @@ export class ShareDialog {
     await form.getByRole('button', { name: 'Create link' }).click()
     await expectDialogToClose(form, 'creating the share link', 20_000)
 
-    const details = this.#page.getByRole('dialog', { name: 'Share link' })
+    const details = this.page.getByRole('dialog', { name: 'Share link' })
     const url = await details.getByRole('textbox', { name: 'Link' }).inputValue()
     const pinText = share.pin ? (await details.getByLabel(/^PIN /).innerText()).replace(/\s/g, '') : undefined
     await details.getByRole('button', { name: 'Close' }).click()

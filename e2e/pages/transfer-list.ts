@@ -2,27 +2,19 @@
 // (whose value text is "N %"), Cancel while it runs, Retry or Resume when it can, and what resume spared.
 
 import { expect, type Locator, type Page } from '@playwright/test'
-import { Sections } from './sections.ts'
+import { ScreenObject } from './sections.ts'
 
 /** What the status badge says, as the UI writes it (TransferItem.tsx). */
 export type TransferStatusText = 'Waiting for the other device' | 'Transferring' | 'Done' | 'Declined' | 'Cancelled' | 'Failed'
 
-export class TransferList {
-  readonly #page: Page
-  readonly #sections: Sections
-
+export class TransferList extends ScreenObject {
   constructor (page: Page) {
-    this.#page = page
-    this.#sections = new Sections(page)
-  }
-
-  async open (): Promise<void> {
-    await this.#sections.open('Transfers')
+    super(page, 'Transfers')
   }
 
   /** The newest transfer with this title, e.g. "To Bob" or "From Alice". */
   item (title: string): Locator {
-    return this.#page.getByRole('region', { name: 'Transfers' }).getByRole('listitem', { name: title, exact: true }).first()
+    return this.page.getByRole('region', { name: 'Transfers' }).getByRole('listitem', { name: title, exact: true }).first()
   }
 
   async expectStatus (title: string, status: TransferStatusText, options: { timeout?: number } = {}): Promise<void> {

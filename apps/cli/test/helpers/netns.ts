@@ -16,6 +16,11 @@ export interface NetnsPair {
   setLoss: (percent: number) => void
   /** Shapes each direction to a rate, e.g. '100mbit' (tbf). */
   setRate: (rate: string) => void
+  /**
+   * Puts `tc ... root netem ARGS` on both veth ends, so each direction gets it (e.g. ['delay', '50ms']); undefined
+   * removes it. Replaces any tbf from setRate. Only where the kernel has netem: see tryNetem.
+   */
+  setNetem: (args: string[] | undefined) => void
   linkDown: () => void
   linkUp: () => void
   destroy: () => void
@@ -56,6 +61,15 @@ export function createNetnsPair (tag: string, subnet: number): NetnsPair | strin
         tc('-n', ns, 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', rate, 'burst', '256kb', 'latency', '50ms')
       }
     },
+    setNetem (args) {
+      for (const [ns, dev] of [[a, vethA], [b, vethB]] as const) {
+        if (args === undefined) {
+          try { tc('-n', ns, 'qdisc', 'del', 'dev', dev, 'root') } catch { /* none */ }
+        } else {
+          tc('-n', ns, 'qdisc', 'replace', 'dev', dev, 'root', 'netem', ...args)
+        }
+      }
+    },
     linkDown () { ip('-n', a, 'link', 'set', vethA, 'down') },
     linkUp () { ip('-n', a, 'link', 'set', vethA, 'up') },
     destroy () {
@@ -80,4 +94,41 @@ export function createNetnsPair (tag: string, subnet: number): NetnsPair | strin
     return `could not set up the namespaces: ${(err as Error).message.split('\n')[0] ?? ''}`
   }
   return pair
+}
+
+/**
+ * Tries `tc qdisc replace dev VETH root netem ARGS` for each ARGS on a veth pair inside a throwaway namespace `ns`
+ * (made here and removed again whatever happens; nothing touches the host's own interfaces). Each answer is 'ok' or
+ * the first line tc printed. tc parses the arguments itself before it asks the kernel, so on a kernel without netem
+ * well-formed arguments all fail alike ("Specified qdisc kind is unknown") and malformed ones fail differently.
+ * Returns a string when the namespace cannot be made at all.
+ */
+export function tryNetem (ns: string, argSets: string[][]): string[] | string {
+  try {
+    ip('netns', 'add', ns)
+  } catch (err) {
+    return `network namespaces are not available here: ${firstLine(err)}`
+  }
+  try {
+    ip('-n', ns, 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1')
+    ip('-n', ns, 'link', 'set', 'probe0', 'up')
+    return argSets.map((args) => {
+      try {
+        tc('-n', ns, 'qdisc', 'replace', 'dev', 'probe0', 'root', 'netem', ...args)
+        return 'ok'
+      } catch (err) {
+        return firstLine(err)
+      }
+    })
+  } catch (err) {
+    return `could not set up a namespace to probe for netem: ${firstLine(err)}`
+  } finally {
+    try { ip('netns', 'del', ns) } catch { /* already gone */ }
+  }
+}
+
+/** The first line a failed command wrote to stderr, else its error message's. */
+function firstLine (err: unknown): string {
+  const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim()
+  return (stderr === '' ? (err as Error).message : stderr).split('\n')[0] ?? ''
 }

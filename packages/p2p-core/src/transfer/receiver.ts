@@ -286,12 +286,12 @@ async function receiveAccepted (
   superseded.catch(() => { replaced = true })
   const dataLoop = (async () => {
     for (;;) {
+      // At the limit, the next stream waits unread in QUIC (bounded by its stream and flow-control limits) until one
+      // ends. Resetting it instead would cut honest senders: a sender frees its slot once QUIC buffered a unit, so a
+      // receiver that reads slowly sees more streams open at once than the sender's filesInFlight.
+      while (running.size >= limits.maxStreamsPerTransfer) await Promise.race([...running, allDone.promise]).catch(() => {})
       const stream = await Promise.race([connection.acceptStream(), allDone.promise.then(() => null)])
       if (stream === null) break
-      if (running.size >= limits.maxStreamsPerTransfer) {
-        stream.reset()
-        continue
-      }
       const task = receiveDataStream(stream, init, files, meter, finalize, madeDirs).catch((err: unknown) => { allDone.reject(err) })
       running.add(task)
       void task.finally(() => running.delete(task))
