@@ -314,7 +314,7 @@ class Service implements FerryService {
     await this.#shares.close()
     await this.#discovery.close()
     await this.#node.close()
-    await Promise.all([this.#settings.flush(), this.#history.flush()])
+    await Promise.all([this.#settings.flush(), this.#history.flush(), this.#peers.flush()])
     this.#hub.close()
   }
 }

@@ -132,6 +132,11 @@ export class PeerBook {
     return structuredClone(peer)
   }
 
+  /** Resolves once every write to devices.json asked for so far is done (or failed). */
+  async flush (): Promise<void> {
+    await this.#store.settled()
+  }
+
   #persist (write: Promise<unknown>): void {
     write.catch((err: unknown) => {
       this.#logger.error('saving devices.json failed', err)
