@@ -1,8 +1,7 @@
 // `ferry ui` in Debian's Chromium: every main screen renders without console errors (screenshots in
 // e2e/artifacts/), and two instances move a file, accepted in the receiver's offer dialog.
-// The browser host has no file dialog and the UI no "type a path" field, so the send itself is called over
-// sender's WebSocket API from the test (the same socket and protocol the page uses); adding the device and
-// accepting the offer go through the pages.
+// The browser host has no file dialog, so the send goes through the page's type-a-path dialog; adding the device
+// and accepting the offer go through the pages too. (e2e/ holds the full scenarios.)
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -13,8 +12,6 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadWs } from '@ferry/app-service'
-import { createWsFerryApi, type SocketLike } from '@ferry/ui/api'
 import { ensureUiBuilt } from '../src/ui-server/build-ui.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -109,17 +106,13 @@ describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
     await pageA.page.getByRole('button', { name: 'Add device', exact: true }).click()
     await pageA.page.getByRole('button', { name: 'Send files…' }).waitFor()
 
-    // No file dialog in a browser host: offer the file over A's own API socket, as the page would.
+    // No file dialog in a browser host: "Send files…" asks for the path instead.
     const file = join(await mkdtemp(join(tmpdir(), 'ferry-src-')), 'note.txt')
     await writeFile(file, 'from A to B\n')
-    const { WebSocket } = loadWs()
-    const wsUrl = `ws://127.0.0.1:${a.port}/api?token=${new URL(a.url).searchParams.get('token') ?? ''}`
-    const api = createWsFerryApi({ url: wsUrl, connect: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${a.port}` }) as SocketLike })
-    try {
-      await api.sendFiles(b.peerId, [file])
-    } finally {
-      api.close()
-    }
+    await pageA.page.getByRole('button', { name: 'Send files…' }).click()
+    const paths = pageA.page.getByRole('dialog', { name: /^Send to / })
+    await paths.getByRole('textbox', { name: 'Paths on this computer' }).fill(file)
+    await paths.getByRole('button', { name: 'Send', exact: true }).click()
 
     const dialog = pageB.page.getByRole('dialog')
     await dialog.getByText('note.txt').waitFor()
