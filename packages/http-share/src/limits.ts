@@ -8,12 +8,29 @@ export interface ShareLimits {
   uploadWindowBytes: number
   /** Interval between pings on each WebSocket, in ms; a socket that has not answered the previous ping is terminated. */
   pingIntervalMs: number
+  /**
+   * Frames of one upload waiting to be written, or messages waiting to be sent to a browser that is not reading them,
+   * before the server stops reading that socket (until half are done). One socket read (64 KiB) can still add frames.
+   */
+  maxUploadBacklog: number
   /** WebSockets open at once to one share. */
   maxSocketsPerShare: number
   /** WebSockets open at once from one client IP address, over all shares. */
   maxSocketsPerIp: number
   /** TCP connections the HTTP server holds at once (Node's `server.maxConnections`); more are dropped. */
   maxConnections: number
+  /**
+   * How long a connection may take to send a request's headers, counted from its first byte or, on a new connection,
+   * from its opening, in ms (Node's `headersTimeout`); then 408 and the connection closes.
+   */
+  headersTimeoutMs: number
+  /** How long a connection may take to send a whole request, body included, in ms (Node's `requestTimeout`). */
+  requestTimeoutMs: number
+  /**
+   * How long an idle keep-alive connection stays open after a response, in ms (Node's `keepAliveTimeout`, sent in
+   * the `Keep-Alive` header; Node closes the socket 1 s later, its `keepAliveTimeoutBuffer`, to beat the client's race).
+   */
+  keepAliveTimeoutMs: number
   /** Wrong PINs one IP address may send in `pinWindowMs` before every PIN attempt gets 429. */
   maxPinAttempts: number
   /** The window of `maxPinAttempts`, in ms. */
@@ -44,9 +61,13 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   maxFrameBytes: 256 * 1024,
   uploadWindowBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
+  maxUploadBacklog: 64,
   maxSocketsPerShare: 32,
   maxSocketsPerIp: 8,
   maxConnections: 512,
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5000,
   maxPinAttempts: 5,
   pinWindowMs: 10 * 60_000,
   maxUploadFiles: 1000,
@@ -71,6 +92,9 @@ export function resolveShareLimits (partial: Partial<ShareLimits> = {}): ShareLi
   }
   if (limits.uploadWindowBytes < limits.maxFrameBytes) {
     throw new RangeError('uploadWindowBytes must be at least maxFrameBytes: the browser must be able to send one full frame')
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new RangeError('headersTimeoutMs must not exceed requestTimeoutMs: the headers are part of the request')
   }
   return limits
 }

@@ -122,7 +122,14 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
       registry, limits, logger, hashes, activity, hostAllowed, assets: loadPageAssets(init.pageDir),
       onDownload: (event) => { ref.server?.emit('download', event) }
     })
-    const http = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, app)
+    const http = createServer({
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts above only this often (default 30 s, which let a connection live up to twice
+      // headersTimeout); a quarter of the shorter one cuts each at most 25% late.
+      connectionsCheckingInterval: Math.max(1, Math.floor(limits.headersTimeoutMs / 4))
+    }, app)
     http.maxConnections = limits.maxConnections
     const uploads = new UploadSockets({
       server: http, registry, limits, logger, hashPool, activity, hostAllowed,

@@ -1,8 +1,9 @@
 // One browser upload over one WebSocket (upload-protocol.ts): read and check the offer, hand it to the app as an
 // IncomingOffer (nothing touches the disk before the app accepts), then write each file straight into a hidden
 // partial beside its destination while hashing it, and rename it into place ("name (1).ext" on a collision) only
-// after its size and BLAKE3 match what the browser sent. Every frame is acknowledged only once it is on disk, and a
-// browser that sends beyond its credit is cut off: memory per upload stays within `uploadWindowBytes`.
+// after its size and BLAKE3 match what the browser sent. Every frame is acknowledged only once it is on disk, a
+// browser that sends beyond its credit is cut off, and a socket with `maxUploadBacklog` frames or messages waiting is
+// not read until they are done: memory per upload stays within `uploadWindowBytes` plus that backlog.
 
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
@@ -77,6 +78,10 @@ export class UploadSession {
   #current: UploadFile | undefined
   #unacked = 0
   #queue: Promise<void> = Promise.resolve()
+  /** Tasks queued or running (frames to write, files to open or end). */
+  #backlog = 0
+  /** Messages handed to ws that have not reached the kernel yet (the browser is not reading them). */
+  #unsent = 0
   #lastActivity = performance.now()
   #timer: NodeJS.Timeout | undefined
   #meter: ProgressMeter | undefined
@@ -309,9 +314,30 @@ export class UploadSession {
 
   #enqueue (task: () => Promise<void>): void {
     // One task at a time, in arrival order: a file's bytes are written in order and its end comes after them.
+    this.#backlog++
+    this.#throttle()
     this.#queue = this.#queue
       .then(async () => { if (this.#state !== 'ended') await task() })
       .catch((err: unknown) => { this.#fail(err) })
+      .finally(() => {
+        this.#backlog--
+        this.#throttle()
+      })
+  }
+
+  /**
+   * The credit bounds bytes, not frames: a million 1-byte frames (or empty ones, which spend no credit) would each
+   * queue a write, and a browser that does not read would leave an ack for each in the socket's buffer. So the
+   * socket is not read while `maxUploadBacklog` frames wait to be written or messages wait to be sent, and is read
+   * again once half of them are done; TCP then holds the browser back.
+   */
+  #throttle (): void {
+    const max = this.#init.limits.maxUploadBacklog
+    if (this.#backlog >= max || this.#unsent >= max) {
+      if (!this.#ws.isPaused) this.#ws.pause()
+    } else if (this.#ws.isPaused && this.#backlog <= max / 2 && this.#unsent <= max / 2) {
+      this.#ws.resume()
+    }
   }
 
   #complete (): void {
@@ -361,6 +387,13 @@ export class UploadSession {
   }
 
   #send (message: ServerMessage): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(JSON.stringify(message))
+    if (this.#ws.readyState !== this.#ws.OPEN) return
+    this.#unsent++
+    this.#throttle()
+    // Called once the message is with the kernel, or with an error once the socket is gone.
+    this.#ws.send(JSON.stringify(message), () => {
+      this.#unsent--
+      this.#throttle()
+    })
   }
 }

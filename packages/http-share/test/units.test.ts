@@ -96,6 +96,7 @@ describe('durations and limits', () => {
     expect(resolveShareLimits({ maxSocketsPerIp: 2 })).toEqual({ ...defaultShareLimits, maxSocketsPerIp: 2 })
     expect(() => resolveShareLimits({ pingIntervalMs: 0 })).toThrow(/pingIntervalMs/)
     expect(() => resolveShareLimits({ maxFrameBytes: 2048, uploadWindowBytes: 1024 })).toThrow(/uploadWindowBytes/)
+    expect(() => resolveShareLimits({ headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).toThrow(/headersTimeoutMs/)
   })
 })
 

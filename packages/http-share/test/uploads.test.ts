@@ -288,6 +288,14 @@ describe('upload limits', () => {
     expect(await large.next('error')).toMatchObject({ code: 'FERRY_ERR_SHARE_UPLOAD_TOO_LARGE' })
   })
 
+  it('completes an upload with maxUploadBacklog 1, reading the socket one frame at a time', async () => {
+    await setup({ limits: { maxUploadBacklog: 1, maxFrameBytes: 16 * 1024, uploadWindowBytes: 256 * 1024 } })
+    const a = await fx.file('out/a.bin', randomBytes(1024 * 1024 + 5))
+    fx.server.on('offer', (offer) => { void offer.respond({ accept: true, dir: inbox }) })
+    await uploadFiles(url, { files: [{ path: a }] })
+    expect(await readFile(join(inbox, 'a.bin'))).toEqual(await readFile(a))
+  })
+
   it('fails an accepted upload that goes silent for uploadIdleTimeoutMs', async () => {
     await setup({ limits: { uploadIdleTimeoutMs: 200 } })
     const socket = await raw()
