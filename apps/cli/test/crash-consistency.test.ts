@@ -89,7 +89,9 @@ describe('killed at random points and restarted', () => {
         const stop = new AbortController()
         const sending = sender.send({ ...await targetOf(first), paths: [...expected.keys()].map((f) => join(src, f)), signal: stop.signal })
           .then(() => false, () => true)
-        await sleep(Math.random() * window)
+        // The calibration run can be slower than the runs after it (a loaded machine), so kills are drawn from the
+        // first 70 % of its time: most land inside the transfer, from its first frames to its last files.
+        await sleep(Math.random() * window * 0.7)
         first.child.kill('SIGKILL')
         // The sender would notice the dead receiver at QUIC's idle timeout; this test is about the receiver's disk.
         stop.abort()
