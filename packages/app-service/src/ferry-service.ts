@@ -4,6 +4,7 @@
 // untouched, and every method here validates them first (validate.ts).
 
 import { networkInterfaces } from 'node:os'
+import { isAbsolute, relative } from 'node:path'
 import {
   FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
@@ -268,18 +269,29 @@ class Service implements FerryService {
   })
 
   openFile = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
-    const checked = checkPath(path)
+    const checked = this.#receivedPath(checkPath(path))
     this.#open()
     if (this.#init.openPath === undefined) throw unsupported('open files')
     await this.#init.openPath(checked)
   })
 
   showInFolder = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
-    const checked = checkPath(path)
+    const checked = this.#receivedPath(checkPath(path))
     this.#open()
     if (this.#init.showInFolder === undefined) throw unsupported('show files in a folder')
     await this.#init.showInFolder(checked)
   })
+
+  /**
+   * Only what Ferry itself saved or sent may be opened: a path listed in the history, or one inside the download
+   * folder. A page that asks for anything else (the renderer is untrusted) gets NOT_FOUND, and nothing is started.
+   */
+  #receivedPath (path: string): string {
+    const inside = relative(this.#settings.get().downloadDir, path)
+    if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return path
+    if (this.#history.list().some((entry) => entry.files.some((file) => file.localPath === path))) return path
+    throw notFound('That file (Ferry opens only files it received or sent)')
+  }
 
   pickFiles = async (options?: CallOptions): Promise<string[]> => await guarded(options, async () => {
     this.#open()

@@ -2,11 +2,11 @@
 // browser on this computer with the API over a local WebSocket. Prints the page's URL (its token is the key to
 // this Ferry), opens a browser only with --open, and runs until Ctrl-C.
 
-import { spawn } from 'node:child_process'
 import { createFerryService, type FerryService } from '@ferry/app-service'
 import type { Output } from '../output.ts'
 import { ensureUiBuilt } from '../ui-server/build-ui.ts'
 import { startUiServer, type UiServer } from '../ui-server/ui-server.ts'
+import { launchDetached, platformOpener, shellHooks } from '../ui-server/shell-open.ts'
 
 export interface UiOptions {
   configDir: string
@@ -22,14 +22,6 @@ export interface UiOptions {
   mdns: boolean
 }
 
-/** Opens a URL with the platform's own opener; nothing else is run. */
-export function openBrowser (url: string, platform: NodeJS.Platform = process.platform): void {
-  const [command, args] = platform === 'darwin' ? ['open', [url]] : platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]]
-  const child = spawn(command, args, { stdio: 'ignore', detached: true })
-  child.on('error', () => {})
-  child.unref()
-}
-
 /** Serves until SIGINT or SIGTERM; resolves with the exit code. */
 export async function ui (options: UiOptions, out: Output): Promise<number> {
   let service: FerryService | undefined
@@ -37,7 +29,7 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
   try {
     await ensureUiBuilt({ onBuild: () => { out.say('Building the UI first (pnpm --filter @ferry/ui build)…') } })
     service = await createFerryService({
-      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...(options.dir === undefined ? {} : { downloadDir: options.dir })
+      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir })
     })
     server = await startUiServer({ api: service, port: options.port })
     const { device, settings } = await service.getState()
@@ -45,7 +37,10 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
     out.say(`Ferry is running as ${device.alias} (${device.shortCode}).`)
     out.say(`Open this address in a browser on this computer (it works only here, and only with its token):\n\n  ${server.url}\n`)
     out.say('Press Ctrl-C to stop.')
-    if (options.open) openBrowser(server.url)
+    if (options.open) {
+      const opener = platformOpener()
+      await launchDetached(opener.command, opener.args(server.url)).catch(() => { out.say('Could not open a browser; open the address above yourself.') })
+    }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
