@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFerry, type CliRun } from './helpers/cli-process.ts'
+import type { CliRun } from './helpers/cli-process.ts'
+import { netnsFerry, type NetnsFerry } from './helpers/netns-ferry.ts'
 import { createNetnsPair, tryNetem, type NetnsPair } from './helpers/netns.ts'
 
 // netem queues 1000 packets by default; at 50 ms and LAN rates that tail-drops and would make these loss tests.
@@ -97,22 +98,10 @@ describe.skipIf(net === undefined)(`two ferry processes in network namespaces, t
   }
 })
 
-function receiver (pair: NetnsPair, dest: string): CliRun {
-  const run = runFerry(['receive', '--dir', dest, '--host', pair.addressB, '--yes', '--once', '--json'], { FERRY_CONFIG_DIR: join(dir, 'receiver-config') }, ['ip', 'netns', 'exec', pair.b])
-  children.push(run)
-  return run
-}
-
-function sender (pair: NetnsPair, to: string, paths: string[]): CliRun {
-  const run = runFerry(['send', ...paths, '--to', to, '--json'], { FERRY_CONFIG_DIR: join(dir, 'sender-config') }, ['ip', 'netns', 'exec', pair.a])
-  children.push(run)
-  return run
-}
-
-async function addressOf (run: CliRun, pair: NetnsPair): Promise<string> {
-  const listening = await run.waitFor('listening')
-  return `${pair.addressB}:${String(listening.port)}/${String(listening.peerId)}`
-}
+const ferries = (pair: NetnsPair): NetnsFerry => netnsFerry(pair, dir, children)
+const receiver = (pair: NetnsPair, dest: string): CliRun => ferries(pair).receiver(dest, ['--once'])
+const sender = (pair: NetnsPair, to: string, paths: string[]): CliRun => ferries(pair).sender(to, paths)
+const addressOf = async (run: CliRun, pair: NetnsPair): Promise<string> => await ferries(pair).addressOf(run)
 
 /** The run's exit, or a kill and a failure after `ms`: a hung transfer must not hang the suite. */
 async function exitWithin (run: CliRun, ms: number): Promise<{ code: number | null, stdout: string, stderr: string }> {

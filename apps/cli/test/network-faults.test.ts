@@ -4,7 +4,8 @@ import { createReadStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runFerry, type CliRun } from './helpers/cli-process.ts'
+import type { CliRun } from './helpers/cli-process.ts'
+import { netnsFerry, type NetnsFerry } from './helpers/netns-ferry.ts'
 import { createNetnsPair, type NetnsPair } from './helpers/netns.ts'
 
 // Two ferry processes in two network namespaces over a veth pair, with loss (nftables) and a cut link. The kernel
@@ -34,22 +35,10 @@ async function sha256 (path: string): Promise<string> {
   return hash.digest('hex')
 }
 
-function receiver (pair: NetnsPair, dest: string): CliRun {
-  const run = runFerry(['receive', '--dir', dest, '--host', pair.addressB, '--yes', '--json'], { FERRY_CONFIG_DIR: join(dir, 'receiver-config') }, ['ip', 'netns', 'exec', pair.b])
-  children.push(run)
-  return run
-}
-
-function sender (pair: NetnsPair, to: string, paths: string[]): CliRun {
-  const run = runFerry(['send', ...paths, '--to', to, '--json'], { FERRY_CONFIG_DIR: join(dir, 'sender-config') }, ['ip', 'netns', 'exec', pair.a])
-  children.push(run)
-  return run
-}
-
-async function addressOf (run: CliRun, pair: NetnsPair): Promise<string> {
-  const listening = await run.waitFor('listening')
-  return `${pair.addressB}:${String(listening.port)}/${String(listening.peerId)}`
-}
+const ferries = (pair: NetnsPair): NetnsFerry => netnsFerry(pair, dir, children)
+const receiver = (pair: NetnsPair, dest: string): CliRun => ferries(pair).receiver(dest)
+const sender = (pair: NetnsPair, to: string, paths: string[]): CliRun => ferries(pair).sender(to, paths)
+const addressOf = async (run: CliRun, pair: NetnsPair): Promise<string> => await ferries(pair).addressOf(run)
 
 describe.skipIf(net === undefined)(`two ferry processes in network namespaces${net === undefined ? ` (skipped: ${String(made)})` : ''}`, () => {
   for (const loss of [1, 5]) {
