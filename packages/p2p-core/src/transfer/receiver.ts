@@ -284,12 +284,16 @@ async function receiveAccepted (
   const running = new Set<Promise<void>>()
   let replaced = false
   superseded.catch(() => { replaced = true })
+  let settled = false
+  allDone.promise.then(() => { settled = true }, () => { settled = true })
   const dataLoop = (async () => {
     for (;;) {
       // At the limit, the next stream waits unread in QUIC (bounded by its stream and flow-control limits) until one
       // ends. Resetting it instead would cut honest senders: a sender frees its slot once QUIC buffered a unit, so a
-      // receiver that reads slowly sees more streams open at once than the sender's filesInFlight.
-      while (running.size >= limits.maxStreamsPerTransfer) await Promise.race([...running, allDone.promise]).catch(() => {})
+      // receiver that reads slowly sees more streams open at once than the sender's filesInFlight. Once the transfer
+      // has settled there is nothing to wait for (and racing a settled promise again and again would never yield).
+      while (running.size >= limits.maxStreamsPerTransfer && !settled) await Promise.race([...running, allDone.promise]).catch(() => {})
+      if (settled) break
       const stream = await Promise.race([connection.acceptStream(), allDone.promise.then(() => null)])
       if (stream === null) break
       const task = receiveDataStream(stream, init, files, meter, finalize, madeDirs).catch((err: unknown) => { allDone.reject(err) })

@@ -102,6 +102,25 @@ describe('a hostile sender in the data phase', () => {
     await servesAnHonestPeer(receiver)
   })
 
+  it('completes when every file is verified while its streams are still held open at the limit, and serves the next peer', async () => {
+    const receiver = await fx.node({ limits: { maxStreamsPerTransfer: 1 } })
+    const dest = join(fx.dir, 'dest')
+    const outcome = acceptNext(receiver, dest)
+    const only = bytes(300 * KiB)
+    const hostile = await offerByHand({ host: '127.0.0.1', port: receiver.address.port }, [{ path: 'only.bin', data: only }])
+    try {
+      // The whole file on one stream that is never finished: the one slot stays taken after the file is done.
+      const held = await hostile.openData()
+      await held.write(concat(dataHeader(hostile.transferId), dataItem(0, 0, only.byteLength), only))
+      await hostile.send(fileDone(0, only))
+      expect(await outcome).toMatchObject({ status: 'completed' })
+      expect(await treeDigest(dest)).toEqual({ 'only.bin': sha256(only) })
+    } finally {
+      await hostile.close()
+    }
+    await servesAnHonestPeer(receiver)
+  })
+
   it('data streams whose header never arrives fill the limit, more wait unread, and the stalled transfer ends with FERRY_ERR_TIMEOUT keeping only verified files', async () => {
     const idleTimeoutMs = 1_000
     const receiver = await fx.node({ limits: { maxStreamsPerTransfer: 2, idleTimeoutMs } })
