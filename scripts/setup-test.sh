@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine: the workspace (with Node 22), Debian's Chromium for the
-# browser tests and nftables for the network-namespace tests. Safe to run again; skips what is already there.
+# browser tests, nftables for the network-namespace tests and unzip for the end-to-end share-link test. Safe to run again; skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pnpm install --frozen-lockfile
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
