@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { treeDigest } from './helpers/tree-digest.ts'
 import { runFerry, type CliRun } from './helpers/cli-process.ts'
 
 let dir: string
@@ -18,18 +18,6 @@ function ferry (args: string[], name: string): CliRun {
   const run = runFerry(args, { FERRY_CONFIG_DIR: join(dir, `config-${name}`) })
   children.push(run)
   return run
-}
-
-async function digestTree (root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const path = join(entry.parentPath, entry.name)
-    const hash = createHash('sha256')
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-    out[relative(root, path)] = hash.digest('hex')
-  }
-  return out
 }
 
 async function startReceiver (extra: string[] = ['--yes']): Promise<{ run: CliRun, address: string, out: string }> {
@@ -53,7 +41,7 @@ describe('two ferry processes on 127.0.0.1', () => {
     const [sent, received] = await Promise.all([sender.exited, receiver.run.exited])
     expect(sent.code, sent.stderr + sent.stdout).toBe(0)
     expect(received.code, received.stderr).toBe(0)
-    expect(await digestTree(join(receiver.out, 'Ferry folder'))).toEqual(await digestTree(src))
+    expect(await treeDigest(join(receiver.out, 'Ferry folder'))).toEqual(await treeDigest(src))
     expect(sender.events.find((e) => e.type === 'done')).toMatchObject({ files: 23, bytes: 64 * 1024 * 1024 + 15 + 19 * 20 * 100 / 2 })
   })
 
@@ -73,7 +61,7 @@ describe('two ferry processes on 127.0.0.1', () => {
     const idle = await sendAndStats(['--text', 'hello'])
     await rm(join(dir, 'received'), { recursive: true, force: true })
     const many = await sendAndStats([src])
-    expect(Object.keys(await digestTree(join(dir, 'received', 'many')))).toHaveLength(1000)
+    expect(Object.keys(await treeDigest(join(dir, 'received', 'many')))).toHaveLength(1000)
     // 64 MiB of files; the sender holds a few pooled buffers, not the files, so its peak grows far less than that
     // (about 10 MB on a quiet machine; garbage collection lags under load, hence the margin).
     expect(many - idle).toBeLessThan(48 * 1024 * 1024)

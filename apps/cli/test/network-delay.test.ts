@@ -4,13 +4,13 @@
 // cuts, which need no netem, are in network-faults.test.ts.
 
 import { execFileSync } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliRun } from './helpers/cli-process.ts'
+import { treeDigest } from './helpers/tree-digest.ts'
 import { netnsFerry, type NetnsFerry } from './helpers/netns-ferry.ts'
 import { createNetnsPair, tryNetem, type NetnsPair } from './helpers/netns.ts'
 
@@ -119,15 +119,3 @@ async function exitWithin (run: CliRun, ms: number): Promise<{ code: number | nu
   }
 }
 
-/** Every regular file under `root`, as relative path -> sha256. */
-async function treeDigest (root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {}
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const path = join(entry.parentPath, entry.name)
-    const hash = createHash('sha256')
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-    out[relative(root, path)] = hash.digest('hex')
-  }
-  return out
-}
