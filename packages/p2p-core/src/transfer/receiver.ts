@@ -366,7 +366,7 @@ async function receiveDataStream (
     file.started = true
     meter.fileStarted(file.info.id, file.plan.offset)
     file.localHash = await writeIncomingFile(file, {
-      reader, senderPeerId: init.remote.peerId, hashPool: init.components.hashPool, readBytes: limits.chunkBytes * 4, meter, madeDirs
+      reader, senderPeerId: init.remote.peerId, hashPool: init.components.hashPool, readBytes: limits.chunkBytes, writeBytes: limits.chunkBytes * 4, meter, madeDirs
     })
     await finalize(file)
   }
