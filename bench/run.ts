@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { browserSkipReason } from './browser.ts'
 import { browserRunner } from './browser-run.ts'
 import { ChildSet } from './child.ts'
+import { freshFilesystems, type FreshFilesystems } from './fresh-fs.ts'
 import { createNamespacePair, findNft, RECEIVER_ADDRESS, SENDER_ADDRESS, type NamespacePair } from './netns.ts'
 import { USAGE, readOptions, type BenchOptions } from './options.ts'
 import { pairRunner } from './pair-run.ts'
@@ -52,6 +53,7 @@ interface Setup {
   paths: NetPath[]
   pair?: NamespacePair
   notes: string[]
+  disks: FreshFilesystems
 }
 
 /** Which tools can run here, and on which paths; everything that cannot gets a skip with its reason. */
@@ -122,7 +124,8 @@ async function prepare(options: BenchOptions, tempRoot: string): Promise<Setup> 
       if (pathSkip || toolSkip) skips.push({ tool, path, reason: pathSkip?.reason ?? toolSkip?.reason ?? '' })
     }
   }
-  return { runners, skips, paths, pair, notes }
+  const disks = freshFilesystems()
+  return { runners, skips, paths, pair, notes, disks }
 }
 
 async function runAll(options: BenchOptions, setup: Setup, tempRoot: string, children: ChildSet, workloads: Workload[], runs: RunResult[]): Promise<void> {
@@ -143,6 +146,7 @@ async function runAll(options: BenchOptions, setup: Setup, tempRoot: string, chi
         const order = repetition % 2 === 1 ? setup.runners : [...setup.runners].reverse()
         for (const runner of order) {
           const runDir = await mkdtemp(join(tempRoot, `${runner.tool}-${name}-${path.name}-${repetition}-`))
+          const unmount = await setup.disks.mountOver(runDir, workload.bytes)
           const before = path.name === 'loss' ? await setup.pair?.readCounters() : undefined
           try {
             const result = await runner.run({ children, workload, digest, path, repetition, timeoutMs: options.runTimeoutMs, runDir })
@@ -151,6 +155,7 @@ async function runAll(options: BenchOptions, setup: Setup, tempRoot: string, chi
             runs.push(result)
             log(describeRun(workload, result))
           } finally {
+            await unmount()
             await rm(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
           }
         }
@@ -227,6 +232,7 @@ async function main(): Promise<number> {
     'CPU s: user + system seconds of each side\'s process tree from that start (/proc, every 50 ms)',
     'RSS MB: peak memory of each side: one process\'s peak RSS (a Node process\'s own maxRSS); for several (rsync + ssh, sshd and its session, Chromium) the peak of their summed PSS, read every 0.5 s',
     'browser rows: Chromium is the receiving side of a download and the sending side of an upload; `ferry share` is the other side; a folder downloads as one zip',
+    `disk: ${setup.disks.note || 'each run receives onto a fresh ext4 of its own (a sparse image on a loop device, direct I/O), never where the previous run just deleted its files'}`,
     ...pathNotes(setup.paths),
     ...lossNotes(rows)
   ]
