@@ -208,7 +208,7 @@ export class UploadSession {
     for (const info of this.#offered) {
       if (wanted !== null && !wanted.has(info.id)) continue
       // The transfer id in the key keeps two browsers uploading the same name apart.
-      const plan = await planPartial(decision.dir, { senderPeerId: `browser:${this.transferId}`, parts: info.path.split('/'), size: info.size, mtimeMs: info.mtimeMs }, false)
+      const plan = await planPartial(decision.dir, { senderPeerId: `browser:${this.transferId}`, parts: info.path.split('/'), size: info.size, mtimeMs: info.mtimeMs }, { resumable: false })
       this.#files.set(info.id, { info, plan, state: 'waiting', received: 0 })
     }
     if (this.#state !== 'deciding') return // the browser left while the folder was made

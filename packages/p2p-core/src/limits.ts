@@ -26,6 +26,12 @@ export interface FerryLimits {
   smallFileBytes: number
   /** Most files in one batch stream. */
   batchMaxFiles: number
+  /**
+   * Files at or below this size are read (sender) and written, linked and unlinked (receiver) with blocking calls on
+   * the event loop, in bytes: tens of microseconds each, where an asynchronous call costs thread switches that take
+   * longer than the file. At most smallFileBytes.
+   */
+  blockingFileBytes: number
   /** How long the sender waits for the receiver's answer, in ms (a person may be deciding). */
   answerTimeoutMs: number
   /** How long either side waits on a silent peer once bytes flow, in ms. */
@@ -63,6 +69,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   chunkBytes: 256 * 1024,
   smallFileBytes: 256 * 1024,
   batchMaxFiles: 256,
+  blockingFileBytes: 64 * 1024,
   answerTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 30_000,
   reconnectAttempts: 5,
@@ -86,6 +93,9 @@ export function resolveLimits (partial: Partial<FerryLimits> = {}): FerryLimits 
   }
   if (limits.smallFileBytes > limits.chunkBytes) {
     throw new RangeError('smallFileBytes must not exceed chunkBytes: a small file is read in one buffer')
+  }
+  if (limits.blockingFileBytes > limits.smallFileBytes) {
+    throw new RangeError('blockingFileBytes must not exceed smallFileBytes: only small files are read and written whole')
   }
   return limits
 }

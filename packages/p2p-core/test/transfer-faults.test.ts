@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs'
 import { appendFile, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -88,6 +89,32 @@ describe('transfer faults', () => {
     expect((await second.outcome).bytesResumed).toBe(result.bytesResumed)
     expect(await sha256(join(dest, 'movie.bin'))).toBe(await sha256(join(fx.dir, 'movie.bin')))
     expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('keeps in the partial the bytes that arrived before a cut, even fewer than one write batch, and resumes from them', async () => {
+    const size = 8 * MiB
+    await writeTree(fx.dir, { 'clip.bin': bytes(size) })
+    // Well short of the 1 MiB the receiver gathers before it writes; the writes are spaced so that the first ones
+    // have reached the receiver when the cut drops whatever QUIC still holds.
+    const faults: Faults = { cutAfter: 600 * 1024, writeDelayMs: 25 }
+    const { node: a } = await faultyNode(faults)
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const first = answerNext(b, () => ({ accept: true, dir: dest }))
+    await expect(a.send({ address: b.address, paths: [join(fx.dir, 'clip.bin')], reconnect: false })).rejects.toBeInstanceOf(ConnectionLostError)
+    await expect(first.outcome).rejects.toBeInstanceOf(ConnectionLostError)
+    const [partial] = await hiddenPartials(dest)
+    const kept = (await stat(join(dest, partial as string))).size
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(1024 * 1024) // the cut came after the write that passed 600 KiB
+
+
+    delete faults.cutAfter
+    delete faults.writeDelayMs
+    void answerNext(b, () => ({ accept: true, dir: dest }))
+    const result = await a.send({ address: b.address, paths: [join(fx.dir, 'clip.bin')] })
+    expect(result.bytesResumed).toBe(kept)
+    expect(await sha256(join(dest, 'clip.bin'))).toBe(await sha256(join(fx.dir, 'clip.bin')))
   })
 
   it('reconnects by itself after the connection is cut mid-transfer, and the receiver continues unasked from its partial', async () => {
@@ -233,6 +260,23 @@ describe('transfer faults', () => {
     await expect(sending).rejects.toBeInstanceOf(SourceChangedError)
     await expect(outcome).rejects.toBeInstanceOf(SourceChangedError)
     expect(await visibleFiles(dest)).toEqual([])
+    expect(await hiddenPartials(dest)).toEqual([])
+  })
+
+  it('reports a small file that changed after the offer (FERRY_ERR_SOURCE_CHANGED), keeping it from the receiver', async () => {
+    const src = join(fx.dir, 'notes')
+    await writeTree(src, { 'a.txt': 'first', 'b.txt': 'second', 'c.txt': 'third' })
+    const a = await fx.node()
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    // Changed while the receiver's user looks at the offer: read whole in one blocking call, it is checked after.
+    const { outcome } = answerNext(b, () => {
+      appendFileSync(join(src, 'b.txt'), ' and more')
+      return { accept: true, dir: dest }
+    })
+    await expect(a.send({ address: b.address, paths: [src] })).rejects.toBeInstanceOf(SourceChangedError)
+    await expect(outcome).rejects.toBeInstanceOf(SourceChangedError)
+    expect(await visibleFiles(dest)).not.toContain('b.txt')
     expect(await hiddenPartials(dest)).toEqual([])
   })
 

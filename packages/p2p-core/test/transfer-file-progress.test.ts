@@ -66,7 +66,7 @@ describe('per-file progress of a transfer between two nodes on loopback', () => 
     const resumedAt = 1 * MiB
     for (const [path, have] of [['resumed.bin', resumedAt], ['whole.bin', sizes['whole.bin'] ?? 0]] as const) {
       const { mtimeMs } = await stat(join(root, 'mix', path))
-      const plan = await planPartial(dest, { senderPeerId: a.peerId, parts: ['mix', path], size: sizes[path] ?? 0, mtimeMs: Math.floor(mtimeMs) }, true)
+      const plan = await planPartial(dest, { senderPeerId: a.peerId, parts: ['mix', path], size: sizes[path] ?? 0, mtimeMs: Math.floor(mtimeMs) }, { resumable: true })
       await mkdir(dirname(plan.partial), { recursive: true })
       await writeFile(plan.partial, contents[path]?.subarray(0, have) ?? new Uint8Array(0))
     }

@@ -2,6 +2,7 @@
 // large one streams into its (possibly resumed) partial while a worker hashes it. Both return the BLAKE3 of the
 // whole file, which the receiver compares with the sender's before anything is moved to a visible name.
 
+import { writeFileSync } from 'node:fs'
 import { open, statfs, writeFile, type FileHandle } from 'node:fs/promises'
 import { ConnectionLostError, DiskError, NoSpaceError } from '../errors.ts'
 import { blake3Hex } from '../hash/blake3.ts'
@@ -38,17 +39,25 @@ export async function writeIncomingFile (file: FileToWrite, context: WriteContex
 /** A small file (at most smallFileBytes) is gathered in memory, hashed inline and written in one call. */
 async function writeSmallFile (file: FileToWrite, { reader, meter, madeDirs, senderPeerId }: WriteContext): Promise<string> {
   const { info, plan } = file
-  const data = new Uint8Array(info.size)
-  let filled = 0
-  while (filled < info.size) {
-    const chunk = await reader.readRaw(info.size - filled)
-    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-    data.set(chunk, filled)
-    filled += chunk.byteLength
+  let data = info.size === 0 ? new Uint8Array(0) : await reader.readRaw(info.size)
+  if (data === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+  if (data.byteLength < info.size) {
+    // The file came in pieces: gather them (usually a file arrives in one).
+    const whole = new Uint8Array(info.size)
+    whole.set(data)
+    let filled = data.byteLength
+    while (filled < info.size) {
+      const chunk = await reader.readRaw(info.size - filled)
+      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+      whole.set(chunk, filled)
+      filled += chunk.byteLength
+    }
+    data = whole
   }
   try {
     await prepareParent(plan, partialKey(file, senderPeerId), madeDirs)
-    await writeFile(plan.partial, data)
+    if (plan.blocking) writeFileSync(plan.partial, data)
+    else await writeFile(plan.partial, data)
   } catch (err) {
     throw new DiskError(`Cannot write ${info.path}: ${(err as Error).message}`, { cause: err })
   }
@@ -86,9 +95,21 @@ async function writeLargeFile (file: FileToWrite, { reader, meter, madeDirs, sen
       const want = Math.min(info.size - position, writeBytes)
       const parts: Uint8Array[] = []
       let gathered = 0
+      // An interrupted stream still leaves what arrived in the partial, for the resume to start from.
+      // (Only behind a batch that landed: after a failed one it would leave a hole the resume would count as bytes.)
+      const keepGathered = async (): Promise<void> => {
+        const landed = await pending.then(() => true, () => false)
+        if (landed && gathered > 0) await writeFully(handle, Buffer.concat(parts, gathered), position).catch(() => {})
+      }
       while (gathered < want) {
-        const chunk = await reader.readRaw(Math.min(want - gathered, readBytes))
-        if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+        const chunk = await reader.readRaw(Math.min(want - gathered, readBytes)).catch(async (err: unknown) => {
+          await keepGathered()
+          throw err
+        })
+        if (chunk === null) {
+          await keepGathered()
+          throw new ConnectionLostError(`The data of ${info.path} ended early`)
+        }
         parts.push(chunk)
         gathered += chunk.byteLength
       }

@@ -3,6 +3,7 @@
 // derived from the sender, path, size and mtime, so the same file offered again finds its partial and resumes; a
 // changed file gets a fresh one. Only a verified file is moved to a visible name, and never over an existing file.
 
+import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs'
 import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
 import { blake3Hex } from '../hash/blake3.ts'
@@ -22,6 +23,8 @@ export interface PartialKey {
 export interface PartialPlan {
   /** Whether this file can resume (large files); small ones are rewritten whole and keep no sidecar. */
   resumable: boolean
+  /** Whether the file is written and moved into place with blocking calls (a small file; see blockingFileBytes). */
+  blocking: boolean
   /** Final destination (before collision renaming). */
   target: string
   partial: string
@@ -34,12 +37,13 @@ export interface PartialPlan {
  * Finds or plans the partial file for one offered file under `dir`. Only `resumable` files look for an existing
  * partial: a small file costs less to send again than a stat per file of a 10,000-file offer.
  */
-export async function planPartial (dir: string, key: PartialKey, resumable: boolean): Promise<PartialPlan> {
+export async function planPartial (dir: string, key: PartialKey, mode: { resumable: boolean, blocking?: boolean }): Promise<PartialPlan> {
+  const { resumable } = mode
   const target = join(dir, ...key.parts)
   const id = blake3Hex(new TextEncoder().encode(JSON.stringify([key.senderPeerId, key.parts.join('/'), key.size, key.mtimeMs])))
   const partial = join(dirname(target), `${PARTIAL_PREFIX}${id.slice(0, 24)}${PARTIAL_SUFFIX}`)
   const present = resumable ? await stat(partial).then((s) => s.isFile() ? s.size : 0, () => 0) : 0
-  return { resumable, target, partial, sidecar: partial.replace(/\.part$/, SIDECAR_SUFFIX), offset: Math.min(present, key.size) }
+  return { resumable, blocking: !resumable && mode.blocking === true, target, partial, sidecar: partial.replace(/\.part$/, SIDECAR_SUFFIX), offset: Math.min(present, key.size) }
 }
 
 /**
@@ -63,27 +67,50 @@ export async function prepareParent (plan: PartialPlan, key: PartialKey, made: S
  */
 export async function commitPartial (plan: PartialPlan, options: { maxAttempts?: number } = {}): Promise<string> {
   const maxAttempts = options.maxAttempts ?? 1000
+  const fs = plan.blocking ? blockingCalls : asyncCalls
   for (let n = 0; n < maxAttempts; n++) {
     const candidate = n === 0 ? plan.target : numbered(plan.target, n)
     try {
-      await link(plan.partial, candidate)
+      await fs.link(plan.partial, candidate)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'EEXIST') continue
       if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') {
         // Filesystems without hard links (FAT, some network shares): check, then rename.
-        if (await stat(candidate).then(() => true, () => false)) continue
-        await rename(plan.partial, candidate)
+        if (await fs.exists(candidate)) continue
+        await fs.rename(plan.partial, candidate)
         await unlink(plan.sidecar).catch(() => {})
         return candidate
       }
       throw err
     }
-    await unlink(plan.partial)
+    await fs.unlink(plan.partial)
     if (plan.resumable) await unlink(plan.sidecar).catch(() => {})
     return candidate
   }
   throw new Error(`No free name for ${plan.target} after ${maxAttempts} attempts`)
+}
+
+/** The calls that move a partial into place, as promises either way; the blocking ones finish before they return. */
+interface MoveCalls {
+  link: (from: string, to: string) => Promise<void>
+  rename: (from: string, to: string) => Promise<void>
+  unlink: (path: string) => Promise<void>
+  exists: (path: string) => Promise<boolean>
+}
+
+const asyncCalls: MoveCalls = {
+  link,
+  rename,
+  unlink,
+  exists: async (path) => await stat(path).then(() => true, () => false)
+}
+
+const blockingCalls: MoveCalls = {
+  link: async (from, to) => { linkSync(from, to) },
+  rename: async (from, to) => { renameSync(from, to) },
+  unlink: async (path) => { unlinkSync(path) },
+  exists: async (path) => statSync(path, { throwIfNoEntry: false }) !== undefined
 }
 
 export async function discardPartial (plan: Pick<PartialPlan, 'partial' | 'sidecar'>): Promise<void> {

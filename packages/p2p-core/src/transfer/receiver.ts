@@ -213,7 +213,9 @@ async function receiveAccepted (
   for (const info of init.files) {
     if (wanted !== null && !wanted.has(info.id)) continue
     const parts = info.path.split('/')
-    const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs }, info.size > limits.smallFileBytes)
+    const plan = await planPartial(dir, { senderPeerId: init.remote.peerId, parts, size: info.size, mtimeMs: info.mtimeMs }, {
+      resumable: info.size > limits.smallFileBytes, blocking: info.size <= limits.blockingFileBytes
+    })
     files.set(info.id, { info, parts, plan, started: false, done: false })
   }
   await checkFreeSpace(dir, [...files.values()].reduce((n, f) => n + f.info.size - f.plan.offset, 0))
@@ -257,8 +259,11 @@ async function receiveAccepted (
     }
     saved.push({ path: file.info.path, savedAs, size: file.info.size, blake3: file.localHash })
     meter.fileDone(file.info.id)
-    await control.send({ type: 'verified', ids: [file.info.id] })
-    if (saved.length === files.size) allDone.resolve()
+    // Queued, not awaited: the control channel sends queued frames together, in order, so the last one settling
+    // means every verified frame is with the transport, and only then is the transfer done.
+    const sent = control.send({ type: 'verified', ids: [file.info.id] })
+    sent.catch((err: unknown) => { allDone.reject(err) })
+    if (saved.length === files.size) void sent.then(() => { allDone.resolve() }, () => {})
   }
 
   const controlLoop = (async () => {
@@ -316,9 +321,11 @@ async function receiveAccepted (
     // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a
     // cancel means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
     const resumable = !cancelledHere && (err instanceof ConnectionLostError || err instanceof TimeoutError || err instanceof DiskError)
-    if (replaced) {
-      // Its reconnect waits to read the partials' length: no write of this one may land after that.
-      connection.close()
+    if (replaced) connection.close()
+    if (replaced || (resumable && err instanceof ConnectionLostError)) {
+      // A reconnect, or the same offer sent again, reads the partials' length: every write of this transfer must
+      // have landed by then, the bytes a stream still held when the link broke included. On a dead connection
+      // the streams end at once; the bound is for a stuck disk.
       await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 2_000).unref())])
     }
     if (!resumable) {
