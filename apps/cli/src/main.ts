@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { parseDuration } from '@ferry/http-share/duration'
 import type { FerryNode } from '@ferry/p2p-core'
 import { defaultDownloadDir } from './config-dir.ts'
 import { startEngine } from './engine.ts'
@@ -13,14 +14,22 @@ import { send } from './commands/send.ts'
 import { peers } from './commands/peers.ts'
 import { pair } from './commands/pair.ts'
 import { trust, untrust } from './commands/trust.ts'
-import { formatHostPort, isLoopbackHost, mdnsEnabled } from '@ferry/app-service'
+import { formatHostPort, isLoopbackHost, mdnsEnabled } from '@ferry/app-service/peers'
 import { parseMilliseconds, resolvePeer } from './resolve-peer.ts'
 import { openTrustStore } from './open-trust-store.ts'
-import { duration, share, type ShareOptions } from './commands/share.ts'
-import { ui } from './commands/ui.ts'
+import type { ShareOptions } from './commands/share.ts'
 import { configDir } from './config-dir.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
+/** `--expires`: 30m, 1h, 2d. */
+function duration (value: string): number {
+  try {
+    return parseDuration(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
+}
 
 function port (value: string): number {
   const n = Number(value)
@@ -96,6 +105,8 @@ program.command('share')
   .option('--name <name>', 'name shown on the page and given to the zip')
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions) => {
+    // Loaded here: the share server is more than `send` and `receive` should carry.
+    const { share } = await import('./commands/share.ts')
     process.exitCode = await share(paths, opts, createOutput({ json: opts.json }))
     process.exit()
   })
@@ -179,6 +190,8 @@ program.command('ui')
   .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
   .action(async (opts: { open: boolean, port: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
+    // Loaded here: the whole app layer (FerryService, the UI server) is more than the other commands should carry.
+    const { ui } = await import('./commands/ui.ts')
     process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, createOutput({ json: opts.json }))
     process.exit()
   })

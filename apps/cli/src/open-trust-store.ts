@@ -2,7 +2,7 @@
 
 import { configDir } from './config-dir.ts'
 import type { Output } from './output.ts'
-import { TrustStore } from '@ferry/app-service'
+import { TrustStore } from '@ferry/app-service/peers'
 
 export async function openTrustStore (out: Output): Promise<TrustStore> {
   const store = await TrustStore.open(configDir())

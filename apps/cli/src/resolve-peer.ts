@@ -7,7 +7,7 @@ import {
   AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
 } from '@ferry/p2p-core'
-import { startDiscovery, type TrustStore } from '@ferry/app-service'
+import { startDiscovery, type TrustStore } from '@ferry/app-service/peers'
 
 export interface ResolvedPeer {
   /** When known, the id the dial must prove. */

@@ -8,11 +8,4 @@ export { HISTORY_FILE, MAX_HISTORY } from './history-store.ts'
 export { argumentLimits } from './validate.ts'
 export { attachWsBridge, createApiToken, WS_BRIDGE_PATH, WS_MAX_PAYLOAD, type WsBridge, type WsBridgeInit } from './ws-bridge.ts'
 export { loadWs, type WsModule, type WsSocket } from './ws-module.ts'
-export { TrustStore, DEVICES_FILE, MAX_DEVICES, type DeviceRecord, type RecordChange } from './trust/trust-store.ts'
-export {
-  decideOffer, describePeer, identityWarning, viewPeer, type IdentityChange, type OfferDecision, type TrustState, type TrustView
-} from './trust/trust-policy.ts'
-export { writeFileAtomic, sweepStaleTemps } from './trust/atomic-file.ts'
-export {
-  formatHostPort, interfaceFilterFor, isLoopbackHost, knownPeers, mdnsEnabled, parseHostPort, startDiscovery, type AppDiscoveryOptions
-} from './discovery.ts'
+export * from './trust-and-discovery.ts'

@@ -3,7 +3,7 @@
 // crosses the network (docs/protocol.md, Pairing).
 
 import { UnreachableError, type FerryNode, type PairResult } from '@ferry/p2p-core'
-import { formatHostPort, type TrustStore } from '@ferry/app-service'
+import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
 import type { Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 

@@ -3,7 +3,7 @@
 // the alias of another device we know. --watch prints appeared / updated / gone as they happen until stopped.
 
 import { parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
-import { formatHostPort, startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service'
+import { formatHostPort, startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
 import type { Output } from '../output.ts'
 
 export interface PeersOptions {

@@ -7,7 +7,7 @@ import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
-import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service'
+import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service/peers'
 import { formatBytes, type Output } from '../output.ts'
 
 export interface ReceiveOptions {

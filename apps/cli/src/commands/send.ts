@@ -3,7 +3,7 @@
 // device's alias, short code or id as discovery finds it; the device reached is remembered for next time.
 
 import { UnreachableError, type FerryNode, type SendResult } from '@ferry/p2p-core'
-import { formatHostPort, type TrustStore } from '@ferry/app-service'
+import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
 import { formatBytes, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 

@@ -3,8 +3,7 @@
 // --yes accepts) each upload from a browser, and serves until Ctrl-C or until the share expires.
 
 import { resolve } from 'node:path'
-import { InvalidArgumentError } from 'commander'
-import { createShareServer, parseDuration, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
+import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import { formatBytes, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
@@ -23,15 +22,6 @@ export interface ShareOptions {
 }
 
 /** Commander parser for --expires: "30m", "1h", "2d" into ms. */
-export function duration (value: string): number {
-  try {
-    return parseDuration(value)
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message)
-  }
-}
-
-/** Serves until Ctrl-C (exit code 0) or until the share expires (0); 1 when the share cannot start. */
 export async function share (paths: string[], options: ShareOptions, out: Output): Promise<number> {
   const stats = startProcessStats()
   let server: ShareServer | undefined

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import {
   AmbiguousPeerError, PeerNotFoundError, matchPeer, parsePeerTarget, shortCodeFor
 } from '@ferry/p2p-core'
-import { formatHostPort, type DeviceRecord, type TrustStore } from '@ferry/app-service'
+import { formatHostPort, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
 import type { Output } from '../output.ts'
 
 export interface TrustOptions {
