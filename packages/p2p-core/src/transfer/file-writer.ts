@@ -39,21 +39,16 @@ export async function writeIncomingFile (file: FileToWrite, context: WriteContex
 /** A small file (at most smallFileBytes) is gathered in memory, hashed inline and written in one call. */
 async function writeSmallFile (file: FileToWrite, { reader, meter, madeDirs, senderPeerId }: WriteContext): Promise<string> {
   const { info, plan } = file
-  let data = info.size === 0 ? new Uint8Array(0) : await reader.readRaw(info.size)
-  if (data === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-  if (data.byteLength < info.size) {
-    // The file came in pieces: gather them (usually a file arrives in one).
-    const whole = new Uint8Array(info.size)
-    whole.set(data)
-    let filled = data.byteLength
-    while (filled < info.size) {
-      const chunk = await reader.readRaw(info.size - filled)
-      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-      whole.set(chunk, filled)
-      filled += chunk.byteLength
-    }
-    data = whole
+  // Usually one read holds the whole file, and then it is used as it is.
+  const parts: Uint8Array[] = []
+  let filled = 0
+  while (filled < info.size) {
+    const chunk = await reader.readRaw(info.size - filled)
+    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+    parts.push(chunk)
+    filled += chunk.byteLength
   }
+  const data = parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts, info.size)
   try {
     await prepareParent(plan, partialKey(file, senderPeerId), madeDirs)
     if (plan.blocking) writeFileSync(plan.partial, data)
