@@ -146,7 +146,11 @@ async function runAll(options: BenchOptions, setup: Setup, tempRoot: string, chi
         const order = repetition % 2 === 1 ? setup.runners : [...setup.runners].reverse()
         for (const runner of order) {
           const runDir = await mkdtemp(join(tempRoot, `${runner.tool}-${name}-${path.name}-${repetition}-`))
-          const unmount = await setup.disks.mountOver(runDir, workload.bytes)
+          // A mount that fails (a full disk, no free loop device) leaves this run on the temp folder, said in the log.
+          const unmount = await setup.disks.mountOver(runDir, workload.bytes).catch((err: unknown) => {
+            log(`no fresh filesystem for this run, receiving into the temp folder: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`)
+            return async () => {}
+          })
           const before = path.name === 'loss' ? await setup.pair?.readCounters() : undefined
           try {
             const result = await runner.run({ children, workload, digest, path, repetition, timeoutMs: options.runTimeoutMs, runDir })
