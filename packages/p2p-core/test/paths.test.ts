@@ -26,7 +26,23 @@ describe('path sanitising', () => {
     ['a Windows-forbidden character', 'what?.txt'],
     ['a name over 255 bytes', 'é'.repeat(128)],
     ['a path over the byte limit', Array(20).fill('a'.repeat(250)).join('/')],
-    ['a non-string', 42]
+    ['a non-string', 42],
+    // Issue 13: names that read otherwise than they are, that cannot be saved as given, or that are Ferry's own.
+    ['a right-to-left override (issue 13)', 'photo\u202egpj.exe'],
+    ['a left-to-right embedding (issue 13)', 'a\u202ab'],
+    ['a first-strong isolate (issue 13)', 'dir/\u2068name'],
+    ['a pop-directional isolate (issue 13)', 'name\u2069'],
+    ['a right-to-left mark (issue 13)', 'a\u200fb'],
+    ['a left-to-right mark (issue 13)', '\u200eb'],
+    ['an Arabic letter mark (issue 13)', 'a\u061cb'],
+    ['a C1 control, NEL (issue 13)', 'a\u0085b'],
+    ['a C1 control, CSI (issue 13)', 'a\u009b2J'],
+    ['an escape sequence (issue 13)', 'a\u001b[2Jb'],
+    ['a lone high surrogate (issue 13)', 'a\ud800.txt'],
+    ['a lone low surrogate (issue 13)', 'dir/\udc00'],
+    ['a partial-file name (issue 13)', '.ferry-0123456789abcdef01234567.part'],
+    ['a .ferry- prefix in another case, deeper down (issue 13)', 'a/.FERRY-x.part.json'],
+    ['a .ferry- prefix on a folder (issue 13)', '.Ferry-dir/file']
   ]
   for (const [what, path] of refused) {
     it(`refuses ${what}`, () => {
@@ -40,7 +56,11 @@ describe('path sanitising', () => {
     ['unicode names', 'фото/日本語 ✓.jpg', ['фото', '日本語 ✓.jpg']],
     ['a dotfile', '.config', ['.config']],
     ['a name that only starts like a reserved one', 'console.log', ['console.log']],
-    ['a name of exactly 255 bytes', 'a'.repeat(255), ['a'.repeat(255)]]
+    ['a name of exactly 255 bytes', 'a'.repeat(255), ['a'.repeat(255)]],
+    ['a surrogate pair (an emoji)', '\ud83d\ude00.txt', ['\ud83d\ude00.txt']],
+    ['a name that only contains ferry', 'my.ferry-notes', ['my.ferry-notes']],
+    ['a hidden name that is not Ferry\'s', '.ferry', ['.ferry']],
+    ['Hebrew and Arabic letters without controls', 'שלום/مرحبا.txt', ['שלום', 'مرحبا.txt']]
   ]
   for (const [what, path, parts] of accepted) {
     it(`accepts ${what}`, () => {

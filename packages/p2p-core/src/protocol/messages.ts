@@ -10,6 +10,8 @@ export const PROTOCOL_ID = '/ferry/transfer/1'
 const transferId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)
 const fileId = z.number().int().nonnegative()
 const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+/** The latest mtime an offer may carry, in ms since 1970: the largest time a JavaScript Date holds. */
+export const MAX_MTIME_MS = 8.64e15
 
 export const deviceTypes = ['desktop', 'laptop', 'phone', 'server', 'unknown'] as const
 export type DeviceType = typeof deviceTypes[number]
@@ -33,7 +35,8 @@ export const offeredFileSchema = z.object({
   id: fileId,
   path: z.string(),
   size: byteCount,
-  mtimeMs: z.number().min(-8.64e15).max(8.64e15)
+  /** Whole ms from 0 to MAX_MTIME_MS (the sender clamps earlier times to 0). */
+  mtimeMs: z.number().int().min(0).max(MAX_MTIME_MS)
 })
 
 export const offerFilesSchema = z.object({

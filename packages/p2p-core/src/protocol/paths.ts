@@ -6,9 +6,19 @@ import { InvalidPathError } from '../errors.ts'
 
 // Windows refuses these names with any extension (CON.txt), in any case.
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
-// Characters Windows forbids in names, plus control characters everywhere.
+// Characters Windows forbids in names, plus control characters everywhere: C0, DEL and C1 (a terminal acts on
+// them), and the bidi controls that make a name read otherwise than it is (`photo\u202Egpj.exe` shows as
+// "photoexe.jpg"): embeddings and overrides U+202A-202E, isolates U+2066-2069, marks U+200E, U+200F and U+061C.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u001f\u007f<>:"|?*\\]/
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069<>:"|?*\\]/
+// Half of a UTF-16 surrogate pair alone: no file name can hold it (it would be saved as U+FFFD, another name).
+const LONE_SURROGATE = /\p{Surrogate}/u
+/**
+ * The receiver's own files beside a download (partials and their sidecars) start with this, in any case; an offered
+ * name that did too could be taken for, or collide with, one of them.
+ */
+export const RESERVED_PREFIX = '.ferry-'
+const RESERVED_PREFIX_RE = /^\.ferry-/i
 
 const encoder = new TextEncoder()
 
@@ -20,10 +30,12 @@ export interface PathLimits {
 /**
  * Returns the path as NFC-normalised components, or throws InvalidPathError naming what is wrong.
  * Accepts only relative POSIX paths: no empty, `.` or `..` components, no absolute paths or drive letters,
- * no backslashes, no reserved Windows names, no names ending in a dot or space, and byte limits per name and path.
+ * no backslashes, no control or bidi characters, no lone surrogates, no reserved Windows names, no names starting with
+ * `.ferry-`, no names ending in a dot or space, and byte limits per name and path.
  */
 export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[] {
   if (typeof raw !== 'string' || raw.length === 0) throw new InvalidPathError('Path must be a non-empty string')
+  if (LONE_SURROGATE.test(raw)) throw new InvalidPathError(`Path is not valid Unicode (a lone surrogate): ${JSON.stringify(raw)}`)
   const path = raw.normalize('NFC')
   if (encoder.encode(path).byteLength > limits.maxPathBytes) {
     throw new InvalidPathError(`Path is longer than ${limits.maxPathBytes} bytes`)
@@ -37,6 +49,7 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
     }
     if (FORBIDDEN.test(part)) throw new InvalidPathError(`Forbidden character in ${JSON.stringify(part)}`)
     if (RESERVED.test(part)) throw new InvalidPathError(`Reserved name refused: ${JSON.stringify(part)}`)
+    if (RESERVED_PREFIX_RE.test(part)) throw new InvalidPathError(`Names starting with ${RESERVED_PREFIX} are Ferry's own: ${JSON.stringify(part)}`)
     if (/[. ]$/.test(part)) throw new InvalidPathError(`Name may not end in a dot or space: ${JSON.stringify(part)}`)
     if (encoder.encode(part).byteLength > limits.maxNameBytes) {
       throw new InvalidPathError(`Name is longer than ${limits.maxNameBytes} bytes`)

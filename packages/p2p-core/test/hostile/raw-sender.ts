@@ -126,3 +126,29 @@ export async function resetCode (stream: FerryStream, withinMs: number): Promise
     clearTimeout(timer)
   }
 }
+
+/**
+ * Dials `address` with a fresh key, writes `frames` on a control stream as they are (no checks: an attacker's
+ * frames), finishes it, and returns every frame the receiver sent back until it closed.
+ */
+export async function speakByHand (address: PeerAddress, frames: unknown[], options: { alias?: string } = {}): Promise<Frame[]> {
+  const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+  try {
+    const connection = await transport.dial(address)
+    const control = await connection.openStream()
+    const transferId = `hostile-${Math.random().toString(36).slice(2, 12)}`
+    await control.write(frame({ type: 'hello', protocol: PROTOCOL_ID, transferId, ...(options.alias === undefined ? {} : { alias: options.alias }) }))
+    for (const message of frames) await control.write(frame(message))
+    await control.finish()
+    const reader = new FrameReader(control, { maxFrameBytes: 1 << 20 })
+    const replies: Frame[] = []
+    // Bounded by the stream: the receiver ends it (null) or the connection fails.
+    for (;;) {
+      const reply = await reader.readFrame().catch(() => null)
+      if (reply === null) return replies
+      replies.push(reply)
+    }
+  } finally {
+    await transport.close()
+  }
+}
