@@ -2,7 +2,7 @@
 // for the answer, then stream the accepted bytes with at most `filesInFlight` files (or batches of small files)
 // in flight, read through a fixed pool of reusable buffers, and wait until the receiver has verified every file.
 
-import { open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import pLimit from 'p-limit'
 import {
   type FerryError, BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
@@ -21,7 +21,7 @@ import type { FerryConnection, FerryStream, PeerAddress, Transport } from '../tr
 import { BufferPool } from './buffer-pool.ts'
 import { closeGracefully, randomId, withTimeout } from './async-utils.ts'
 import { ProgressMeter, watchIdle, type TransferProgress } from './progress.ts'
-import { collectSourceFiles, readSourceBlocking, type SourceFile } from './source-files.ts'
+import { checkUnchangedStats, collectSourceFiles, openSource, readSourceBlocking, type SourceFile, type SourceListing } from './source-files.ts'
 import { chunkForFrames } from './offer-chunks.ts'
 
 export interface SendRequest {
@@ -29,6 +29,13 @@ export interface SendRequest {
   /** When given, the transfer fails with IdentityMismatchError unless the peer proves this id. */
   peerId?: string
   paths: readonly string[]
+  /**
+   * Inside sent folders, follow symlinks to regular files and folders (never to fifos, sockets or devices, never
+   * into a loop). Default false: links inside folders are skipped and reported. Paths in `paths` are always followed.
+   */
+  followLinks?: boolean
+  /** Called once the paths are walked, before dialling (again on each reconnect): what is offered and what is left out. */
+  onListed?: (listing: SourceListing) => void
   text?: string
   signal?: AbortSignal
   onProgress?: (progress: TransferProgress) => void
@@ -89,7 +96,9 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
   if (text !== undefined && new TextEncoder().encode(text).byteLength > limits.maxTextBytes) {
     throw new OfferTooLargeError(`The text is longer than ${limits.maxTextBytes} bytes`)
   }
-  const files = await collectSourceFiles(request.paths, limits, { signal })
+  const listing = await collectSourceFiles(request.paths, limits, { signal, ...(request.followLinks === undefined ? {} : { followLinks: request.followLinks }) })
+  request.onListed?.(listing)
+  const { files } = listing
   if (files.length === 0 && (text === undefined || text === '')) throw new NothingToSendError()
 
   const started = performance.now()
@@ -283,30 +292,19 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
 
 async function sendFile (stream: FerryStream, file: SourceFile, offset: number, pool: BufferPool, init: StreamFilesInit): Promise<void> {
   const { limits, hashPool } = init.components
-  const handle = await open(file.absolutePath, 'r').catch((err: unknown) => {
-    throw new SourceChangedError(`${file.path} can no longer be read: ${(err as Error).message}`, { cause: err })
-  })
+  const handle = await openSource(file)
   const hasher: Hasher = file.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
   init.meter.fileStarted(file.id, offset)
   try {
     // One check after reading is enough: any change since the offer shows in size or mtime by then.
-    if (offset > 0) await hasher.updateFromFile(file.absolutePath, 0, offset)
+    // The prefix the receiver already has is hashed from this same handle, never from the path again.
+    await readRange(handle, file, 0, offset, pool, init.signal, async (view) => { await hasher.update(view) })
     await stream.write(encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes))
-    let position = offset
-    while (position < file.size) {
-      const buffer = await pool.acquire(init.signal)
-      try {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, file.size - position), position)
-        if (bytesRead === 0) throw new SourceChangedError(`${file.path} shrank while it was being sent`)
-        const view = buffer.subarray(0, bytesRead)
-        await Promise.all([stream.write(view), hasher.update(view)])
-        position += bytesRead
-        init.meter.add(bytesRead, file.id)
-      } finally {
-        pool.release(buffer)
-      }
-    }
-    await checkUnchanged(handle, file)
+    await readRange(handle, file, offset, file.size, pool, init.signal, async (view) => {
+      await Promise.all([stream.write(view), hasher.update(view)])
+      init.meter.add(view.byteLength, file.id)
+    })
+    checkUnchangedStats(file, await handle.stat())
     const blake3 = await hasher.digest()
     await init.control.send({ type: 'file-done', id: file.id, blake3 })
   } catch (err) {
@@ -314,6 +312,22 @@ async function sendFile (stream: FerryStream, file: SourceFile, offset: number, 
     throw err
   } finally {
     await handle.close()
+  }
+}
+
+/** Reads bytes `from` to `to` of an open source file through the pool, handing each piece to `use` before reuse. */
+async function readRange (handle: FileHandle, file: SourceFile, from: number, to: number, pool: BufferPool, signal: AbortSignal | undefined, use: (view: Buffer) => Promise<void>): Promise<void> {
+  let position = from
+  while (position < to) {
+    const buffer = await pool.acquire(signal)
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, to - position), position)
+      if (bytesRead === 0) throw new SourceChangedError(`${file.path} shrank while it was being sent`)
+      await use(buffer.subarray(0, bytesRead))
+      position += bytesRead
+    } finally {
+      pool.release(buffer)
+    }
   }
 }
 
@@ -378,13 +392,5 @@ class GatheredFiles {
   /** Resolves once every file-done is with the transport. */
   async announced (): Promise<void> {
     await Promise.all(this.#doneSent)
-  }
-}
-
-/** A file whose size or mtime differs from what was offered is reported, never delivered as if whole. */
-async function checkUnchanged (handle: Awaited<ReturnType<typeof open>>, file: SourceFile): Promise<void> {
-  const now = await handle.stat()
-  if (now.size !== file.size || Math.floor(now.mtimeMs) !== file.mtimeMs) {
-    throw new SourceChangedError(`${file.path} changed while it was being sent`)
   }
 }

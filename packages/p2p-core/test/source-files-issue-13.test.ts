@@ -1,0 +1,151 @@
+// Issue 13: what the sender lists and reads. Links inside a sent folder are not followed unless asked, everything
+// left out is reported with its reason, and a file is read only if it is still the file that was listed.
+
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { defaultLimits } from '../src/limits.ts'
+import { collectSourceFiles, offeredMtime, openSource, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
+
+let dir: string
+let socketServer: Server | undefined
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'ferry-sources-')) })
+afterEach(async () => {
+  await new Promise<void>((resolve) => { if (socketServer === undefined) resolve(); else socketServer.close(() => { resolve() }) })
+  socketServer = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** album/ as an attacker (or a careless download) leaves it: one real file and everything a walker must not take blindly. */
+async function hostileAlbum (): Promise<string> {
+  const album = join(dir, 'album')
+  await mkdir(join(album, 'real-folder'), { recursive: true })
+  await writeFile(join(album, 'photo.jpg'), 'pixels')
+  await writeFile(join(album, 'real-folder', 'inner.txt'), 'inner')
+  await mkdir(join(dir, 'outside', 'folder'), { recursive: true })
+  await writeFile(join(dir, 'outside', 'secret.txt'), 'not for sending')
+  await writeFile(join(dir, 'outside', 'folder', 'linked.txt'), 'through a folder link')
+  await symlink('/etc/passwd', join(album, 'passwd'))
+  await symlink(join(dir, 'outside', 'secret.txt'), join(album, 'secret-link'))
+  await symlink(join(dir, 'outside', 'folder'), join(album, 'folder-link'))
+  await symlink('..', join(album, 'real-folder', 'loop'))
+  await symlink(join(album, 'missing'), join(album, 'broken'))
+  execFileSync('mkfifo', [join(album, 'pipe')])
+  socketServer = createServer()
+  await new Promise<void>((resolve) => { socketServer?.listen(join(album, 'sock'), resolve) })
+  return album
+}
+
+const reasons = (listing: SourceListing): Record<string, string> => Object.fromEntries(listing.skipped.map((s) => [s.path, s.reason]))
+
+describe('the sender\'s walk of a folder (issue 13)', () => {
+  it('follows no link inside a sent folder by default and lists every entry it leaves out with its reason', async () => {
+    const listing = await collectSourceFiles([await hostileAlbum()], defaultLimits)
+    expect(listing.files.map((f) => f.path).sort()).toEqual(['album/photo.jpg', 'album/real-folder/inner.txt'])
+    expect(reasons(listing)).toEqual({
+      'album/broken': 'symlink',
+      'album/folder-link': 'symlink',
+      'album/passwd': 'symlink',
+      'album/pipe': 'fifo',
+      'album/real-folder/loop': 'symlink',
+      'album/secret-link': 'symlink',
+      'album/sock': 'socket'
+    })
+    expect(listing.skipped.find((s) => s.path === 'album/passwd')?.detail).toBe('-> /etc/passwd')
+    expect(listing.skippedCount).toBe(7)
+  })
+
+  it('with followLinks takes links to regular files and folders, but never a fifo, a socket, a loop or a broken link', async () => {
+    const listing = await collectSourceFiles([await hostileAlbum()], defaultLimits, { followLinks: true })
+    expect(listing.files.map((f) => f.path).sort()).toEqual([
+      'album/folder-link/linked.txt', 'album/passwd', 'album/photo.jpg', 'album/real-folder/inner.txt', 'album/secret-link'
+    ])
+    expect(reasons(listing)).toEqual({ 'album/broken': 'unreadable', 'album/pipe': 'fifo', 'album/real-folder/loop': 'loop', 'album/sock': 'socket' })
+    expect(listing.files.find((f) => f.path === 'album/secret-link')).toMatchObject({ size: 15, viaLink: true })
+  })
+
+  it('never follows a link to a fifo or a device, even with followLinks, and stops at a link that leads to itself', async () => {
+    await mkdir(join(dir, 'box'))
+    execFileSync('mkfifo', [join(dir, 'fifo')])
+    await symlink(join(dir, 'fifo'), join(dir, 'box', 'to-fifo'))
+    await symlink('/dev/zero', join(dir, 'box', 'to-device'))
+    await symlink('self', join(dir, 'box', 'self'))
+    const listing = await collectSourceFiles([join(dir, 'box')], defaultLimits, { followLinks: true })
+    expect(listing.files).toEqual([])
+    expect(reasons(listing)).toEqual({ 'box/self': 'loop', 'box/to-device': 'device', 'box/to-fifo': 'fifo' })
+  })
+
+  it('follows a symlink named as the path to send, as cp -H does, for a file and for a folder', async () => {
+    await writeFile(join(dir, 'target.txt'), 'named')
+    await mkdir(join(dir, 'folder'))
+    await writeFile(join(dir, 'folder', 'a.txt'), 'a')
+    await symlink(join(dir, 'target.txt'), join(dir, 'named-link'))
+    await symlink(join(dir, 'folder'), join(dir, 'folder-link'))
+    const listing = await collectSourceFiles([join(dir, 'named-link'), join(dir, 'folder-link')], defaultLimits)
+    expect(listing.files.map((f) => [f.path, f.size])).toEqual([['named-link', 5], ['folder-link/a.txt', 1]])
+    expect(listing.skipped).toEqual([])
+  })
+
+  it('leaves out, with its reason, a name the receiver would refuse, such as a partial file\'s .ferry- prefix', async () => {
+    await mkdir(join(dir, 'inbox'))
+    await writeFile(join(dir, 'inbox', 'ok.txt'), 'ok')
+    await writeFile(join(dir, 'inbox', '.ferry-0123456789abcdef01234567.part'), 'half a file')
+    const listing = await collectSourceFiles([join(dir, 'inbox')], defaultLimits)
+    expect(listing.files.map((f) => f.path)).toEqual(['inbox/ok.txt'])
+    expect(reasons(listing)).toEqual({ 'inbox/.ferry-0123456789abcdef01234567.part': 'invalid-name' })
+  })
+})
+
+describe('reading what was listed (issue 13)', () => {
+  it('refuses a small file swapped for a symlink after it was listed (FERRY_ERR_SOURCE_CHANGED), reading nothing through the link', async () => {
+    await writeFile(join(dir, 'a.txt'), 'listed')
+    await writeFile(join(dir, 'other.txt'), 'SECRET')
+    const [file] = (await collectSourceFiles([join(dir, 'a.txt')], defaultLimits)).files
+    if (file === undefined) throw new Error('nothing listed')
+    await unlink(join(dir, 'a.txt'))
+    await symlink(join(dir, 'other.txt'), join(dir, 'a.txt'))
+    const into = Buffer.alloc(16)
+    expect(() => { readSourceBlocking({ ...file, size: 6 }, into, 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
+    await expect(openSource(file)).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED', message: expect.stringContaining('symbolic link') })
+    expect(into.subarray(0, 6).toString()).not.toBe('SECRET')
+  })
+
+  it('refuses a file replaced by another file of the same size and mtime (its inode differs)', async () => {
+    await writeFile(join(dir, 'a.txt'), 'listed')
+    await writeFile(join(dir, 'b.txt'), 'impost')
+    await utimes(join(dir, 'a.txt'), 1_000, 1_000)
+    await utimes(join(dir, 'b.txt'), 1_000, 1_000)
+    const [file] = (await collectSourceFiles([join(dir, 'a.txt')], defaultLimits)).files
+    if (file === undefined) throw new Error('nothing listed')
+    await rename(join(dir, 'b.txt'), join(dir, 'a.txt'))
+    expect(() => { readSourceBlocking(file, Buffer.alloc(16), 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
+    await expect(openSource(file)).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED' })
+  })
+
+  it('refuses at once, without blocking, a file swapped for a fifo', async () => {
+    await writeFile(join(dir, 'a.txt'), 'listed')
+    const [file] = (await collectSourceFiles([join(dir, 'a.txt')], defaultLimits)).files
+    if (file === undefined) throw new Error('nothing listed')
+    await unlink(join(dir, 'a.txt'))
+    execFileSync('mkfifo', [join(dir, 'a.txt')])
+    expect(() => { readSourceBlocking(file, Buffer.alloc(16), 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
+    await expect(openSource(file)).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED' })
+  })
+
+  it('offers a pre-1970 or fractional mtime as whole ms from 0, and still reads the file as unchanged', async () => {
+    await writeFile(join(dir, 'old.txt'), 'from before 1970')
+    // Node's utimes takes a negative number for "now"; touch sets the date as given.
+    execFileSync('touch', ['-d', '1969-12-31 00:00:00.25 UTC', join(dir, 'old.txt')])
+    const [file] = (await collectSourceFiles([join(dir, 'old.txt')], defaultLimits)).files
+    expect(file?.mtimeMs).toBe(0)
+    if (file === undefined) throw new Error('nothing listed')
+    const into = Buffer.alloc(file.size)
+    readSourceBlocking(file, into, 0)
+    expect(into.toString()).toBe(await readFile(join(dir, 'old.txt'), 'utf8'))
+    await (await openSource(file)).close()
+    expect([offeredMtime(-5), offeredMtime(1.5), offeredMtime(9e15)]).toEqual([0, 1, 8.64e15])
+  })
+})
