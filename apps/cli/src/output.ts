@@ -1,4 +1,6 @@
 // How the CLI talks: human lines and a progress bar on a terminal, or one JSON object a line with --json.
+// Strings from elsewhere (a peer's alias, text, file names, error messages; a browser's name) never reach the
+// terminal raw: printable() escapes what a terminal would act on or hide, and every human line passes through it.
 
 import { SingleBar } from 'cli-progress'
 import { FerryError, type TransferProgress } from '@ferry/p2p-core'
@@ -7,11 +9,37 @@ export interface Output {
   json: boolean
   /** A JSON event (with --json) or nothing. */
   event: (event: { type: string } & Record<string, unknown>) => void
-  /** A line for people (without --json). */
+  /** A line for people (without --json), with control characters escaped except newlines (printable). */
   say: (line: string) => void
+  /** Text of our own that carries terminal codes on purpose (a QR code), as it is; never a peer's string. */
+  raw: (text: string) => void
   /** Progress: a bar on a TTY, a JSON line at most once a second with --json, quiet otherwise. */
   progress: (transferId: string) => { update: (p: TransferProgress) => void, stop: () => void }
   fail: (err: unknown) => void
+}
+
+// C0 and C1 controls and DEL (ESC and CSI start every ANSI sequence, \r and \b overwrite a line), the bidi controls
+// (they reorder what follows), lone surrogates, and invisible characters that make one name look like another.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\p{Surrogate}/gu
+// eslint-disable-next-line no-control-regex
+const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\p{Surrogate}/gu
+
+const escape = (char: string): string => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`
+
+/**
+ * A string from a peer, a browser or the disk as it may be shown on a terminal: each control, bidi or invisible
+ * character becomes `\uXXXX`, so it can neither move the cursor, clear the screen, retitle the window or hide
+ * the line before it, nor make a look-alike name look the same. With `lines`, newlines and tabs stay (a text
+ * message keeps its lines) and zero-width characters stay too (emoji are made of joiners).
+ */
+export function printable (text: string, options: { lines?: boolean } = {}): string {
+  return text.replace(options.lines === true ? UNSAFE_KEEPING_LINES : UNSAFE, escape)
+}
+
+/** A device as people read it: `"nas" [K7Q2-9MXD]`, its alias (a peer's string) escaped. */
+export function peerLabel (peer: { alias?: string, shortCode: string }): string {
+  return `${peer.alias === undefined ? 'unknown device' : `"${printable(peer.alias)}"`} [${peer.shortCode}]`
 }
 
 export function formatBytes (n: number): string {
@@ -33,7 +61,12 @@ export function createOutput (options: { json: boolean, stdout?: NodeJS.WriteStr
       if (json) stdout.write(`${JSON.stringify(event)}\n`)
     },
     say (line) {
-      if (!json) stdout.write(`${line}\n`)
+      // Every line, whatever it holds: a peer's string that a caller forgot to pass through printable() still
+      // cannot drive the terminal (one-line fields are escaped by the caller, newlines included).
+      if (!json) stdout.write(`${printable(line, { lines: true })}\n`)
+    },
+    raw (text) {
+      if (!json) stdout.write(`${text}\n`)
     },
     progress (transferId) {
       if (json) {
@@ -67,7 +100,8 @@ export function createOutput (options: { json: boolean, stdout?: NodeJS.WriteStr
       const code = err instanceof FerryError ? err.code : 'FERRY_ERR_INTERNAL'
       const message = err instanceof Error ? err.message : String(err)
       if (json) stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
-      else stderr.write(`ferry: ${message} (${code})\n`)
+      // A message may come from the peer (an error frame): one line, escaped.
+      else stderr.write(`ferry: ${printable(message)} (${printable(code)})\n`)
     }
   }
 }

@@ -4,7 +4,7 @@
 
 export { TrustStore, DEVICES_FILE, MAX_DEVICES, type DeviceRecord, type RecordChange } from './trust/trust-store.ts'
 export {
-  decideOffer, describePeer, identityWarning, viewPeer, type IdentityChange, type OfferDecision, type TrustState, type TrustView
+  decideOffer, describePeer, identityWarning, viewPeer, type IdentityChange, type OfferDecision, type Show, type TrustState, type TrustView
 } from './trust/trust-policy.ts'
 export { writeFileAtomic, sweepStaleTemps } from './trust/atomic-file.ts'
 export {

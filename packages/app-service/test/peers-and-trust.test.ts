@@ -146,4 +146,21 @@ describe('the service’s devices', () => {
     await b.service.setTrust(impostorId, 'known')
     expect(await peerIn(b, impostorId)).toMatchObject({ identityChanged: false, trust: 'known' })
   })
+
+  it.each([['a Cyrillic а', 'L\u0430ptop'], ['fullwidth letters and a zero-width space', '\uFF2C\uFF41ptop\u200B']])(
+    'flags a new device whose alias looks like a trusted one\'s, with %s, and asks instead of auto-accepting (issue 13)', async (_what, alias) => {
+      const laptop = await startIn(await folder('Laptop'))
+      const b = await startIn(await folder())
+      await b.service.updateSettings({ autoAcceptTrusted: true })
+      const real = await b.service.addPeerByAddress(await addressOf(laptop))
+      await b.service.setTrust(real.id, 'trusted', true)
+      const impostor = await startIn(await folder(alias))
+      const impostorId = (await impostor.service.getState()).device.peerId
+
+      const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), added)
+      await offerFrom(impostor.service, b.service, impostor.dir)
+      expect(await offered).toMatchObject({ offer: { from: { id: impostorId, name: alias }, trust: 'unknown', identityChanged: true } })
+      expect(await peerIn(b, impostorId)).toMatchObject({ alias, identityChanged: true, trust: 'unknown' })
+      expect((await b.service.getState()).transfers).toEqual([])
+    })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { shortCodeFor } from '@ferry/p2p-core'
-import { decideOffer, identityWarning, viewPeer } from '../src/trust/trust-policy.ts'
+import { decideOffer, describePeer, identityWarning, viewPeer } from '../src/trust/trust-policy.ts'
 import type { DeviceRecord } from '../src/trust/trust-store.ts'
 
 const A = '12D3KooWJBfA6L6Xj7XRHdEkvnHGUACi2HPvWqvzgzfKVt82f6sm'
@@ -24,8 +24,8 @@ describe('the trust policy', () => {
   it('flags a known alias that comes back with another device id, ignoring case and spaces', () => {
     const s = store({ peerId: A, alias: 'Laptop', trusted: true })
     const view = viewPeer(s, { peerId: B, alias: ' laptop ' })
-    expect(view).toMatchObject({ state: 'new', identityChanged: { alias: ' laptop ', known: [{ peerId: A, shortCode: shortCodeFor(A), trusted: true }] } })
-    expect(identityWarning(view, { shortCode: shortCodeFor(B) })).toContain(`had the code ${shortCodeFor(A)} (trusted); this one has ${shortCodeFor(B)}`)
+    expect(view).toMatchObject({ state: 'new', identityChanged: { alias: ' laptop ', known: [{ peerId: A, shortCode: shortCodeFor(A), trusted: true, alias: 'Laptop' }] } })
+    expect(identityWarning(view, { shortCode: shortCodeFor(B) }, (s) => s)).toContain(`looks like "Laptop" [${shortCodeFor(A)}, trusted], a device you know; this one has the code ${shortCodeFor(B)}`)
   })
 
   it('never flags a trusted device, nor one whose alias nobody else had', () => {
@@ -44,6 +44,33 @@ describe('the trust policy', () => {
     const view = viewPeer(store({ peerId: A, alias: 'laptop', trusted: true, autoAcceptDir: '/srv/a' }), { peerId: B, alias: 'laptop' })
     expect(decideOffer(view, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
     expect(decideOffer(view, { ...settings, yes: true, interactive: true })).toEqual({ action: 'ask' })
+  })
+
+  // Issue 13: what a person would take for "nas" is "nas" here; none of these is accepted with --yes.
+  it.each([
+    ['a zero-width space', 'nas\u200B'],
+    ['a Cyrillic а', 'n\u0430s'],
+    ['fullwidth letters', '\uFF4E\uFF41\uFF53'],
+    ['a right-to-left override', '\u202Enas'],
+    ['a soft hyphen', 'na\u00ADs'],
+    ['capitals', 'NAS'],
+    ['Greek capitals', '\u039D\u0391S'],
+    ['a word joiner and a variation selector', 'n\u2060as\uFE0F']
+  ])('flags a look-alike of a known alias, with %s, as an identity change, and never accepts it with --yes (issue 13)', (_what, alias) => {
+    const view = viewPeer(store({ peerId: A, alias: 'nas', trusted: true, autoAcceptDir: '/srv/nas' }), { peerId: B, alias })
+    expect(view.identityChanged).toEqual({ alias, known: [{ peerId: A, shortCode: shortCodeFor(A), trusted: true, alias: 'nas' }] })
+    expect(decideOffer(view, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
+  })
+
+  it.each(['nas2', 'naś', 'n4s', 'mas', 'my nas'])('does not take %j for "nas" (issue 13)', (alias) => {
+    expect(viewPeer(store({ peerId: A, alias: 'nas', trusted: true }), { peerId: B, alias }).identityChanged).toBeUndefined()
+  })
+
+  it('shows a look-alike\'s alias through the given escape, so its trick is visible (issue 13)', () => {
+    const view = viewPeer(store({ peerId: A, alias: 'nas', trusted: true }), { peerId: B, alias: '\u202Enas' })
+    const shown = (s: string): string => s.replace(/\u202E/g, '\\u202e')
+    expect(identityWarning(view, { shortCode: shortCodeFor(B) }, shown)).toContain('this device calls itself "\\u202enas", which looks like "nas"')
+    expect(describePeer({ alias: '\u202Enas', shortCode: shortCodeFor(B) }, view, shown)).toBe(`"\\u202enas" [${shortCodeFor(B)}], first contact, not trusted`)
   })
 
   it('lets --yes accept any other device into the default folder', () => {

@@ -29,8 +29,9 @@ export { PIN_PATTERN, generatePin } from './pairing/pin-exchange.ts'
 export {
   Discovery, defaultDiscoveryOptions, resolveDiscoveryOptions, type DiscoveryInit, type DiscoveryOptions, type KnownPeer
 } from './discovery/discovery.ts'
+export { aliasKey } from './discovery/alias-key.ts'
 export {
-  aliasKey, matchPeer, normalizeShortCode, type DiscoveredPeer, type DiscoverySource, type PeerDirectoryEvents
+  matchPeer, normalizeShortCode, type DiscoveredPeer, type DiscoverySource, type PeerDirectoryEvents
 } from './discovery/peer-directory.ts'
 export type { SuitableInterface } from './discovery/interfaces.ts'
 export { HashPool, createInlineHasher, type Hasher, type HashPoolOptions } from './hash/hash-pool.ts'

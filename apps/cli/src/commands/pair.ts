@@ -4,7 +4,7 @@
 
 import { UnreachableError, type FerryNode, type PairResult } from '@ferry/p2p-core'
 import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
-import type { Output } from '../output.ts'
+import { peerLabel, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 
 export interface PairOptions {
@@ -47,7 +47,7 @@ export async function pair (node: FerryNode, options: PairOptions, out: Output, 
       }
     })
     out.event({ type: 'paired', peer: paired, address: reached })
-    out.say(`Paired with "${paired.alias ?? 'unknown device'}" [${paired.shortCode}]: both devices now trust each other.`)
+    out.say(`Paired with ${peerLabel(paired)}: both devices now trust each other.`)
     out.say(`Check that ${paired.shortCode} is the code the other device shows.`)
     return 0
   } catch (err) {

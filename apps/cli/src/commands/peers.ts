@@ -4,7 +4,7 @@
 
 import { parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
 import { formatHostPort, startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
-import type { Output } from '../output.ts'
+import { printable, type Output } from '../output.ts'
 
 export interface PeersOptions {
   json: boolean
@@ -33,7 +33,7 @@ export function describe (peer: DiscoveredPeer, store: TrustStore): Record<strin
 
 function line (peer: DiscoveredPeer, store: TrustStore): string {
   const d = describe(peer, store)
-  const name = (peer.alias ?? '(no name)').padEnd(20)
+  const name = (peer.alias === undefined ? '(no name)' : printable(peer.alias)).padEnd(20)
   const addresses = (d.addresses as string[]).join(' ') || '(no reachable address)'
   return `${name} ${peer.shortCode}  ${String(d.trust).padEnd(8)} ${addresses}  via ${peer.sources.join('+')}`
 }
@@ -55,7 +55,7 @@ export async function peers (node: FerryNode, options: PeersOptions, out: Output
         discovery.on(type, (peer) => {
           out.event({ type, peer: describe(peer, store) })
           out.say(`${type === 'appeared' ? '+' : type === 'gone' ? '-' : '~'} ${line(peer, store)}`)
-          const warning = type === 'gone' ? undefined : identityWarning(viewPeer(store, peer), peer)
+          const warning = type === 'gone' ? undefined : identityWarning(viewPeer(store, peer), peer, printable)
           if (warning !== undefined) out.say(`  ${warning}`)
         })
       }
@@ -82,12 +82,12 @@ export async function peers (node: FerryNode, options: PeersOptions, out: Output
     if (found.length === 0) out.say('No devices found. If the other device does not show up, add it by address: ferry peers --add HOST:PORT')
     for (const peer of found) {
       out.say(line(peer, store))
-      const warning = identityWarning(viewPeer(store, peer), peer)
+      const warning = identityWarning(viewPeer(store, peer), peer, printable)
       if (warning !== undefined) out.say(`  ${warning}`)
     }
     if (offline.length > 0) {
       out.say('\nKnown devices not seen now:')
-      for (const d of offline) out.say(`${(d.alias ?? '(no name)').padEnd(20)} ${d.shortCode}  ${(d.trusted ? 'trusted' : 'known').padEnd(8)} last seen ${d.lastSeen}`)
+      for (const d of offline) out.say(`${(d.alias === undefined ? '(no name)' : printable(d.alias)).padEnd(20)} ${d.shortCode}  ${(d.trusted ? 'trusted' : 'known').padEnd(8)} last seen ${d.lastSeen}`)
     }
     return failed === 0 ? 0 : 1
   } finally {

@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
 import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service/peers'
-import { formatBytes, type Output } from '../output.ts'
+import { formatBytes, peerLabel, printable, type Output } from '../output.ts'
 
 export interface ReceiveOptions {
   dir: string
@@ -130,12 +130,12 @@ function startPairing (node: FerryNode, store: TrustStore, out: Output, host: st
         }
       })
       out.event({ type: 'paired', peer: { peerId: peer.peerId, shortCode: peer.shortCode, alias: peer.alias } })
-      out.say(`Paired with "${peer.alias ?? 'unknown device'}" [${peer.shortCode}]: it is now a trusted device.`)
+      out.say(`Paired with ${peerLabel(peer)}: it is now a trusted device.`)
     })().catch((err: unknown) => { out.fail(err) })
   })
   node.on('pairing-failed', ({ peer, error }) => {
     out.event({ type: 'pairing-failed', peer: { peerId: peer.peerId, shortCode: peer.shortCode, alias: peer.alias }, code: error.code, message: error.message })
-    out.say(`Pairing attempt from "${peer.alias ?? 'unknown device'}" [${peer.shortCode}] failed: ${error.message}`)
+    out.say(`Pairing attempt from ${peerLabel(peer)} failed: ${printable(error.message)}`)
   })
 }
 
@@ -150,14 +150,14 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
   if (offer.continues !== undefined) {
     // The sender reconnected a transfer accepted here: it goes on as decided then, into the same folder.
     out.event({ type: 'continuing', transferId: offer.transferId, from: { peerId: from.peerId, shortCode: from.shortCode, alias: from.alias }, dir: offer.continues.dir })
-    out.say(`\n"${from.alias ?? 'unknown device'}" [${from.shortCode}] reconnected; continuing its transfer into ${offer.continues.dir}`)
+    out.say(`\n${peerLabel(from)} reconnected; continuing its transfer into ${offer.continues.dir}`)
     return await accept(offer, offer.continues.dir, out, offer.continues.fileIds)
   }
   const view = viewPeer(store, from)
   // First contact is remembered, so a later device under the same alias but another id stands out. Not awaited:
   // the decision uses the view taken above, and an fsync has no place between an offer and its answer.
   void store.touch(from.peerId, { ...(from.alias === undefined ? {} : { alias: from.alias }) }).catch((err: unknown) => { out.fail(err) })
-  const warning = identityWarning(view, from)
+  const warning = identityWarning(view, from, printable)
   out.event({
     type: 'offer',
     transferId: offer.transferId,
@@ -168,12 +168,12 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
     totalBytes: offer.totalBytes,
     ...(offer.text === undefined ? {} : { text: offer.text })
   })
-  const who = `${from.alias ?? 'unknown device'} [${from.shortCode}]`
-  out.say(`\n${describePeer(from, view)} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  const who = peerLabel(from)
+  out.say(`\n${describePeer(from, view, printable)} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
   if (warning !== undefined) out.say(warning)
-  for (const file of offer.files.slice(0, 20)) out.say(`  ${file.path}  (${formatBytes(file.size)})`)
+  for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
-  if (offer.text !== undefined) out.say(`Message:\n${offer.text}`)
+  if (offer.text !== undefined) out.say(`Message:\n${printable(offer.text, { lines: true })}`)
 
   const decision = decideOffer(view, { yes: options.yes, interactive: process.stdin.isTTY === true, dir: defaultDir })
   let dir = defaultDir
@@ -196,7 +196,7 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
 async function trust (store: TrustStore, offer: IncomingOffer, view: TrustView, out: Output): Promise<void> {
   await store.update(offer.from.peerId, (record) => record === undefined ? undefined : { ...record, trusted: true })
   out.event({ type: 'trusted', peerId: offer.from.peerId, shortCode: offer.from.shortCode })
-  out.say(`"${offer.from.alias ?? 'unknown device'}" [${offer.from.shortCode}] is now trusted` +
+  out.say(`${peerLabel(offer.from)} is now trusted` +
     (view.identityChanged === undefined ? '.' : ', as a device of its own (the one you knew by that name stays as it was).'))
 }
 
@@ -209,7 +209,7 @@ async function accept (offer: IncomingOffer, dir: string, out: Output, files?: r
     const result = await offer.respond({ accept: true, dir, ...(files === undefined ? {} : { files }), onProgress: (p) => { bar.update(p) }, signal: controller.signal })
     bar.stop()
     out.event({ type: 'received', transferId: result.transferId, dir, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
-    for (const file of result.files.slice(0, 20)) out.say(`  saved ${file.savedAs}`)
+    for (const file of result.files.slice(0, 20)) out.say(`  saved ${printable(file.savedAs)}`)
     if (result.files.length > 20) out.say(`  ... and ${result.files.length - 20} more`)
     out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)` +
       (result.bytesResumed > 0 ? `, resumed after ${formatBytes(result.bytesResumed)}` : ''))

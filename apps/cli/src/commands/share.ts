@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
-import { formatBytes, type Output } from '../output.ts'
+import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
 
@@ -41,13 +41,13 @@ export async function share (paths: string[], options: ShareOptions, out: Output
     out.say('Open in a browser on the same network:')
     for (const url of info.urls) out.say(`  ${url}`)
     if (info.pin !== undefined) out.say(`PIN: ${info.pin}`)
-    if (!out.json) out.say(await terminalQr(shown))
+    if (!out.json) out.raw(await terminalQr(shown))
     if (info.allowUpload) out.say(`Browsers may send files; they are saved into ${dir}${options.yes ? '' : ' after you accept'}`)
     out.say('Press Ctrl-C to stop sharing.')
 
     server.on('download', (event) => {
       out.event({ type: 'download', path: event.path, fileId: event.fileId, bytes: event.bytes, complete: event.complete, range: event.range, from: event.remoteAddress })
-      if (event.complete) out.say(`  sent ${event.path} (${formatBytes(event.bytes)}${event.range === null ? '' : ', part'}) to ${event.remoteAddress}`)
+      if (event.complete) out.say(`  sent ${printable(event.path)} (${formatBytes(event.bytes)}${event.range === null ? '' : ', part'}) to ${event.remoteAddress}`)
     })
     let queue: Promise<void> = Promise.resolve()
     server.on('offer', (offer) => {
@@ -74,10 +74,10 @@ export async function share (paths: string[], options: ShareOptions, out: Output
 }
 
 async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptions, out: Output): Promise<void> {
-  const who = `${offer.from.alias ?? 'a browser'} (${offer.from.address.host})`
+  const who = `${offer.from.alias === undefined ? 'a browser' : `"${printable(offer.from.alias)}"`} (${offer.from.address.host})`
   out.event({ type: 'offer', transferId: offer.transferId, from: { peerId: offer.from.peerId, alias: offer.from.alias, address: offer.from.address.host }, files: offer.files.length, totalBytes: offer.totalBytes })
   out.say(`\n${who} wants to send ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
-  for (const file of offer.files.slice(0, 20)) out.say(`  ${file.path}  (${formatBytes(file.size)})`)
+  for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
   const accept = options.yes || await askYesNo(`Accept from ${who}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout)
   if (!accept) {
@@ -91,7 +91,7 @@ async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptio
     const result = await offer.respond({ accept: true, dir, onProgress: (p) => { bar.update(p) } })
     bar.stop()
     out.event({ type: 'received', transferId: result.transferId, files: result.files.length, bytes: result.bytesReceived, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
-    for (const file of result.files.slice(0, 20)) out.say(`  saved ${file.savedAs}`)
+    for (const file of result.files.slice(0, 20)) out.say(`  saved ${printable(file.savedAs)}`)
     out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)`)
   } catch (err) {
     bar.stop()

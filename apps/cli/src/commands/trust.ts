@@ -7,7 +7,7 @@ import {
   AmbiguousPeerError, PeerNotFoundError, matchPeer, parsePeerTarget, shortCodeFor
 } from '@ferry/p2p-core'
 import { formatHostPort, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
-import type { Output } from '../output.ts'
+import { peerLabel, type Output } from '../output.ts'
 
 export interface TrustOptions {
   /** true: auto-accept into `dir`; false: stop auto-accepting; undefined: leave as it is. */
@@ -28,10 +28,6 @@ function findDevice (store: TrustStore, query: string): { peerId: string, addres
   if (matches.length === 1) return { peerId: (matches[0] as DeviceRecord).peerId }
   if (matches.length > 1) throw new AmbiguousPeerError(`${matches.length} remembered devices are called "${query}": ${matches.map((d) => d.shortCode).join(', ')}; use a code`)
   throw new PeerNotFoundError(`No remembered device is called "${query}"; give its device id or HOST:PORT/ID`)
-}
-
-function label (record: DeviceRecord): string {
-  return `"${record.alias ?? 'unknown device'}" [${record.shortCode}]`
 }
 
 /** Looks a device up on the network (discovery) when it is not remembered yet. */
@@ -60,7 +56,7 @@ export async function trust (query: string, options: TrustOptions, out: Output, 
     }
   }) as DeviceRecord
   out.event({ type: 'trusted', peerId: record.peerId, shortCode: record.shortCode, alias: record.alias, autoAcceptDir: record.autoAcceptDir })
-  out.say(`${label(record)} is trusted` + (record.autoAcceptDir === undefined ? '; its offers are still asked about.' : `; its offers are saved into ${record.autoAcceptDir} without asking.`))
+  out.say(`${peerLabel(record)} is trusted` + (record.autoAcceptDir === undefined ? '; its offers are still asked about.' : `; its offers are saved into ${record.autoAcceptDir} without asking.`))
   return 0
 }
 
@@ -74,6 +70,6 @@ export async function untrust (query: string, options: { forget: boolean }, out:
     return { ...rest, trusted: false }
   })
   out.event({ type: options.forget ? 'forgotten' : 'untrusted', peerId: before.peerId, shortCode: before.shortCode })
-  out.say(options.forget ? `${label(before)} is forgotten.` : `${label(before)} is no longer trusted; its offers are asked about again.`)
+  out.say(options.forget ? `${peerLabel(before)} is forgotten.` : `${peerLabel(before)} is no longer trusted; its offers are asked about again.`)
   return 0
 }

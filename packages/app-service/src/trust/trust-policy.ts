@@ -1,7 +1,8 @@
 // What the CLI decides about a device (STYLE.md rule 6: the core asks, the app decides). A device is trusted,
 // known (met before) or new. A device that uses the alias of another device we know, under another id, gets an
 // identity-change warning: it may be a different machine pretending, so it is never accepted without asking, and
-// never chosen when the user names a device by that alias.
+// never chosen when the user names a device by that alias. Aliases compare by what a person sees (aliasKey: a
+// Unicode TS #39 skeleton), so `nаs` with a Cyrillic а, `ｎａｓ` or `NAS` is the `nas` you know, for this purpose.
 
 import { aliasKey } from '@ferry/p2p-core'
 import type { DeviceRecord, TrustStore } from './trust-store.ts'
@@ -9,9 +10,10 @@ import type { DeviceRecord, TrustStore } from './trust-store.ts'
 export type TrustState = 'trusted' | 'known' | 'new'
 
 export interface IdentityChange {
+  /** The alias the newcomer uses. */
   alias: string
-  /** The devices we know under that alias. */
-  known: Array<{ peerId: string, shortCode: string, trusted: boolean }>
+  /** The devices we know under that alias or one that looks like it (each with the alias we know it by). */
+  known: Array<{ peerId: string, shortCode: string, trusted: boolean, alias: string }>
 }
 
 export interface TrustView {
@@ -30,7 +32,7 @@ export function viewPeer (store: Pick<TrustStore, 'get' | 'list'>, peer: { peerI
   return {
     state,
     ...(record === undefined ? {} : { record }),
-    ...(others.length === 0 ? {} : { identityChanged: { alias: peer.alias, known: others.map((d) => ({ peerId: d.peerId, shortCode: d.shortCode, trusted: d.trusted })) } })
+    ...(others.length === 0 ? {} : { identityChanged: { alias: peer.alias, known: others.map((d) => ({ peerId: d.peerId, shortCode: d.shortCode, trusted: d.trusted, alias: d.alias ?? '' })) } })
   }
 }
 
@@ -50,18 +52,21 @@ export function decideOffer (view: TrustView, settings: { yes: boolean, interact
   return { action: 'ask' }
 }
 
+/** How a peer's own string is put on a screen: the CLI escapes control and invisible characters (its printable()). */
+export type Show = (text: string) => string
+
 /** One line for people: `"laptop" [K7Q2-9MXD], trusted`. */
-export function describePeer (peer: { alias?: string, shortCode: string }, view: TrustView): string {
-  const name = peer.alias === undefined ? 'unknown device' : `"${peer.alias}"`
+export function describePeer (peer: { alias?: string, shortCode: string }, view: TrustView, show: Show): string {
+  const name = peer.alias === undefined ? 'unknown device' : `"${show(peer.alias)}"`
   const state = view.state === 'new' ? 'first contact, not trusted' : view.state === 'known' ? 'known, not trusted' : 'trusted'
   return `${name} [${peer.shortCode}], ${state}`
 }
 
 /** The warning for an identity change, or undefined. */
-export function identityWarning (view: TrustView, peer: { shortCode: string }): string | undefined {
+export function identityWarning (view: TrustView, peer: { shortCode: string }, show: Show): string | undefined {
   const change = view.identityChanged
   if (change === undefined) return undefined
-  const codes = change.known.map((k) => `${k.shortCode}${k.trusted ? ' (trusted)' : ''}`).join(', ')
-  return `WARNING: a device you know as "${change.alias}" had the code ${codes}; this one has ${peer.shortCode}. ` +
-    'It is a different device, not trusted. Check the code on its screen before accepting anything.'
+  const known = change.known.map((k) => `"${show(k.alias)}" [${k.shortCode}${k.trusted ? ', trusted' : ''}]`).join(', ')
+  return `WARNING: this device calls itself "${show(change.alias)}", which looks like ${known}, a device you know; ` +
+    `this one has the code ${peer.shortCode}. It is a different device, not trusted. Check the code on its screen before accepting anything.`
 }

@@ -6,6 +6,7 @@
 
 import { EventEmitter } from 'node:events'
 import { shortCodeFor } from '../identity/identity.ts'
+import { aliasKey } from './alias-key.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import type { PeerAddress } from '../transport/types.ts'
 
@@ -66,11 +67,6 @@ const SOURCE_ORDER: readonly DiscoverySource[] = ['manual', 'known', 'mdns']
 
 function hostPort (address: PeerAddress): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
-}
-
-/** NFC, trimmed, case-folded: how aliases compare. */
-export function aliasKey (alias: string): string {
-  return alias.normalize('NFC').trim().toLowerCase()
 }
 
 /** A short code as typed (`k7q2-9mxd`, `K7Q29MXD`) in the form shortCodeFor prints, or undefined. */
