@@ -83,10 +83,11 @@ program.command('send')
   .argument('[paths...]', 'files and folders to send')
   .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), or its name or code')
   .addOption(new Option('--text <message>', 'a text message to send with (or instead of) files'))
+  .option('-L, --follow-links', 'inside folders, follow symbolic links to files and folders (never to fifos or devices, never a loop)', false)
   .option('--no-mdns', 'look the receiver up among remembered devices only, not over mDNS')
   .option('--discover-timeout <ms>', 'how long to look for a receiver given by name', parseMilliseconds, 3_000)
   .option('--json', 'print progress and the result as JSON lines', false)
-  .action(async (paths: string[], opts: { to: string, text?: string, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+  .action(async (paths: string[], opts: { to: string, text?: string, followLinks: boolean, mdns: boolean, discoverTimeout: number, json: boolean }) => {
     // A sender accepts nothing: its engine's listener stays on loopback.
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
       await send(node, paths, { ...opts, mdns: mdnsEnabled(opts.mdns), discoverTimeoutMs: opts.discoverTimeout }, out, await openTrustStore(out)))

@@ -1,10 +1,12 @@
 // `ferry send PATH... --to TARGET`: offer files, folders and/or a text, show progress, and exit non-zero with a
 // clear message when the transfer does not end verified. TARGET is HOST:PORT[/DEVICE_ID], a ferry:// link, or a
 // device's alias, short code or id as discovery finds it; the device reached is remembered for next time.
+// Inside a sent folder links are not followed (--follow-links follows those to files and folders); whatever is
+// left out is listed with its reason before anything is sent.
 
-import { UnreachableError, type FerryNode, type SendResult } from '@ferry/p2p-core'
+import { UnreachableError, type FerryNode, type SendResult, type SkipReason, type SourceListing } from '@ferry/p2p-core'
 import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
-import { formatBytes, type Output } from '../output.ts'
+import { formatBytes, printable, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 
 export interface SendOptions {
@@ -14,6 +16,37 @@ export interface SendOptions {
   mdns: boolean
   /** How long to look for a TARGET given by name, in ms. */
   discoverTimeoutMs: number
+  /** Follow links inside sent folders to regular files and folders. */
+  followLinks: boolean
+}
+
+const WHY_SKIPPED: Record<SkipReason, string> = {
+  symlink: 'symbolic link, not followed',
+  fifo: 'fifo (named pipe)',
+  socket: 'socket',
+  device: 'device',
+  loop: 'loop',
+  unreadable: 'cannot be read',
+  'invalid-name': 'name not allowed'
+}
+
+/** Skipped entries shown on a terminal; --json lists all that the walker kept. */
+const SHOWN_SKIPS = 50
+
+/** Says what the walk left out: one JSON event, and for people one line each (up to SHOWN_SKIPS). */
+function reportSkipped (listing: SourceListing, out: Output, followLinks: boolean): void {
+  if (listing.skippedCount === 0) return
+  out.event({
+    type: 'skipped',
+    count: listing.skippedCount,
+    entries: listing.skipped.map((s) => ({ path: s.path, localPath: s.absolutePath, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) }))
+  })
+  const why = followLinks ? '' : ' (links inside folders are not followed; --follow-links follows those to files and folders)'
+  out.say(`Not sending ${listing.skippedCount} entr${listing.skippedCount === 1 ? 'y' : 'ies'}${why}:`)
+  for (const s of listing.skipped.slice(0, SHOWN_SKIPS)) {
+    out.say(`  ${printable(s.path)}: ${WHY_SKIPPED[s.reason]}${s.detail === undefined ? '' : ` (${printable(s.detail)})`}`)
+  }
+  if (listing.skippedCount > SHOWN_SKIPS) out.say(`  ... and ${listing.skippedCount - SHOWN_SKIPS} more`)
 }
 
 export async function send (node: FerryNode, paths: string[], options: SendOptions, out: Output, store: TrustStore): Promise<number> {
@@ -25,13 +58,20 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
     const target = await resolvePeer(options.to, { node, store, mdns: options.mdns, timeoutMs: options.discoverTimeoutMs, signal: controller.signal })
     if (target.addresses.length === 0) throw new UnreachableError(`"${options.to}" was found, but at no address this device can reach`)
     let result: SendResult | undefined
+    // Each attempt (and reconnect) walks the paths again; what was left out is said once.
+    let reported = false
     for (const [i, address] of target.addresses.entries()) {
-      out.say(`Waiting for ${target.alias === undefined ? '' : `"${target.alias}" at `}${formatHostPort(address)} to accept...`)
+      out.say(`Waiting for ${target.alias === undefined ? '' : `"${printable(target.alias)}" at `}${formatHostPort(address)} to accept...`)
       try {
         result = await node.send({
           address,
           peerId: target.peerId,
           paths,
+          followLinks: options.followLinks,
+          onListed: (listing) => {
+            if (!reported) reportSkipped(listing, out, options.followLinks)
+            reported = true
+          },
           text: options.text,
           signal: controller.signal,
           onProgress: (p) => { bar.update(p) },
