@@ -15,7 +15,8 @@ export function defaultSettings (downloadDir?: string): Settings {
     downloadDir: downloadDir ?? join(homedir(), 'Downloads', 'Ferry'),
     autoAcceptTrusted: false,
     port: 0,
-    filesInFlight: 4
+    filesInFlight: 4,
+    followLinks: false
   }
 }
 

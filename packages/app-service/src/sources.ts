@@ -1,9 +1,9 @@
-// What a send will offer, listed before it is queued: relative POSIX paths and sizes of the files under the
-// given paths, so the transfer shows its files at once. The sender lists them again itself (and checks them).
+// What a send will offer, listed before it is queued so the transfer shows its files at once. The listing is
+// p2p-core's walker, the one the sender itself uses, with the same link policy; here it is only trimmed to what
+// the UI shows. The sender walks again when it connects (and on each reconnect), so it offers what is on disk then.
 
-import { lstat, readdir } from 'node:fs/promises'
-import { basename, join, relative, sep } from 'node:path'
-import { SourceNotFoundError } from '@ferry/p2p-core'
+import { collectSourceFiles, type FerryLimits } from '@ferry/p2p-core'
+import type { SkippedSource } from '@ferry/ui/api'
 
 /** Files listed per transfer; `count` still says how many there are. */
 export const MAX_LISTED_FILES = 1_000
@@ -12,29 +12,22 @@ export interface SourceListing {
   files: Array<{ path: string, size: number, localPath: string }>
   count: number
   totalBytes: number
+  /** What the walk left out, with why (p2p-core keeps at most MAX_LISTED_SKIPS); `skippedCount` counts them all. */
+  skipped: SkippedSource[]
+  skippedCount: number
 }
 
-export async function listSources (paths: readonly string[]): Promise<SourceListing> {
-  const listing: SourceListing = { files: [], count: 0, totalBytes: 0 }
-  const add = (path: string, size: number, localPath: string): void => {
-    listing.count++
-    listing.totalBytes += size
-    if (listing.files.length < MAX_LISTED_FILES) listing.files.push({ path, size, localPath })
+export async function listSources (
+  paths: readonly string[],
+  limits: Pick<FerryLimits, 'maxFilesPerOffer' | 'maxPathBytes' | 'maxNameBytes'>,
+  options: { followLinks: boolean, signal?: AbortSignal }
+): Promise<SourceListing> {
+  const walked = await collectSourceFiles(paths, limits, options)
+  return {
+    files: walked.files.slice(0, MAX_LISTED_FILES).map((f) => ({ path: f.path, size: f.size, localPath: f.absolutePath })),
+    count: walked.files.length,
+    totalBytes: walked.files.reduce((n, f) => n + f.size, 0),
+    skipped: walked.skipped.map((s) => ({ path: s.path, localPath: s.absolutePath, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) })),
+    skippedCount: walked.skippedCount
   }
-  for (const root of paths) {
-    const stat = await lstat(root).catch(() => undefined)
-    if (stat === undefined) throw new SourceNotFoundError(`${root} does not exist or cannot be read`)
-    const name = basename(root)
-    if (stat.isFile()) {
-      add(name, stat.size, root)
-    } else if (stat.isDirectory()) {
-      for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile()) continue
-        const abs = join(entry.parentPath, entry.name)
-        const size = (await lstat(abs).catch(() => undefined))?.size ?? 0
-        add([name, ...relative(root, abs).split(sep)].join('/'), size, abs)
-      }
-    }
-  }
-  return listing
 }

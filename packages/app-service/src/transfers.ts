@@ -22,8 +22,8 @@ interface Running {
   dto: Transfer
   controller?: AbortController
   done?: Promise<void>
-  /** Sends only: what to offer again on retry. */
-  send?: { peerId: string, paths: string[] }
+  /** Sends only: what to offer again on retry, and whether links inside its folders are followed. */
+  send?: { peerId: string, paths: string[], followLinks: boolean }
   localPaths?: Map<string, string>
 }
 
@@ -67,15 +67,17 @@ export class Transfers {
   async send (peerId: string, paths: string[], text?: string): Promise<string> {
     const peer = this.#init.peers.get(peerId)
     if (peer === undefined) throw notFound('That device')
-    const listing = await listSources(paths)
+    const followLinks = this.#init.settings().followLinks === true
+    const listing = await listSources(paths, this.#init.node.limits, { followLinks })
     const id = randomUUID()
     const dto: Transfer = {
       id, direction: 'send', peer: { kind: 'device', id: peer.id, shortCode: peer.shortCode, ...(peer.alias === undefined ? {} : { name: peer.alias }) },
       files: listing.files.map((f, i) => ({ id: i, path: f.path, size: f.size, bytesDone: 0, status: 'pending' })),
       fileCount: listing.count, bytesDone: 0, totalBytes: listing.totalBytes, rate: 0, etaSeconds: null, status: 'waiting',
-      canRetry: false, startedAt: Date.now(), ...(text === undefined ? {} : { text })
+      canRetry: false, startedAt: Date.now(), ...(text === undefined ? {} : { text }),
+      ...(listing.skippedCount === 0 ? {} : { skipped: listing.skipped, skippedCount: listing.skippedCount })
     }
-    const record: Running = { dto, send: { peerId, paths }, localPaths: new Map(listing.files.map((f) => [f.path, f.localPath])) }
+    const record: Running = { dto, send: { peerId, paths, followLinks }, localPaths: new Map(listing.files.map((f) => [f.path, f.localPath])) }
     this.#transfers.set(id, record)
     this.#upsert(record)
     this.#runSend(record)
@@ -105,7 +107,7 @@ export class Transfers {
         // The app's id is the protocol's too: the receiver's app shows the same id, and a retry under it within the
         // receiver's resume window continues without a new question.
         const result = await this.#init.node.send({
-          address, peerId: send.peerId, paths: send.paths, signal: controller.signal, transferId: record.dto.id,
+          address, peerId: send.peerId, paths: send.paths, followLinks: send.followLinks, signal: controller.signal, transferId: record.dto.id,
           ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
           onProgress: (p) => { this.#progress(record, p) },
           onReconnect: (event) => {

@@ -117,12 +117,12 @@ export function checkShareRequest (value: unknown): CreateShareRequest {
   return { paths, pin: value.pin, expiresInMs: ms, allowUpload: value.allowUpload, ...(name === undefined ? {} : { name }) }
 }
 
-const settingKeys = ['alias', 'downloadDir', 'autoAcceptTrusted', 'port', 'filesInFlight'] as const
+const settingKeys = ['alias', 'downloadDir', 'autoAcceptTrusted', 'port', 'filesInFlight', 'followLinks'] as const
 
 export function isValidSettings (s: Record<string, unknown>): boolean {
   return typeof s.alias === 'string' && s.alias.trim() !== '' && s.alias.length <= argumentLimits.maxNameLength &&
     typeof s.downloadDir === 'string' && s.downloadDir.length <= argumentLimits.maxPathLength && isAbsolute(s.downloadDir) && !s.downloadDir.includes('\0') &&
-    typeof s.autoAcceptTrusted === 'boolean' &&
+    typeof s.autoAcceptTrusted === 'boolean' && typeof s.followLinks === 'boolean' &&
     Number.isInteger(s.port) && (s.port as number) >= 0 && (s.port as number) <= 65535 &&
     Number.isInteger(s.filesInFlight) && (s.filesInFlight as number) >= 1 && (s.filesInFlight as number) <= 64
 }

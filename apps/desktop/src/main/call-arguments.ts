@@ -78,6 +78,7 @@ const settingsChecks: Record<string, Check> = {
   alias: shortString,
   downloadDir: path,
   autoAcceptTrusted: boolean,
+  followLinks: boolean,
   port: (v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65_535 ? 'an integer port 0-65535' : undefined,
   filesInFlight: (v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 64 ? 'an integer from 1 to 64' : undefined
 }

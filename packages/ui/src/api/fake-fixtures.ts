@@ -25,6 +25,7 @@ export function fakeSettings (patch: Partial<Settings> = {}): Settings {
     alias: 'This computer',
     downloadDir: '/home/user/Downloads/Ferry',
     autoAcceptTrusted: false,
+    followLinks: false,
     port: 0,
     filesInFlight: 4,
     ...patch

@@ -86,6 +86,20 @@ export interface TransferFile {
   status: TransferFileStatus
 }
 
+/** Why a send left an entry of a folder out; mirrors p2p-core's `SkipReason`. */
+export type SkippedSourceReason = 'symlink' | 'fifo' | 'socket' | 'device' | 'loop' | 'unreadable' | 'invalid-name'
+
+/** An entry inside a sent folder that is not offered (links are followed only with the followLinks setting). */
+export interface SkippedSource {
+  /** The path it would have had in the offer, e.g. `album/passwd`. */
+  path: string
+  /** Where it is on this computer. */
+  localPath: string
+  reason: SkippedSourceReason
+  /** A link's target (`-> /etc/passwd`) or what went wrong. */
+  detail?: string
+}
+
 /**
  * One transfer, either way (p2p-core: a send, or an accepted IncomingOffer, with its TransferProgress). Its `id` is
  * the app's and stays the same across retries (protocol transfer ids do not).
@@ -112,6 +126,9 @@ export interface Transfer {
   reconnecting?: { attempt: number, of: number, at: number }
   /** Bytes the receiving side already had from an interrupted attempt, so they did not cross again; set when it completes. */
   bytesResumed?: number
+  /** Sends only: entries of the sent folders left out, with why (at most 1,000 listed); `skippedCount` counts them all. */
+  skipped?: SkippedSource[]
+  skippedCount?: number
   /** Whether retryTransfer() can pick it up again (a failed or cancelled send; resumes from what arrived). */
   canRetry: boolean
   startedAt: number
@@ -260,6 +277,8 @@ export interface Settings {
   port: number
   /** Units (a large file or a batch) sent at once; p2p-core's `filesInFlight`, 1 to 64. */
   filesInFlight: number
+  /** Follow symbolic links inside sent folders to files and folders (never fifos or devices, never a loop); default false. */
+  followLinks: boolean
 }
 
 /** A problem not tied to a call the UI made (discovery failed, a port is taken, an auto-accepted transfer failed). */

@@ -24,7 +24,7 @@ function problemWith (draft: Settings): string | null {
 }
 
 function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
-  const ids = { port: useId(), inFlight: useId(), auto: useId() }
+  const ids = { port: useId(), inFlight: useId(), auto: useId(), links: useId() }
   const save = useFerry((s) => s.saveSettings)
   const pickFolder = useFerry((s) => s.pickFolder)
   const [draft, setDraft] = useState<Settings>(saved)
@@ -89,6 +89,11 @@ function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
         <span>Accept files from trusted devices without asking</span>
       </label>
       <p id={ids.auto} className='hint'>Offers from other devices always ask first.</p>
+      <label className='check'>
+        <input type='checkbox' checked={draft.followLinks} onChange={(event) => { edit({ followLinks: event.target.checked }) }} aria-describedby={ids.links} />
+        <span>Follow symbolic links inside sent folders</span>
+      </label>
+      <p id={ids.links} className='hint'>Only links to files and folders, never into a loop. Without it, links are left out and the transfer lists them.</p>
       <label className='field'>
         <span>Port</span>
         <input type='number' min={0} max={65535} value={Number.isNaN(draft.port) ? '' : draft.port} onChange={(event) => { edit({ port: event.target.valueAsNumber }) }} aria-describedby={ids.port} />

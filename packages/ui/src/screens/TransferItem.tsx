@@ -1,8 +1,8 @@
 // One transfer: who, which way, how far (overall and per file, as <progress>), how fast, how long still, and
-// what went wrong in words; Cancel while it runs, Retry or Resume when the engine says it can.
+// what went wrong in words, what a send left out of its folders; Cancel while it runs, Retry or Resume when the engine says it can.
 
 import { useId, type ReactNode } from 'react'
-import type { Transfer, TransferStatus } from '../api/ferry-api.ts'
+import type { SkippedSourceReason, Transfer, TransferStatus } from '../api/ferry-api.ts'
 import { useFerry } from '../app/ferry-context.tsx'
 import { formatBytes, formatDuration, formatRate, percent } from '../format.ts'
 import { messageFor } from '../messages.ts'
@@ -18,6 +18,17 @@ const statusLabels: Record<TransferStatus, string> = {
   declined: 'Declined',
   cancelled: 'Cancelled',
   failed: 'Failed'
+}
+
+/** Why a send left an entry of a folder out, in words. */
+const SKIPPED: Record<SkippedSourceReason, string> = {
+  symlink: 'is a symbolic link (not followed; see Settings)',
+  fifo: 'is a pipe',
+  socket: 'is a socket',
+  device: 'is a device',
+  loop: 'leads back into a folder being sent',
+  unreadable: 'cannot be read',
+  'invalid-name': 'has a name the other device would refuse'
 }
 
 export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNode {
@@ -74,6 +85,16 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
             ))}
           </ul>
           {hidden > 0 && <p className='hint'>and {hidden} more</p>}
+        </details>
+      )}
+      {t.skippedCount !== undefined && t.skippedCount > 0 && (
+        <details className='transfer-skipped'>
+          <summary>{t.skippedCount === 1 ? '1 entry left out' : `${t.skippedCount} entries left out`} (links, pipes, devices and the like)</summary>
+          <ul>
+            {(t.skipped ?? []).slice(0, 50).map((entry) => (
+              <li key={entry.path}><span className='file-path'>{entry.path}</span> {SKIPPED[entry.reason]}{entry.detail === undefined ? '' : ` (${entry.detail})`}</li>
+            ))}
+          </ul>
         </details>
       )}
       <div className='transfer-actions'>
