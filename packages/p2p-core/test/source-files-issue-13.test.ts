@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultLimits } from '../src/limits.ts'
+import { createFixture } from './helpers/nodes.ts'
 import { collectSourceFiles, offeredMtime, openSource, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
 
 let dir: string
@@ -148,4 +149,39 @@ describe('reading what was listed (issue 13)', () => {
     await (await openSource(file)).close()
     expect([offeredMtime(-5), offeredMtime(1.5), offeredMtime(9e15)]).toEqual([0, 1, 8.64e15])
   })
+})
+
+describe('a send whose file is swapped for a link between listing and reading (issue 13)', () => {
+  it.each([['a small file (read with blocking calls)', 100], ['a large file (its own stream)', 2 * 1024 * 1024]])(
+    'fails %s with FERRY_ERR_SOURCE_CHANGED and delivers nothing of the link\'s target', async (_what, size) => {
+      const fx = await createFixture()
+      try {
+        const secret = Buffer.alloc(size, 'S')
+        await writeFile(join(dir, 'secret.bin'), secret)
+        await mkdir(join(dir, 'album'))
+        await writeFile(join(dir, 'album', 'photo.bin'), Buffer.alloc(size, 'p'))
+        // Same size and mtime: only the link and the inode give the swap away.
+        await utimes(join(dir, 'secret.bin'), 1_000, 1_000)
+        await utimes(join(dir, 'album', 'photo.bin'), 1_000, 1_000)
+        const receiver = await fx.node()
+        const dest = join(dir, 'dest')
+        receiver.on('offer', (offer) => { offer.respond({ accept: true, dir: dest }).catch(() => {}) })
+        const sender = await fx.node()
+        const sending = sender.send({
+          address: { host: '127.0.0.1', port: receiver.address.port },
+          paths: [join(dir, 'album')],
+          reconnect: false,
+          // Listed, not yet read: the attacker's moment.
+          onListed: () => {
+            execFileSync('rm', [join(dir, 'album', 'photo.bin')])
+            execFileSync('ln', ['-s', join(dir, 'secret.bin'), join(dir, 'album', 'photo.bin')])
+          }
+        })
+        await expect(sending).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED' })
+        const landed = await readFile(join(dest, 'album', 'photo.bin')).catch(() => undefined)
+        expect(landed).toBeUndefined()
+      } finally {
+        await fx.cleanup()
+      }
+    })
 })
