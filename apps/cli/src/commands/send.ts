@@ -77,7 +77,7 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
           onProgress: (p) => { bar.update(p) },
           onReconnect: (e) => {
             out.event({ type: 'reconnecting', attempt: e.attempt, of: e.of, delayMs: e.delayMs, code: e.error.code, message: e.error.message })
-            out.say(`\nConnection lost (${e.error.message}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
+            out.say(`\nConnection lost (${printable(e.error.message)}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
           }
         })
       } catch (err) {
