@@ -4,7 +4,6 @@
 // untouched, and every method here validates them first (validate.ts).
 
 import { networkInterfaces } from 'node:os'
-import { isAbsolute, relative } from 'node:path'
 import {
   FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
@@ -16,6 +15,7 @@ import {
 import { startDiscovery } from './discovery.ts'
 import { EventHub } from './event-hub.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
+import { openablePath } from './open-policy.ts'
 import { PeerBook } from './peers.ts'
 import { defaultSettings, openSettingsStore, type SettingsStore } from './settings-store.ts'
 import { Shares } from './shares.ts'
@@ -269,29 +269,18 @@ class Service implements FerryService {
   })
 
   openFile = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
-    const checked = this.#receivedPath(checkPath(path))
+    const checked = checkPath(path)
     this.#open()
     if (this.#init.openPath === undefined) throw unsupported('open files')
-    await this.#init.openPath(checked)
+    await this.#init.openPath(await openablePath(this.#history.list(), checked, 'open'))
   })
 
   showInFolder = async (path: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
-    const checked = this.#receivedPath(checkPath(path))
+    const checked = checkPath(path)
     this.#open()
     if (this.#init.showInFolder === undefined) throw unsupported('show files in a folder')
-    await this.#init.showInFolder(checked)
+    await this.#init.showInFolder(await openablePath(this.#history.list(), checked, 'show'))
   })
-
-  /**
-   * Only what Ferry itself saved or sent may be opened: a path listed in the history, or one inside the download
-   * folder. A page that asks for anything else (the renderer is untrusted) gets NOT_FOUND, and nothing is started.
-   */
-  #receivedPath (path: string): string {
-    const inside = relative(this.#settings.get().downloadDir, path)
-    if (inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)) return path
-    if (this.#history.list().some((entry) => entry.files.some((file) => file.localPath === path))) return path
-    throw notFound('That file (Ferry opens only files it received or sent)')
-  }
 
   pickFiles = async (options?: CallOptions): Promise<string[]> => await guarded(options, async () => {
     this.#open()

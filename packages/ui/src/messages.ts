@@ -59,6 +59,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   [apiErrorCodes.invalidArgument]: 'Ferry refused that request because a value was missing or out of range.',
   [apiErrorCodes.badAddress]: 'That isn’t an address Ferry understands. Type HOST:PORT, HOST:PORT/DEVICE-ID (as “ferry receive” prints it) or paste a ferry:// link.',
   [apiErrorCodes.notFound]: 'That item is no longer there. It may have finished or been removed in the meantime.',
+  [apiErrorCodes.notOpenable]: 'Ferry opens only files it received, and never runs programs. Use “Show in folder” instead.',
   [apiErrorCodes.saveFailed]: 'Ferry could not save its settings or device list. Check that the disk is not full.',
   [apiErrorCodes.unsupported]: 'This isn’t possible here: the app running Ferry can’t do that.',
   [apiErrorCodes.disconnected]: 'The connection to Ferry was lost. It will reconnect on its own; try again in a moment.',

@@ -30,6 +30,12 @@ describe('the history screen', () => {
     expect(fake.callsTo('showInFolder')).toEqual([['/home/user/Downloads/Ferry/photo.jpg']])
   })
 
+  it('offers only Show in folder for a sent file: Ferry never opens what it sent (issue 15)', async () => {
+    await renderFerry(<HistoryScreen />, { history: [fakeHistoryEntry({ direction: 'sent', files: [{ path: 'mine.txt', size: 4, localPath: '/home/user/mine.txt' }] })] })
+    expect(screen.queryByRole('button', { name: 'Open mine.txt' })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Show mine.txt in folder' })).toBeTruthy()
+  })
+
   it('shows why a transfer failed, in words', async () => {
     await renderFerry(<HistoryScreen />, { history: [fakeHistoryEntry({ status: 'failed', error: { name: 'x', code: 'FERRY_ERR_NO_SPACE', message: 'ENOSPC' } })] })
     const entry = screen.getByText('Failed').closest('li') as HTMLElement

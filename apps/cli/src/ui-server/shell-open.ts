@@ -1,7 +1,10 @@
-// Opening things with the platform's own opener (xdg-open, open, start): the browser page for `ferry ui --open`, and
-// FerryApi's openFile / showInFolder for a page served to this same computer. Only the opener runs, with the path
-// as one argument (no shell on Linux and macOS); `ferry ui` serves 127.0.0.1 only, so the user asking is at this
-// machine.
+// Opening things with the platform's own opener: the browser page for `ferry ui --open`, and FerryApi's openFile /
+// showInFolder for a page served to this same computer (the service decides what may be opened: open-policy.ts in
+// app-service). No command interpreter runs on any platform: the opener is started directly with the target as one
+// argument, so characters a shell would act on (`; & | ^ % $ "` and spaces) are just part of a name.
+// - Linux: xdg-open; macOS: open.
+// - Windows: `rundll32.exe url.dll,FileProtocolHandler TARGET` (what Go's browser package and others use): the
+//   shell's own file and URL association, with no `cmd /c start`, whose parser treats `& ^ %` in a name as syntax.
 
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
@@ -14,16 +17,16 @@ export interface Opener {
 
 export function platformOpener (platform: NodeJS.Platform = process.platform): Opener {
   if (platform === 'darwin') return { command: 'open', args: (target) => [target] }
-  if (platform === 'win32') return { command: 'cmd', args: (target) => ['/c', 'start', '""', target] }
+  if (platform === 'win32') return { command: 'rundll32.exe', args: (target) => ['url.dll,FileProtocolHandler', target] }
   return { command: 'xdg-open', args: (target) => [target] }
 }
 
 export type Launch = (command: string, args: string[]) => Promise<void>
 
-/** Starts the opener detached; rejects when it cannot be started at all (no opener installed). */
+/** Starts the opener detached, never through a shell; rejects when it cannot be started at all (no opener installed). */
 export const launchDetached: Launch = async (command, args) => {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true })
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, shell: false, windowsHide: true })
     child.once('error', reject)
     child.once('spawn', () => { child.unref(); resolve() })
   })

@@ -12,6 +12,8 @@ export const apiErrorCodes = {
   badAddress: 'FERRY_ERR_API_BAD_ADDRESS',
   /** The offer, transfer, share or peer named is not (or no longer) there. */
   notFound: 'FERRY_ERR_API_NOT_FOUND',
+  /** Ferry knows that file but does not open it: one it sent (shown in its folder only), or a program. */
+  notOpenable: 'FERRY_ERR_API_NOT_OPENABLE',
   /** This host cannot do that (e.g. no native file dialog). */
   unsupported: 'FERRY_ERR_API_UNSUPPORTED',
   /** The link to the host broke before the answer came. */

@@ -77,10 +77,14 @@ export interface FerryApi {
   /** Changes some settings; resolves with all settings as saved (the host may normalise values). */
   updateSettings: (patch: Partial<Settings>, options?: CallOptions) => Promise<Settings>
 
-  /** Opens a file on the host with its default application. */
+  /**
+   * Opens a file Ferry received (a completed received history entry's localPath) with its default application.
+   * Rejects with FERRY_ERR_API_NOT_FOUND for any other path, FERRY_ERR_API_NOT_OPENABLE for a file Ferry sent or a
+   * program (shown in its folder instead).
+   */
   openFile: (path: string, options?: CallOptions) => Promise<void>
 
-  /** Shows a file in the host's file manager. */
+  /** Shows the folder of a file Ferry received or sent (a history entry's localPath) in the host's file manager. */
   showInFolder: (path: string, options?: CallOptions) => Promise<void>
 
   /** Asks the user for files with the host's native dialog; [] when dismissed. FERRY_ERR_API_UNSUPPORTED without a dialog. */

@@ -37,7 +37,8 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
               <span className='file-size'>{formatBytes(file.size)}</span>
               {file.localPath !== undefined && (
                 <span className='row'>
-                  <button type='button' className='link-button' aria-label={`Open ${file.path}`} onClick={() => { run(openFile(file.localPath as string), 'Open file') }}>Open</button>
+                  {/* Ferry opens only what it received; a sent file is shown in its folder (open-policy.ts). */}
+                  {entry.direction === 'received' && entry.status === 'completed' && <button type='button' className='link-button' aria-label={`Open ${file.path}`} onClick={() => { run(openFile(file.localPath as string), 'Open file') }}>Open</button>}
                   <button type='button' className='link-button' aria-label={`Show ${file.path} in folder`} onClick={() => { run(showInFolder(file.localPath as string), 'Show in folder') }}>Show in folder</button>
                 </span>
               )}
