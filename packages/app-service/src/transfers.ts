@@ -14,6 +14,7 @@ import type { EventHub } from './event-hub.ts'
 import type { HistoryStore } from './history-store.ts'
 import type { PeerBook } from './peers.ts'
 import { listSources } from './sources.ts'
+import { countHiddenPaths, decideOffer, isHiddenPath } from './trust/trust-policy.ts'
 
 /** Finished transfers kept in the list (history keeps the record); the oldest finished ones go first. */
 export const MAX_FINISHED_TRANSFERS = 200
@@ -133,10 +134,11 @@ export class Transfers {
   offered (offer: IncomingOffer, from: Party, answerWithinMs?: number): void {
     const known = from.kind === 'device' ? this.#init.peers.get(from.id) : undefined
     const receivedAt = Date.now()
+    const hiddenPaths = countHiddenPaths(offer.files)
     const dto: IncomingOfferDto = {
       id: offer.transferId, from, trust: known?.trust ?? 'unknown', identityChanged: known?.identityChanged ?? false,
-      files: offer.files.map((f) => ({ id: f.id, path: f.path, size: f.size })), totalBytes: offer.totalBytes,
-      receivedAt, ...(offer.text === undefined ? {} : { text: offer.text }),
+      files: offer.files.map((f) => ({ id: f.id, path: f.path, size: f.size, ...(isHiddenPath(f.path) ? { hidden: true as const } : {}) })),
+      totalBytes: offer.totalBytes, receivedAt, ...(hiddenPaths === 0 ? {} : { hiddenPaths }), ...(offer.text === undefined ? {} : { text: offer.text }),
       ...(answerWithinMs === undefined ? {} : { expiresAt: receivedAt + answerWithinMs })
     }
     // Policy lives here, not in the core. A reconnect of a transfer the user accepted goes on as decided then.
@@ -144,10 +146,16 @@ export class Transfers {
       this.#accept(offer, dto, { accept: true, fileIds: [...offer.continues.fileIds] }, offer.continues.dir)
       return
     }
-    // Trusted devices may be accepted without asking.
+    // The one offer policy (trust-policy.ts): trusted devices may go straight in, flagged offers never do. The UI
+    // can always ask.
     const settings = this.#init.settings()
-    if (known?.trust === 'trusted' && (known.autoAccept || settings.autoAcceptTrusted)) {
-      this.#accept(offer, dto, { accept: true })
+    const trusted = known?.trust === 'trusted'
+    const decision = decideOffer({
+      trusted, identityChanged: dto.identityChanged, hiddenPaths,
+      ...(trusted && (known.autoAccept || settings.autoAcceptTrusted) ? { autoAcceptDir: settings.downloadDir } : {})
+    }, { yes: false, interactive: true, dir: settings.downloadDir })
+    if (decision.action === 'accept') {
+      this.#accept(offer, dto, { accept: true }, decision.dir)
       return
     }
     this.#offers.set(dto.id, { offer, dto })

@@ -4,7 +4,8 @@
 
 export { TrustStore, DEVICES_FILE, MAX_DEVICES, type DeviceRecord, type RecordChange } from './trust/trust-store.ts'
 export {
-  decideOffer, describePeer, identityWarning, viewPeer, type IdentityChange, type OfferDecision, type Show, type TrustState, type TrustView
+  countHiddenPaths, decideOffer, describePeer, hiddenPathsWarning, identityWarning, isHiddenPath, offerFacts, viewPeer, type IdentityChange,
+  type OfferFacts, type OfferPolicyDecision, type OfferRisk, type OfferRules, type Show, type TrustState, type TrustView
 } from './trust/trust-policy.ts'
 export { writeFileAtomic, sweepStaleTemps } from './trust/atomic-file.ts'
 export {

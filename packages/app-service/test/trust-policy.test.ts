@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { shortCodeFor } from '@ferry/p2p-core'
-import { decideOffer, describePeer, identityWarning, viewPeer } from '../src/trust/trust-policy.ts'
+import { countHiddenPaths, decideOffer, describePeer, hiddenPathsWarning, identityWarning, isHiddenPath, offerFacts, viewPeer } from '../src/trust/trust-policy.ts'
 import type { DeviceRecord } from '../src/trust/trust-store.ts'
 
 const A = '12D3KooWJBfA6L6Xj7XRHdEkvnHGUACi2HPvWqvzgzfKVt82f6sm'
@@ -34,16 +34,18 @@ describe('the trust policy', () => {
     expect(viewPeer(s, { peerId: B, alias: 'desk' }).identityChanged).toBeUndefined()
   })
 
+  const files = [{ path: 'photos/a.jpg' }]
+
   it('auto-accepts only a trusted device that has an auto-accept folder, into that folder', () => {
-    expect(decideOffer(viewPeer(store({ peerId: A, trusted: true, autoAcceptDir: '/srv/a' }), { peerId: A }), settings)).toEqual({ action: 'accept', dir: '/srv/a', why: 'auto-accept' })
-    expect(decideOffer(viewPeer(store({ peerId: A, trusted: false, autoAcceptDir: '/srv/a' }), { peerId: A }), settings)).toEqual({ action: 'ask' })
-    expect(decideOffer(viewPeer(store({ peerId: A, trusted: true }), { peerId: A }), settings)).toEqual({ action: 'ask' })
+    expect(decideOffer(offerFacts(viewPeer(store({ peerId: A, trusted: true, autoAcceptDir: '/srv/a' }), { peerId: A }), files), settings)).toEqual({ action: 'accept', dir: '/srv/a', why: 'auto-accept' })
+    expect(decideOffer(offerFacts(viewPeer(store({ peerId: A, trusted: false, autoAcceptDir: '/srv/a' }), { peerId: A }), files), settings)).toEqual({ action: 'ask' })
+    expect(decideOffer(offerFacts(viewPeer(store({ peerId: A, trusted: true }), { peerId: A }), files), settings)).toEqual({ action: 'ask' })
   })
 
   it('never auto-accepts a device flagged for an identity change, not even with --yes: asks on a terminal, else declines', () => {
-    const view = viewPeer(store({ peerId: A, alias: 'laptop', trusted: true, autoAcceptDir: '/srv/a' }), { peerId: B, alias: 'laptop' })
-    expect(decideOffer(view, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
-    expect(decideOffer(view, { ...settings, yes: true, interactive: true })).toEqual({ action: 'ask' })
+    const facts = offerFacts(viewPeer(store({ peerId: A, alias: 'laptop', trusted: true, autoAcceptDir: '/srv/a' }), { peerId: B, alias: 'laptop' }), files)
+    expect(decideOffer(facts, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
+    expect(decideOffer(facts, { ...settings, yes: true, interactive: true })).toEqual({ action: 'ask', risk: 'identity-changed' })
   })
 
   // Issue 13: what a person would take for "nas" is "nas" here; none of these is accepted with --yes.
@@ -59,7 +61,7 @@ describe('the trust policy', () => {
   ])('flags a look-alike of a known alias, with %s, as an identity change, and never accepts it with --yes (issue 13)', (_what, alias) => {
     const view = viewPeer(store({ peerId: A, alias: 'nas', trusted: true, autoAcceptDir: '/srv/nas' }), { peerId: B, alias })
     expect(view.identityChanged).toEqual({ alias, known: [{ peerId: A, shortCode: shortCodeFor(A), trusted: true, alias: 'nas' }] })
-    expect(decideOffer(view, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
+    expect(decideOffer(offerFacts(view, files), { ...settings, yes: true })).toEqual({ action: 'decline', why: 'identity-changed' })
   })
 
   it.each(['nas2', 'naś', 'n4s', 'mas', 'my nas'])('does not take %j for "nas" (issue 13)', (alias) => {
@@ -74,6 +76,23 @@ describe('the trust policy', () => {
   })
 
   it('lets --yes accept any other device into the default folder', () => {
-    expect(decideOffer(viewPeer(store(), { peerId: A, alias: 'x' }), { ...settings, yes: true })).toEqual({ action: 'accept', dir: settings.dir, why: 'yes' })
+    expect(decideOffer(offerFacts(viewPeer(store(), { peerId: A, alias: 'x' }), files), { ...settings, yes: true })).toEqual({ action: 'accept', dir: settings.dir, why: 'yes' })
+  })
+
+  it('never auto-accepts paths that create or enter hidden folders, from a trusted device or with --yes (issue 15)', () => {
+    const hidden = [{ path: 'home/.ssh/authorized_keys' }, { path: 'a.txt' }]
+    const trusted = offerFacts(viewPeer(store({ peerId: A, trusted: true, autoAcceptDir: '/home/me' }), { peerId: A }), hidden)
+    expect(trusted.hiddenPaths).toBe(1)
+    expect(decideOffer(trusted, { ...settings, yes: true })).toEqual({ action: 'decline', why: 'hidden-paths' })
+    expect(decideOffer(trusted, { ...settings, interactive: true })).toEqual({ action: 'ask', risk: 'hidden-paths' })
+    expect(decideOffer(offerFacts(viewPeer(store(), { peerId: A }), [{ path: '.bashrc' }]), { ...settings, yes: true })).toEqual({ action: 'decline', why: 'hidden-paths' })
+  })
+
+  it('calls a path hidden when any of its parts starts with a dot', () => {
+    expect(['.ssh/authorized_keys', 'x/.config/autostart/a.desktop', '.bashrc', 'a/.b'].map(isHiddenPath)).toEqual([true, true, true, true])
+    expect(['a.txt', 'photos/b.jpg', 'x./y', 'notes..txt'].map(isHiddenPath)).toEqual([false, false, false, false])
+    expect(countHiddenPaths([{ path: '.a' }, { path: 'b' }, { path: 'c/.d' }])).toBe(2)
+    expect(hiddenPathsWarning([{ path: 'b' }], (t) => t)).toBeUndefined()
+    expect(hiddenPathsWarning([{ path: '.ssh/authorized_keys' }], (t) => t)).toMatch(/^WARNING: a path creates or enters a hidden folder or file \(\.ssh\/authorized_keys\)/)
   })
 })

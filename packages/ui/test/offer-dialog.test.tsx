@@ -87,6 +87,15 @@ describe('the incoming offer dialog', () => {
     expect(screen.getByRole('note').textContent).toMatch(/different identity/)
   })
 
+  it('warns about files that are hidden or enter hidden folders, and marks each of them (issue 15)', async () => {
+    const { fake } = await renderFerry()
+    const files = [{ id: 0, path: '.ssh/authorized_keys', size: 90, hidden: true as const }, { id: 1, path: 'notes.txt', size: 5 }]
+    act(() => { fake.emitOffer(fakeOffer({ files, totalBytes: 95, hiddenPaths: 1 })) })
+    expect(screen.getByRole('note').textContent).toMatch(/One file is hidden or goes into a hidden folder/)
+    expect(within(screen.getByRole('dialog')).getByRole('checkbox', { name: '.ssh/authorized_keys hidden' })).toBeTruthy()
+    expect(within(screen.getByRole('dialog')).getByRole('checkbox', { name: 'notes.txt' })).toBeTruthy()
+  })
+
   it('closes by itself when the sender withdraws the offer', async () => {
     const { fake } = await renderFerry()
     const offer = fakeOffer({ id: 'o1' })

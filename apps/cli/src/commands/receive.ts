@@ -7,7 +7,9 @@ import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
-import { startDiscovery, decideOffer, describePeer, identityWarning, viewPeer, type TrustView, type TrustStore } from '@ferry/app-service/peers'
+import {
+  startDiscovery, decideOffer, describePeer, hiddenPathsWarning, identityWarning, offerFacts, viewPeer, type TrustView, type TrustStore
+} from '@ferry/app-service/peers'
 import { formatBytes, peerLabel, printable, type Output } from '../output.ts'
 
 export interface ReceiveOptions {
@@ -139,6 +141,11 @@ function startPairing (node: FerryNode, store: TrustStore, out: Output, host: st
   })
 }
 
+const declineReasons = {
+  'identity-changed': 'a different device under a known name is never accepted without asking.',
+  'hidden-paths': 'an offer with hidden folders or files is never accepted without asking.'
+} as const
+
 interface OfferOutcome {
   code: number
   /** Accepted, then lost or gone silent: its sender may reconnect and continue it. */
@@ -158,12 +165,15 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
   // the decision uses the view taken above, and an fsync has no place between an offer and its answer.
   void store.touch(from.peerId, { ...(from.alias === undefined ? {} : { alias: from.alias }) }).catch((err: unknown) => { out.fail(err) })
   const warning = identityWarning(view, from, printable)
+  const facts = offerFacts(view, offer.files)
+  const hiddenWarning = hiddenPathsWarning(offer.files, printable)
   out.event({
     type: 'offer',
     transferId: offer.transferId,
     from: { peerId: from.peerId, shortCode: from.shortCode, alias: from.alias },
     trust: view.state,
     ...(view.identityChanged === undefined ? {} : { identityChanged: view.identityChanged }),
+    ...(facts.hiddenPaths === 0 ? {} : { hiddenPaths: facts.hiddenPaths }),
     files: offer.files.length,
     totalBytes: offer.totalBytes,
     ...(offer.text === undefined ? {} : { text: offer.text })
@@ -171,11 +181,12 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
   const who = peerLabel(from)
   out.say(`\n${describePeer(from, view, printable)} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
   if (warning !== undefined) out.say(warning)
+  if (hiddenWarning !== undefined) out.say(hiddenWarning)
   for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
   if (offer.text !== undefined) out.say(`Message:\n${printable(offer.text, { lines: true })}`)
 
-  const decision = decideOffer(view, { yes: options.yes, interactive: process.stdin.isTTY === true, dir: defaultDir })
+  const decision = decideOffer(facts, { yes: options.yes, interactive: process.stdin.isTTY === true, dir: defaultDir })
   let dir = defaultDir
   if (decision.action === 'accept') {
     dir = resolve(decision.dir)
@@ -185,7 +196,7 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
     if (answer === 'trust') await trust(store, offer, view, out)
     if (answer === 'no') {
       await offer.respond({ accept: false }).catch(() => {})
-      out.say(decision.action === 'decline' ? 'Declined: a different device under a known name is never accepted without asking.' : 'Declined.')
+      out.say(decision.action === 'decline' ? `Declined: ${declineReasons[decision.why]}` : 'Declined.')
       out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
       return { code: 1, interrupted: false }
     }

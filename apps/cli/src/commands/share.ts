@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
+import { countHiddenPaths, decideOffer, hiddenPathsWarning } from '@ferry/app-service/peers'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
@@ -77,13 +78,17 @@ async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptio
   const who = `${offer.from.alias === undefined ? 'a browser' : `"${printable(offer.from.alias)}"`} (${offer.from.address.host})`
   out.event({ type: 'offer', transferId: offer.transferId, from: { peerId: offer.from.peerId, alias: offer.from.alias, address: offer.from.address.host }, files: offer.files.length, totalBytes: offer.totalBytes })
   out.say(`\n${who} wants to send ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  const hiddenWarning = hiddenPathsWarning(offer.files, printable)
+  if (hiddenWarning !== undefined) out.say(hiddenWarning)
   for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
-  const accept = options.yes || await askYesNo(`Accept from ${who}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout)
+  // The one offer policy: a browser is never trusted, and --yes never takes hidden folders or files.
+  const decision = decideOffer({ trusted: false, identityChanged: false, hiddenPaths: countHiddenPaths(offer.files) }, { yes: options.yes, interactive: process.stdin.isTTY === true, dir })
+  const accept = decision.action === 'accept' || (decision.action === 'ask' && await askYesNo(`Accept from ${who}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout))
   if (!accept) {
     await offer.respond({ accept: false }).catch(() => {})
-    out.say('Declined.')
-    out.event({ type: 'declined', transferId: offer.transferId })
+    out.say(decision.action === 'decline' ? 'Declined: an upload with hidden folders or files is never accepted without asking.' : 'Declined.')
+    out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
     return
   }
   const bar = out.progress(offer.transferId)

@@ -36,24 +36,77 @@ export function viewPeer (store: Pick<TrustStore, 'get' | 'list'>, peer: { peerI
   }
 }
 
-export type OfferDecision =
+/** What the policy knows about an offer and its sender. */
+export interface OfferFacts {
+  /** The user trusts the sending device. */
+  trusted: boolean
+  /** Where a trusted device's offers go without asking; undefined when they are not auto-accepted. */
+  autoAcceptDir?: string
+  /** The sender reuses the alias of another device we know (TrustView.identityChanged). */
+  identityChanged: boolean
+  /** How many offered paths create or enter a hidden folder, or are hidden files (countHiddenPaths). */
+  hiddenPaths: number
+}
+
+/** How the app answers: `yes` accepts what is not flagged (`ferry receive --yes`); `interactive` a person can be asked. */
+export interface OfferRules {
+  yes: boolean
+  interactive: boolean
+  dir: string
+}
+
+export type OfferRisk = 'identity-changed' | 'hidden-paths'
+
+export type OfferPolicyDecision =
   | { action: 'accept', dir: string, why: 'auto-accept' | 'yes' }
-  | { action: 'ask' }
-  | { action: 'decline', why: 'identity-changed' }
+  | { action: 'ask', risk?: OfferRisk }
+  | { action: 'decline', why: OfferRisk }
 
 /**
- * A trusted device with an auto-accept folder goes straight in; `--yes` accepts the rest, except a device with an
- * identity-change warning, which is asked about on a terminal and declined otherwise.
+ * The one offer policy of every app (the CLI's receive and share, and FerryService). An offer is accepted without
+ * asking only from a trusted device with an auto-accept folder, or with `--yes`; never when it is flagged: a device
+ * with an identity-change warning, or paths that create or enter hidden folders (`.ssh/authorized_keys` saved into
+ * a home folder would land in the real `~/.ssh`, since a received folder merges into an existing one). A flagged
+ * offer is asked about where a person can answer, and declined otherwise.
  */
-export function decideOffer (view: TrustView, settings: { yes: boolean, interactive: boolean, dir: string }): OfferDecision {
-  if (view.state === 'trusted' && view.record?.autoAcceptDir !== undefined) return { action: 'accept', dir: view.record.autoAcceptDir, why: 'auto-accept' }
-  if (view.identityChanged !== undefined) return settings.interactive ? { action: 'ask' } : { action: 'decline', why: 'identity-changed' }
-  if (settings.yes) return { action: 'accept', dir: settings.dir, why: 'yes' }
+export function decideOffer (facts: OfferFacts, rules: OfferRules): OfferPolicyDecision {
+  const risk: OfferRisk | undefined = facts.identityChanged ? 'identity-changed' : facts.hiddenPaths > 0 ? 'hidden-paths' : undefined
+  if (risk !== undefined) return rules.interactive ? { action: 'ask', risk } : { action: 'decline', why: risk }
+  if (facts.trusted && facts.autoAcceptDir !== undefined) return { action: 'accept', dir: facts.autoAcceptDir, why: 'auto-accept' }
+  if (rules.yes) return { action: 'accept', dir: rules.dir, why: 'yes' }
   return { action: 'ask' }
 }
 
 /** How a peer's own string is put on a screen: the CLI escapes control and invisible characters (its printable()). */
 export type Show = (text: string) => string
+
+/** The facts of an offer from a device the CLI's trust store knows (or not). */
+export function offerFacts (view: TrustView, files: ReadonlyArray<{ path: string }>): OfferFacts {
+  return {
+    trusted: view.state === 'trusted',
+    ...(view.state === 'trusted' && view.record?.autoAcceptDir !== undefined ? { autoAcceptDir: view.record.autoAcceptDir } : {}),
+    identityChanged: view.identityChanged !== undefined,
+    hiddenPaths: countHiddenPaths(files)
+  }
+}
+
+/** Whether a relative POSIX path creates or enters a hidden folder, or is a hidden file: any part starting with a dot. */
+export function isHiddenPath (path: string): boolean {
+  return path.split('/').some((part) => part.startsWith('.'))
+}
+
+export function countHiddenPaths (files: ReadonlyArray<{ path: string }>): number {
+  return files.reduce((n, file) => isHiddenPath(file.path) ? n + 1 : n, 0)
+}
+
+/** The warning line for an offer with hidden paths, or undefined. */
+export function hiddenPathsWarning (files: ReadonlyArray<{ path: string }>, show: Show): string | undefined {
+  const hidden = files.filter((file) => isHiddenPath(file.path))
+  if (hidden.length === 0) return undefined
+  const examples = hidden.slice(0, 3).map((file) => show(file.path)).join(', ')
+  return `WARNING: ${hidden.length === 1 ? 'a path creates or enters' : `${hidden.length} paths create or enter`} a hidden folder or file (${examples}${hidden.length > 3 ? ', ...' : ''}). ` +
+    'Saved into a home folder they can change how programs behave (.ssh, .config): this offer is never accepted without asking.'
+}
 
 /** One line for people: `"laptop" [K7Q2-9MXD], trusted`. */
 export function describePeer (peer: { alias?: string, shortCode: string }, view: TrustView, show: Show): string {

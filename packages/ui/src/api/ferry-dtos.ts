@@ -159,6 +159,8 @@ export interface OfferedFile {
   /** Sanitised relative POSIX path. */
   path: string
   size: number
+  /** It creates or enters a hidden folder, or is a hidden file (a part starts with "."): `.ssh/authorized_keys`. */
+  hidden?: true
 }
 
 /** An offer waiting for this user's decision (core: IncomingOffer; http-share: ShareOffer for browser uploads). */
@@ -171,6 +173,11 @@ export interface IncomingOfferDto {
   identityChanged: boolean
   files: OfferedFile[]
   totalBytes: number
+  /**
+   * How many files are `hidden` (omitted when none). Such an offer is never accepted without asking: saved into a
+   * home folder, `.ssh/authorized_keys` would merge into the real `~/.ssh`.
+   */
+  hiddenPaths?: number
   text?: string
   receivedAt: number
   /** When the engine stops waiting and declines on its own (its answer timeout). */

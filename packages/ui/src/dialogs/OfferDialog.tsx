@@ -59,6 +59,14 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
         <span>{formatBytes(offer.totalBytes)}</span>
       </p>
       {offer.identityChanged && <IdentityWarning name={name} />}
+      {offer.hiddenPaths !== undefined && (
+        <p className='warning' role='note'>
+          <span aria-hidden='true'>⚠ </span>
+          {offer.hiddenPaths === 1 ? 'One file is hidden or goes into a hidden folder' : `${offer.hiddenPaths} files are hidden or go into hidden folders`} (marked
+          “hidden” below). Saved into your home folder, files like .ssh or .config change how programs behave: accept them only if
+          you expected them.
+        </p>
+      )}
       {offer.text !== undefined && (
         <section className='offer-text' aria-label='Message'>
           <p className='message'>{offer.text}</p>
@@ -74,6 +82,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
                 <label>
                   <input type='checkbox' checked={selected.has(file.id)} onChange={() => { toggle(file.id) }} />
                   <span className='file-path'>{file.path}</span>
+                  {file.hidden === true && <>{' '}<span className='badge'>hidden</span></>}
                 </label>
                 <span className='file-size'>{formatBytes(file.size)}</span>
               </li>
