@@ -6,6 +6,7 @@ import { createShareServer, type DownloadEvent, type ShareInfo, type ShareOffer,
 import type { HashPool, Logger } from '@ferry/p2p-core'
 import type { CreateShareRequest, Party, Share } from '@ferry/ui/api'
 import type { EventHub } from './event-hub.ts'
+import { readingSources } from './source-errors.ts'
 import { notFound } from './transfers.ts'
 
 /** Downloads logged per share, newest first. */
@@ -38,10 +39,10 @@ export class Shares {
 
   async create (request: CreateShareRequest, signal?: AbortSignal): Promise<Share> {
     const server = await this.#start()
-    const info = await server.addShare({
+    const info = await readingSources('Cannot share that', async () => await server.addShare({
       paths: request.paths, pin: request.pin, expiresInMs: request.expiresInMs, allowUpload: request.allowUpload,
       ...(request.name === undefined ? {} : { name: request.name }), ...(signal === undefined ? {} : { signal })
-    })
+    }))
     const share = this.#project(info)
     this.#put(share)
     return structuredClone(share)

@@ -13,6 +13,7 @@ import {
 import type { EventHub } from './event-hub.ts'
 import type { HistoryStore } from './history-store.ts'
 import type { PeerBook } from './peers.ts'
+import { readingSources } from './source-errors.ts'
 import { listSources } from './sources.ts'
 import { countHiddenPaths, decideOffer, isHiddenPath } from './trust/trust-policy.ts'
 
@@ -69,7 +70,7 @@ export class Transfers {
     const peer = this.#init.peers.get(peerId)
     if (peer === undefined) throw notFound('That device')
     const followLinks = this.#init.settings().followLinks === true
-    const listing = await listSources(paths, this.#init.node.limits, { followLinks })
+    const listing = await readingSources('Cannot send that', async () => await listSources(paths, this.#init.node.limits, { followLinks }))
     const id = randomUUID()
     const dto: Transfer = {
       id, direction: 'send', peer: { kind: 'device', id: peer.id, shortCode: peer.shortCode, ...(peer.alias === undefined ? {} : { name: peer.alias }) },

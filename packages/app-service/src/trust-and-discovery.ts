@@ -11,3 +11,5 @@ export { writeFileAtomic, sweepStaleTemps } from './trust/atomic-file.ts'
 export {
   formatHostPort, interfaceFilterFor, isLoopbackHost, knownPeers, mdnsEnabled, parseHostPort, startDiscovery, type AppDiscoveryOptions
 } from './discovery.ts'
+// Light enough for `ferry share` too.
+export { readingSources, sourceError } from './source-errors.ts'

@@ -46,3 +46,17 @@ export function formatClock (epochMs: number): string {
 export function percent (done: number, total: number): number {
   return total <= 0 ? 100 : Math.min(100, Math.floor((done / total) * 100))
 }
+
+/**
+ * Characters that reorder or hide text: bidirectional embeddings, overrides, isolates and marks, zero-width spaces
+ * and joiners, the BOM. In a name or path from another device they can make "gpj.exe" read as "exe.jpg".
+ */
+const HIDDEN_FORMATTING = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g
+
+/**
+ * A string from another device (alias, file path) as shown: each reordering or invisible character becomes a
+ * visible `[U+202E]`, so the text reads in the order it is stored. Messages are shown isolated instead (<bdi>).
+ */
+export function peerText (text: string): string {
+  return text.replace(HIDDEN_FORMATTING, (c) => `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`)
+}

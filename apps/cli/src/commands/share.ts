@@ -4,7 +4,7 @@
 
 import { resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
-import { countHiddenPaths, decideOffer, hiddenPathsWarning } from '@ferry/app-service/peers'
+import { countHiddenPaths, decideOffer, hiddenPathsWarning, readingSources } from '@ferry/app-service/peers'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
@@ -28,13 +28,13 @@ export async function share (paths: string[], options: ShareOptions, out: Output
   let server: ShareServer | undefined
   try {
     server = await createShareServer({ host: options.host, port: options.port })
-    const info = await server.addShare({
+    const info = await readingSources('Cannot share that', async () => await (server as ShareServer).addShare({
       paths,
       pin: options.pin,
       expiresInMs: options.expires,
       allowUpload: options.allowUpload,
       ...(options.name === undefined ? {} : { name: options.name })
-    })
+    }))
     const dir = resolve(options.dir)
     const shown = info.urls[1] ?? info.urls[0] ?? ''
     out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}) })

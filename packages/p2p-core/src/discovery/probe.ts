@@ -4,6 +4,7 @@
 // not is probed less and less often, up to every `backoffMaxMs`. A typed address without an id is pinned to the id
 // its first answer proved.
 
+import { FerryError, UnreachableError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { PingRequest, PingResult } from '../engine/ping.ts'
 import type { PeerAddress } from '../transport/types.ts'
@@ -122,11 +123,19 @@ export class PeerProber {
 
   async #ping (target: ProbeTarget, signal?: AbortSignal): Promise<PingResult> {
     const timeout = AbortSignal.timeout(this.#init.timeoutMs)
-    return await this.#init.ping({
-      address: target.address,
-      ...(target.peerId === undefined ? {} : { peerId: target.peerId }),
-      signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-      timeoutMs: this.#init.timeoutMs
-    })
+    try {
+      return await this.#init.ping({
+        address: target.address,
+        ...(target.peerId === undefined ? {} : { peerId: target.peerId }),
+        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        timeoutMs: this.#init.timeoutMs
+      })
+    } catch (err) {
+      // The caller gave up (its reason stands), or the peer said why (a typed error): passed on as they are. Anything
+      // else, above all our own timeout's DOMException, means nobody answered there.
+      if (signal?.aborted === true || err instanceof FerryError) throw err
+      const { host, port } = target.address
+      throw new UnreachableError(`No Ferry device answered at ${host.includes(':') ? `[${host}]` : host}:${port} within ${Math.round(this.#init.timeoutMs / 1000)} s`, { cause: err })
+    }
   }
 }

@@ -10,7 +10,7 @@ import { useFerry } from '../app/ferry-context.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
-import { formatBytes, formatClock } from '../format.ts'
+import { formatBytes, formatClock, peerText } from '../format.ts'
 import { messageFor } from '../messages.ts'
 
 /** Files listed with a checkbox; beyond that they are taken or left with "Accept all" / "Decline". */
@@ -23,7 +23,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
   const [trustIt, setTrustIt] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const name = offer.from.name ?? (offer.from.kind === 'browser' ? 'A browser' : 'Unknown device')
+  const name = offer.from.name === undefined ? (offer.from.kind === 'browser' ? 'A browser' : 'Unknown device') : peerText(offer.from.name)
   const files = offer.files
   const shown = files.slice(0, MAX_OFFER_FILES_SHOWN)
   const selectedBytes = files.reduce((sum, f) => selected.has(f.id) ? sum + f.size : sum, 0)
@@ -69,7 +69,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
       )}
       {offer.text !== undefined && (
         <section className='offer-text' aria-label='Message'>
-          <p className='message'>{offer.text}</p>
+          <p className='message'><bdi>{offer.text}</bdi></p>
           <CopyButton text={offer.text} />
         </section>
       )}
@@ -81,7 +81,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
               <li key={file.id}>
                 <label>
                   <input type='checkbox' checked={selected.has(file.id)} onChange={() => { toggle(file.id) }} />
-                  <span className='file-path'>{file.path}</span>
+                  <span className='file-path'>{peerText(file.path)}</span>
                   {file.hidden === true && <>{' '}<span className='badge'>hidden</span></>}
                 </label>
                 <span className='file-size'>{formatBytes(file.size)}</span>

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import type { HistoryEntry } from '../api/ferry-api.ts'
 import { useFerry } from '../app/ferry-context.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
-import { formatBytes, formatTime } from '../format.ts'
+import { formatBytes, formatTime, peerText } from '../format.ts'
 import { messageFor } from '../messages.ts'
 
 const statusText: Record<HistoryEntry['status'], string> = { completed: 'Done', failed: 'Failed', cancelled: 'Cancelled', declined: 'Declined' }
@@ -16,7 +16,7 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
   const openFile = useFerry((s) => s.openFile)
   const showInFolder = useFerry((s) => s.showInFolder)
   const reportError = useFerry((s) => s.reportError)
-  const name = entry.peer.name ?? entry.peer.shortCode ?? 'Unknown device'
+  const name = entry.peer.name === undefined ? (entry.peer.shortCode ?? 'Unknown device') : peerText(entry.peer.name)
   const run = (step: Promise<void>, context: string): void => { step.catch((err: unknown) => { reportError(err, context) }) }
 
   return (
@@ -27,19 +27,19 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
         <span className={`status status--${entry.status}`}>{statusText[entry.status]}</span>
       </div>
       <p className='hint'>{formatTime(entry.at)} · {formatBytes(entry.totalBytes)}</p>
-      {entry.text !== undefined && <p className='transfer-text'>{entry.text}</p>}
+      {entry.text !== undefined && <p className='transfer-text'><bdi>{entry.text}</bdi></p>}
       {entry.error !== undefined && <p className='error'>{messageFor(entry.error)}</p>}
       {entry.files.length > 0 && (
         <ul className='history-files'>
           {entry.files.slice(0, MAX_FILES_SHOWN).map((file) => (
             <li key={file.path}>
-              <span className='file-path'>{file.path}</span>
+              <span className='file-path'>{peerText(file.path)}</span>
               <span className='file-size'>{formatBytes(file.size)}</span>
               {file.localPath !== undefined && (
                 <span className='row'>
                   {/* Ferry opens only what it received; a sent file is shown in its folder (open-policy.ts). */}
-                  {entry.direction === 'received' && entry.status === 'completed' && <button type='button' className='link-button' aria-label={`Open ${file.path}`} onClick={() => { run(openFile(file.localPath as string), 'Open file') }}>Open</button>}
-                  <button type='button' className='link-button' aria-label={`Show ${file.path} in folder`} onClick={() => { run(showInFolder(file.localPath as string), 'Show in folder') }}>Show in folder</button>
+                  {entry.direction === 'received' && entry.status === 'completed' && <button type='button' className='link-button' aria-label={`Open ${peerText(file.path)}`} onClick={() => { run(openFile(file.localPath as string), 'Open file') }}>Open</button>}
+                  <button type='button' className='link-button' aria-label={`Show ${peerText(file.path)} in folder`} onClick={() => { run(showInFolder(file.localPath as string), 'Show in folder') }}>Show in folder</button>
                 </span>
               )}
             </li>

@@ -4,7 +4,7 @@
 import { useId, type ReactNode } from 'react'
 import type { SkippedSourceReason, Transfer, TransferStatus } from '../api/ferry-api.ts'
 import { useFerry } from '../app/ferry-context.tsx'
-import { formatBytes, formatDuration, formatRate, percent } from '../format.ts'
+import { formatBytes, formatDuration, formatRate, peerText, percent } from '../format.ts'
 import { messageFor } from '../messages.ts'
 import { isActive } from '../store/transfers-slice.ts'
 
@@ -36,7 +36,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
   const cancel = useFerry((s) => s.cancelTransfer)
   const retry = useFerry((s) => s.retryTransfer)
   const reportError = useFerry((s) => s.reportError)
-  const name = t.peer.name ?? t.peer.shortCode ?? 'Unknown device'
+  const name = t.peer.name === undefined ? (t.peer.shortCode ?? 'Unknown device') : peerText(t.peer.name)
   const active = isActive(t)
   const shown = t.files.slice(0, MAX_FILES_SHOWN)
   const hidden = t.fileCount - shown.length
@@ -50,7 +50,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
         <h3 id={titleId} className='transfer-title'>{t.direction === 'send' ? `To ${name}` : `From ${name}`}</h3>
         <span className={`status status--${t.status}`}>{statusLabels[t.status]}</span>
       </div>
-      {t.text !== undefined && <p className='transfer-text'>{t.text}</p>}
+      {t.text !== undefined && <p className='transfer-text'><bdi>{t.text}</bdi></p>}
       {t.fileCount > 0 && (
         <div className='transfer-progress'>
           <progress value={t.bytesDone} max={Math.max(1, t.totalBytes)} aria-labelledby={titleId} aria-valuetext={`${percent(t.bytesDone, t.totalBytes)} %`} />
@@ -78,8 +78,8 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
           <ul>
             {shown.map((file) => (
               <li key={file.id} className={`file file--${file.status}`}>
-                <span className='file-path'>{file.path}</span>
-                <progress value={file.bytesDone} max={Math.max(1, file.size)} aria-label={file.path} />
+                <span className='file-path'>{peerText(file.path)}</span>
+                <progress value={file.bytesDone} max={Math.max(1, file.size)} aria-label={peerText(file.path)} />
                 <span className='file-size'>{file.status === 'skipped' ? 'not taken' : formatBytes(file.size)}</span>
               </li>
             ))}
