@@ -184,12 +184,12 @@ program.command('pair')
 program.command('ui')
   .description('Run Ferry with its UI in a browser on this computer (the engine plus the page, on 127.0.0.1)')
   .option('--open', 'open the page in the default browser', false)
-  .option('-p, --port <port>', 'TCP port of the page on 127.0.0.1 (0 picks a free one)', port, 0)
+  .option('-p, --port <port>', 'TCP port of the page on 127.0.0.1 (0 picks a free one; default: the last one, if free)', port)
   .option('--host <host>', 'address the engine listens on for other devices', '0.0.0.0')
   .option('-d, --dir <dir>', 'folder for received files, until changed in Settings')
   .option('--json', 'print one JSON object a line', false)
   .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
-  .action(async (opts: { open: boolean, port: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
+  .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     // Loaded here: the whole app layer (FerryService, the UI server) is more than the other commands should carry.
     const { ui } = await import('./commands/ui.ts')

@@ -33,7 +33,7 @@ if (binary !== undefined) {
   const child = spawn(binary, [DESKTOP_DIR], { stdio: 'inherit' })
   child.on('exit', (code) => { process.exit(code ?? 0) })
 } else {
-  process.stdout.write('Electron is not available here, so Ferry runs as `ferry ui`: open the address below in a browser.\n')
-  process.exitCode = await ui({ configDir: configDir(), port: 0, host: '0.0.0.0', open: false, json: false, mdns: mdnsEnabled(undefined) }, createOutput({ json: false }))
+  process.stdout.write('Electron is not available here, so Ferry runs as `ferry ui`: open the link below in a browser.\n')
+  process.exitCode = await ui({ configDir: configDir(), host: '0.0.0.0', open: false, json: false, mdns: mdnsEnabled(undefined) }, createOutput({ json: false }))
   process.exit()
 }

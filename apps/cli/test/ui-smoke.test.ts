@@ -96,6 +96,22 @@ describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
     await page.close()
   })
 
+  it('signs in with the one-time link, leaves a clean address bar, and refuses the spent link in a second browser (issue 15)', async () => {
+    const a = await startUi()
+    const { page, errors } = await openPage(a.url)
+    expect(page.url()).toBe(`http://127.0.0.1:${a.port}/`)
+    const other = await browser.newContext()
+    const stranger = await other.newPage()
+    await stranger.goto(a.url)
+    expect(stranger.url()).toBe(`http://127.0.0.1:${a.port}/`)
+    await stranger.getByText(/This page is not signed in to Ferry/).waitFor()
+    await other.close()
+    // The first page is still signed in and working.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('moves a file from A to B: B added by address in A\'s page, accepted in B\'s offer dialog', async () => {
     const [a, b] = await Promise.all([startUi(), startUi()])
     const pageA = await openPage(a.url)

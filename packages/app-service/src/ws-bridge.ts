@@ -1,10 +1,12 @@
 // FerryApi over a WebSocket: the server half of packages/ui/src/api/ws-client.ts (its header is the wire format).
 // Attached to an HTTP server that listens on 127.0.0.1; an upgrade is refused unless its Host is this server's
-// own 127.0.0.1:PORT or localhost:PORT and its Origin is that same page, then the 128-bit token is checked (a page
-// of ours with a stale token is told 4401 so it stops reconnecting). Calls are dispatched only through the
-// `ferryApiMethods` table, with the service validating every argument; events go to every open socket.
+// own 127.0.0.1:PORT or localhost:PORT and its Origin is that same page, then the host's `authorize` decides (the
+// `ferry ui` server checks its session cookie; a page of ours that is not signed in is told 4401 so it stops
+// reconnecting). Calls are dispatched only through the `ferryApiMethods` table, with the service validating every
+// argument; events go to every open socket. What is held for the sockets is bounded for all of them together
+// (ws-outbox.ts).
 
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -15,28 +17,36 @@ import {
   type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe
 } from '@ferry/ui/api'
 import { loadWs, type WsServer, type WsSocket } from './ws-module.ts'
+import { defaultWsBridgeLimits, Outbox, type OutboxClient, type WsBridgeLimits } from './ws-outbox.ts'
 
 export const WS_BRIDGE_PATH = '/api'
 /** Largest frame a page may send, in bytes (ws `maxPayload`). */
 export const WS_MAX_PAYLOAD = 1024 * 1024
 /** Calls one socket may have running at once; more are refused with FERRY_ERR_API_INVALID_ARGUMENT. */
 export const WS_MAX_CALLS_IN_FLIGHT = 64
-/** Bytes queued for one socket before it counts as stuck and is cut (the page reconnects and reloads the state). */
-export const WS_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 /** Close code for a frame that is not a call or a cancel. */
 export const CLOSE_BAD_FRAME = 4400
 
 export interface WsBridgeInit {
   server: Server
   api: FerryApi
-  /** The secret in the page URL; see createApiToken(). */
-  token: string
+  /**
+   * Whether an upgrade whose Host and Origin passed may use the API: the name of the session it belongs to, or
+   * undefined (the socket is closed with 4401).
+   */
+  authorize: (request: IncomingMessage) => string | undefined
+  /** defaultWsBridgeLimits otherwise. */
+  limits?: Partial<WsBridgeLimits>
   logger?: Logger
 }
 
 export interface WsBridge {
   /** Open sockets. */
   readonly clients: number
+  /** Bytes waiting to be sent, all sockets together. */
+  readonly bufferedBytes: number
+  /** Closes the sockets of `session` (every socket when omitted) with 4401: that page is signed out. */
+  signOut: (session?: string) => void
   /** Closes every socket, stops forwarding events, and detaches from the HTTP server. */
   close: () => void
 }
@@ -44,12 +54,6 @@ export interface WsBridge {
 /** 128 random bits, URL-safe. */
 export function createApiToken (): string {
   return randomBytes(16).toString('base64url')
-}
-
-function sameSecret (a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 function refuse (socket: Duplex, status: number, text: string): void {
@@ -65,29 +69,25 @@ export function attachWsBridge (init: WsBridgeInit): WsBridge {
   const logger = init.logger ?? silentLogger
   const { WebSocketServer, WebSocket } = loadWs()
   const wss: WsServer = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false })
-  const sockets = new Set<WsSocket>()
-
-  const send = (ws: WsSocket, message: unknown): void => {
-    if (ws.readyState !== WebSocket.OPEN) return
-    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-      logger.warn('a page stopped reading; closing its socket')
-      ws.terminate()
-      return
-    }
-    ws.send(JSON.stringify(message))
-  }
+  const outbox = new Outbox({ ...defaultWsBridgeLimits, ...init.limits }, logger, WebSocket.OPEN)
+  const sessions = new Map<OutboxClient, string>()
 
   const table = subscribers(init.api)
   const unsubscribes = ferryApiEvents.map((event) => (table[event] as (listener: (payload: unknown) => void) => Unsubscribe).call(init.api, (payload) => {
-    for (const ws of sockets) send(ws, { event, payload })
+    if (sessions.size === 0) return
+    const text = JSON.stringify({ event, payload })
+    for (const client of sessions.keys()) outbox.send(client, text)
   }))
 
-  const serve = (ws: WsSocket): void => {
-    sockets.add(ws)
+  const serve = (ws: WsSocket, session: string): void => {
+    const client = outbox.add(ws)
+    sessions.set(client, session)
     const calls = new Map<number, AbortController>()
+    const send = (message: unknown): void => { outbox.send(client, JSON.stringify(message)) }
     const badFrame = (): void => { ws.close(CLOSE_BAD_FRAME, 'bad frame') }
     ws.on('close', () => {
-      sockets.delete(ws)
+      sessions.delete(client)
+      outbox.remove(client)
       for (const controller of calls.values()) controller.abort()
       calls.clear()
     })
@@ -108,7 +108,7 @@ export function attachWsBridge (init: WsBridgeInit): WsBridge {
       }
       const id = frame.id
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return badFrame()
-      const fail = (error: FerryErrorDto): void => { send(ws, { id, error }) }
+      const fail = (error: FerryErrorDto): void => { send({ id, error }) }
       const invalid = (text: string): void => { fail({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: text }) }
       const method = frame.method
       // Only names in the table are callable: never an arbitrary property of the service.
@@ -122,16 +122,16 @@ export function attachWsBridge (init: WsBridgeInit): WsBridge {
       calls.set(id, controller)
       const padded = [...args, ...new Array<undefined>(arity - args.length).fill(undefined)]
       const target = init.api[method as FerryMethodName] as (...a: unknown[]) => Promise<unknown>
-      void (async () => {
+      // Started only once the page has read enough of what it was sent (ws-outbox.ts); the answer is serialised
+      // inside, so a snapshot is built and queued while no other one is.
+      void outbox.whenRoom(client, method === 'getState', async () => {
         try {
           const result = await target.call(init.api, ...padded, { signal: controller.signal })
-          if (!controller.signal.aborted) send(ws, result === undefined ? { id } : { id, result })
+          return controller.signal.aborted ? undefined : JSON.stringify(result === undefined ? { id } : { id, result })
         } catch (err) {
-          if (!controller.signal.aborted) fail(toErrorDto(err))
-        } finally {
-          calls.delete(id)
+          return controller.signal.aborted ? undefined : JSON.stringify({ id, error: toErrorDto(err) })
         }
-      })()
+      }).finally(() => { calls.delete(id) })
     })
   }
 
@@ -143,21 +143,34 @@ export function attachWsBridge (init: WsBridgeInit): WsBridge {
     const hostOk = port !== undefined && (host === `127.0.0.1:${port}` || host === `localhost:${port}`)
     // Another site's page (or a DNS-rebound name) gets nothing, not even a WebSocket.
     if (!hostOk || request.headers.origin !== `http://${host}`) return refuse(socket, 403, 'Forbidden')
-    const authorised = sameSecret(url.searchParams.get('token') ?? '', init.token)
+    const session = init.authorize(request)
+    if (session !== undefined && outbox.size >= outbox.limits.maxSockets) return refuse(socket, 503, 'Service Unavailable')
     wss.handleUpgrade(request, socket, head, (ws) => {
-      if (authorised) serve(ws)
+      if (session !== undefined) serve(ws, session)
       else ws.close(CLOSE_UNAUTHORIZED, 'unauthorized')
     })
   }
   init.server.on('upgrade', onUpgrade)
 
+  const signOut = (session?: string): void => {
+    for (const [client, name] of [...sessions]) {
+      if (session !== undefined && name !== session) continue
+      sessions.delete(client)
+      outbox.remove(client)
+      client.ws.close(CLOSE_UNAUTHORIZED, 'signed out')
+    }
+  }
+
   return {
-    get clients () { return sockets.size },
+    get clients () { return outbox.size },
+    get bufferedBytes () { return outbox.total() },
+    signOut,
     close: () => {
       init.server.off('upgrade', onUpgrade)
       for (const unsubscribe of unsubscribes) unsubscribe()
-      for (const ws of sockets) ws.close(1001, 'server closing')
-      sockets.clear()
+      for (const client of sessions.keys()) client.ws.close(1001, 'server closing')
+      sessions.clear()
+      outbox.close()
       wss.close()
     }
   }

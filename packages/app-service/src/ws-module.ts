@@ -8,11 +8,13 @@ import type { Duplex } from 'node:stream'
 export interface WsSocket {
   readonly readyState: number
   readonly bufferedAmount: number
-  send: (data: string) => void
+  send: (data: string, callback?: (err?: Error) => void) => void
   close: (code?: number, reason?: string) => void
   terminate: () => void
+  ping: () => void
   on: ((event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void) => void) &
     ((event: 'close', listener: () => void) => void) &
+    ((event: 'pong', listener: () => void) => void) &
     ((event: 'error', listener: (err: Error) => void) => void)
   // Browser-style handlers: what packages/ui's ws-client expects of a socket (SocketLike).
   onopen: ((event: unknown) => void) | null

@@ -5,8 +5,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWsFerryApi, type SocketLike, type WsFerryApi } from '@ferry/ui/api'
-import { attachWsBridge, createApiToken, createFerryService, loadWs, type FerryService, type FerryServiceInit } from '../src/index.ts'
+import { createWsFerryApi, type FerryApi, type SocketLike, type WsFerryApi } from '@ferry/ui/api'
+import {
+  attachWsBridge, createApiToken, createFerryService, loadWs, type FerryService, type FerryServiceInit, type WsBridge, type WsBridgeLimits
+} from '../src/index.ts'
 import type { ComplianceHarness } from './compliance/ferry-api-compliance.ts'
 
 export interface TestService {
@@ -43,22 +45,29 @@ export async function offerFrom (sender: FerryService, target: FerryService, dir
 export interface Bridged {
   client: WsFerryApi
   server: Server
+  bridge: WsBridge
   url: string
-  token: string
+  /** The Cookie header that signs a socket in (the tests' stand-in for `ferry ui`'s session cookie). */
+  cookie: string
   close: () => Promise<void>
 }
 
-export async function bridge (service: FerryService): Promise<Bridged> {
+/** The cookie the test bridge signs sockets in with. */
+export const TEST_COOKIE = 'ferry_test'
+
+/** A bridge in front of `api` whose sockets sign in with the Cookie header `cookie` gives. */
+export async function bridge (api: FerryApi, limits?: Partial<WsBridgeLimits>): Promise<Bridged> {
   const server = createServer((_req, res) => { res.writeHead(404).end() })
   await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
   const token = createApiToken()
-  const wsBridge = attachWsBridge({ server, api: service, token })
+  const cookie = `${TEST_COOKIE}=${token}`
+  const wsBridge = attachWsBridge({ server, api, authorize: (request) => request.headers.cookie === cookie ? 'test-session' : undefined, ...(limits === undefined ? {} : { limits }) })
   const port = (server.address() as AddressInfo).port
-  const url = `ws://127.0.0.1:${port}/api?token=${token}`
+  const url = `ws://127.0.0.1:${port}/api`
   const { WebSocket } = loadWs()
-  const client = createWsFerryApi({ url, connect: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${port}` }) as SocketLike, reconnectDelayMs: () => 50 })
+  const client = createWsFerryApi({ url, connect: (u) => new WebSocket(u, { origin: `http://127.0.0.1:${port}`, headers: { cookie } }) as SocketLike, reconnectDelayMs: () => 50 })
   return {
-    client, server, url, token,
+    client, server, bridge: wsBridge, url, cookie,
     close: async () => {
       client.close()
       wsBridge.close()

@@ -6,9 +6,13 @@ import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { fakeError, fakePeer, fakeTransfer } from '../src/api/fake-fixtures.ts'
 import { App } from '../src/app/App.tsx'
+import { NOT_ANSWERING_AFTER_MS } from '../src/components/Banners.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 
 useFerryCleanup()
+
+/** The text of the banner about the link to the engine. */
+const banner = (): string => document.querySelector('.banner--warn')?.textContent ?? ''
 
 describe('the app shell', () => {
   it('shows this device and starts on Nearby', async () => {
@@ -58,6 +62,28 @@ describe('the app shell', () => {
     expect(screen.getByText(/Reconnecting/)).toBeTruthy()
     act(() => { fake.setConnection('open') })
     expect(screen.queryByText(/Reconnecting/)).toBeNull()
+  })
+
+  it('says the page must sign in again when the server refused it, and how (issue 15)', async () => {
+    const { fake } = await renderFerry(<App />)
+    act(() => { fake.setConnection('closed') })
+    expect(banner()).toMatch(/not signed in to Ferry: its one-time link was used or has expired, or “ferry ui” was restarted/)
+    expect(banner()).toContain('ferry ui --open')
+  })
+
+  it('says Ferry is not answering at this address after reconnecting for a while, not “Reconnecting…” forever (issue 15)', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    try {
+      const { fake } = await renderFerry(<App />)
+      act(() => { fake.setConnection('connecting') })
+      expect(banner()).toMatch(/Reconnecting/)
+      act(() => { vi.advanceTimersByTime(NOT_ANSWERING_AFTER_MS + 1) })
+      expect(banner()).toMatch(/Ferry is not answering at this address\. If “ferry ui” was stopped or restarted/)
+      act(() => { fake.setConnection('open') })
+      expect(document.querySelector('.banner--warn')).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('shows the demo banner in demo mode, whose button simulates an offer', async () => {

@@ -26,7 +26,7 @@ class FakeSocket implements SocketLike {
 function setUp () {
   const sockets: FakeSocket[] = []
   const api = createWsFerryApi({
-    url: 'ws://127.0.0.1:5000/api?token=t',
+    url: 'ws://127.0.0.1:5000/api',
     connect: (url) => { const s = new FakeSocket(url); sockets.push(s); return s },
     reconnectDelayMs: () => 0
   })
@@ -37,9 +37,9 @@ function setUp () {
 const tick = async (): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, 0)) }
 
 describe('the WebSocket FerryApi client', () => {
-  it('connects to the API socket on the page’s own origin with the token', () => {
-    expect(apiSocketUrl({ protocol: 'http:', host: '127.0.0.1:5000' }, 'a b')).toBe('ws://127.0.0.1:5000/api?token=a%20b')
-    expect(apiSocketUrl({ protocol: 'https:', host: 'box:443' }, 't')).toBe('wss://box:443/api?token=t')
+  it('connects to the API socket on the page’s own origin, with no secret in the URL (the session cookie signs it in)', () => {
+    expect(apiSocketUrl({ protocol: 'http:', host: '127.0.0.1:5000' })).toBe('ws://127.0.0.1:5000/api')
+    expect(apiSocketUrl({ protocol: 'https:', host: 'box:443' })).toBe('wss://box:443/api')
   })
 
   it('sends a call as {id, method, args} and resolves with the result', async () => {

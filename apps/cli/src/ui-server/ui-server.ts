@@ -1,13 +1,16 @@
 // `ferry ui`'s HTTP server: serves the built UI (packages/ui/dist) to a browser on this computer, with a strict
 // CSP, and carries the FerryApi WebSocket bridge at /api. It listens on 127.0.0.1 only and answers only to the
 // Host names 127.0.0.1:PORT and localhost:PORT, so another site (or a DNS-rebound name) cannot drive it.
+// Sign-in (sessions.ts): `/?launch=CODE` spends a one-time code, sets the session cookie and redirects to `/`;
+// `/session` tells the page whether it is served by `ferry ui` and signed in; the bridge takes only signed-in pages.
 
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
-import { attachWsBridge, createApiToken } from '@ferry/app-service'
+import { attachWsBridge, type WsBridgeLimits } from '@ferry/app-service'
 import { UI_DIST, uiIsBuilt } from './build-ui.ts'
+import { UiSessions, type SessionsInit } from './sessions.ts'
 import type { FerryApi } from '@ferry/ui/api'
 
 /** The built page's own policy (packages/ui/vite.config.ts), plus what only a header can say. */
@@ -22,9 +25,11 @@ const types: Record<string, string> = {
 }
 
 export interface UiServer {
-  /** The page's URL, token included: whoever has it controls this Ferry. */
-  url: string
   port: number
+  /** A new one-time launch link (`http://127.0.0.1:PORT/?launch=CODE`): it signs in the browser that opens it first. */
+  launchUrl: () => string
+  /** Signs out every page (their sockets close with 4401) and voids every launch link. */
+  rotate: () => void
   close: () => Promise<void>
 }
 
@@ -33,6 +38,16 @@ export interface UiServerInit {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port?: number
   distDir?: string
+  /** The bridge's memory limits (app-service defaultWsBridgeLimits otherwise); for tests. */
+  bridgeLimits?: Partial<WsBridgeLimits>
+  /** Launch-code lifetime and clock; for tests. */
+  sessions?: SessionsInit
+}
+
+/** What `/session` answers: this page is served by `ferry ui`, and whether its browser is signed in. */
+export interface SessionStatus {
+  host: 'ferry-ui'
+  signedIn: boolean
 }
 
 
@@ -40,6 +55,11 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
   const distDir = resolve(init.distDir ?? UI_DIST)
   if (!await uiIsBuilt(distDir)) throw new Error(`The UI is not built (${distDir} has no index.html): run \`pnpm --filter @ferry/ui build\``)
   let port = 0
+  const sessions = new UiSessions(init.sessions)
+  const headers = {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin', 'Cache-Control': 'no-store'
+  }
   const serveFile = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = req.headers.host
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
@@ -50,13 +70,22 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const url = new URL(req.url ?? '/', 'http://x')
+    const code = url.searchParams.get('launch')
+    if (code !== null) {
+      // Spent here whatever happens next; the address bar is left with `/` only.
+      const session = sessions.redeem(code)
+      res.writeHead(303, { ...headers, Location: '/', ...(session === undefined ? {} : { 'Set-Cookie': sessions.cookieFor(session) }) }).end()
+      return
+    }
+    if (url.pathname === '/session') {
+      const status: SessionStatus = { host: 'ferry-ui', signedIn: sessions.sessionOf(req) !== undefined }
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(status))
+      return
+    }
+    const pathname = decodeURIComponent(url.pathname)
     const file = resolve(distDir, '.' + (pathname === '/' ? '/index.html' : pathname))
     const body = file.startsWith(distDir + sep) ? await readFile(file).catch(() => undefined) : undefined
-    const headers = {
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Opener-Policy': 'same-origin', 'Cache-Control': 'no-store'
-    }
     if (body === undefined) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('Not found')
       return
@@ -67,16 +96,20 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
   const server = createServer((req, res) => {
     serveFile(req, res).catch(() => { if (!res.headersSent) res.writeHead(500).end() })
   })
-  const token = createApiToken()
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject)
     server.listen(init.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolveListen() })
   })
   port = (server.address() as AddressInfo).port
-  const bridge = attachWsBridge({ server, api: init.api, token })
+  sessions.port = port
+  const bridge = attachWsBridge({ server, api: init.api, authorize: (request) => sessions.sessionOf(request), ...(init.bridgeLimits === undefined ? {} : { limits: init.bridgeLimits }) })
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
+    launchUrl: () => `http://127.0.0.1:${port}/?launch=${sessions.issueLaunchCode()}`,
+    rotate: () => {
+      sessions.rotate()
+      bridge.signOut()
+    },
     close: async () => {
       bridge.close()
       server.closeAllConnections()

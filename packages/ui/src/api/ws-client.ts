@@ -3,10 +3,12 @@
 //
 // Wire format, version 1. One WebSocket per page, text frames only, each frame one JSON object.
 //
-//   URL      ws(s)://<the page's own host>/api?token=<token from the page URL>
-//            The server listens on 127.0.0.1, checks the token and that Origin is its own page before anything else,
-//            and otherwise closes with 4401 (the client then stops reconnecting). Frames are at most 1 MiB
-//            (the server's maxPayload); a frame it cannot parse closes the socket with 4400.
+//   URL      ws(s)://<the page's own host>/api
+//            The server listens on 127.0.0.1, checks that Origin is its own page and that the browser is signed in
+//            (an HttpOnly session cookie the browser sends by itself; `ferry ui`'s sessions.ts) before anything
+//            else, and otherwise closes with 4401 (the client then stops reconnecting). Frames are at most 1 MiB
+//            (the server's maxPayload); a frame it cannot parse closes the socket with 4400. A page that does not
+//            read what it is sent has its calls wait, and is cut when it stops reading altogether.
 //
 //   client -> server
 //     call     { "id": 7, "method": "sendFiles", "args": ["12D3KooW...", ["/home/ada/a.txt"]] }
@@ -68,9 +70,9 @@ export const CLOSE_UNAUTHORIZED = 4401
 const defaultDelay = (attempt: number): number => Math.min(10_000, 500 * 2 ** attempt)
 
 /** The API socket's URL on the page's own origin. */
-export function apiSocketUrl (location: { protocol: string, host: string }, token: string): string {
+export function apiSocketUrl (location: { protocol: string, host: string }): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
-  return `${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`
+  return `${scheme}://${location.host}/api`
 }
 
 interface Pending {

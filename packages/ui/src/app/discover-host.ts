@@ -1,6 +1,7 @@
-// Which host is this UI running in? Electron's preload puts a FerryApi on `window.ferry`; `ferry ui` opens the
-// page with `?token=` for its WebSocket bridge; anything else (vite dev, a static file) gets the demo, loaded
-// only then so the demo's fake engine stays out of the other hosts' way.
+// Which host is this UI running in? Electron's preload puts a FerryApi on `window.ferry`; a page served by
+// `ferry ui` learns so from its `/session` answer and talks to the WebSocket bridge (the browser's session cookie
+// signs it in; a page that is not signed in is refused and says how to sign in); anything else (vite dev, a static
+// file) gets the demo, loaded only then so the demo's fake engine stays out of the other hosts' way.
 
 import type { FerryApi } from '../api/ferry-api.ts'
 import { apiSocketUrl, createWsFerryApi } from '../api/ws-client.ts'
@@ -15,11 +16,24 @@ declare global {
 
 export type HostKind = 'electron' | 'websocket' | 'demo'
 
+/** What `ferry ui` answers at /session (apps/cli ui-server.ts), or undefined when this page is not served by it. */
+async function ferryUiSession (win: Window): Promise<{ signedIn: boolean } | undefined> {
+  try {
+    const response = await win.fetch('/session', { cache: 'no-store', credentials: 'same-origin' })
+    if (!response.ok) return undefined
+    const body = await response.json() as { host?: unknown, signedIn?: unknown } | null
+    return body?.host === 'ferry-ui' ? { signedIn: body.signedIn === true } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export async function discoverHost (win: Window): Promise<MountOptions & { kind: HostKind }> {
   if (win.ferry !== undefined) return { kind: 'electron', api: win.ferry }
-  const token = new URLSearchParams(win.location.search).get('token')
-  if (token !== null && token !== '') {
-    return { kind: 'websocket', api: createWsFerryApi({ url: apiSocketUrl(win.location, token) }) }
+  if (await ferryUiSession(win) !== undefined) {
+    // The server spends a launch link's code and redirects to `/`; a code still in the address bar is dropped too.
+    if (new URLSearchParams(win.location.search).has('launch')) win.history.replaceState(null, '', win.location.pathname)
+    return { kind: 'websocket', api: createWsFerryApi({ url: apiSocketUrl(win.location) }) }
   }
   const { createDemoFerryApi } = await import('../api/fake-demo.ts')
   const demo = createDemoFerryApi()
