@@ -15,7 +15,7 @@ import { peers } from './commands/peers.ts'
 import { pair } from './commands/pair.ts'
 import { trust, untrust } from './commands/trust.ts'
 import { formatHostPort, isLoopbackHost, mdnsEnabled } from '@ferry/app-service/peers'
-import { parseMilliseconds, resolvePeer } from './resolve-peer.ts'
+import { parseMilliseconds, parseTarget, resolvePeer } from './resolve-peer.ts'
 import { openTrustStore } from './open-trust-store.ts'
 import type { ShareOptions } from './commands/share.ts'
 import { configDir } from './config-dir.ts'
@@ -59,7 +59,10 @@ const program = new Command()
   .name('ferry')
   .description('Send files to a computer on the same network: fast, verified (BLAKE3), resumable.')
   .version(version)
-  .showHelpAfterError()
+  // A usage error is one line and a pointer to the help, not the whole help burying the error (each command
+  // names its own help below).
+  .showHelpAfterError('see ferry --help')
+  .configureOutput({ outputError: (text, write) => { write(`ferry: ${text.replace(/^error: /, '')}`) } })
 
 program.command('receive')
   .description('Wait for files and ask about each offer (or accept with --yes)')
@@ -81,7 +84,8 @@ program.command('receive')
 program.command('send')
   .description('Send files and folders (and/or a text) to a device')
   .argument('[paths...]', 'files and folders to send')
-  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), or its name or code')
+  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), or its name or code', parseTarget)
+  .option('--alias <name>', 'name shown to the receiver (default: this computer\'s name)')
   .addOption(new Option('--text <message>', 'a text message to send with (or instead of) files'))
   .option('-L, --follow-links', 'inside folders, follow symbolic links to files and folders (never to fifos or devices, never a loop)', false)
   .option('--no-mdns', 'look the receiver up among remembered devices only, not over mDNS')
@@ -95,7 +99,7 @@ program.command('send')
 
 program.command('share')
   .description('Share files and folders with any browser on the network: prints a link and a QR code')
-  .argument('<paths...>', 'files and folders to share')
+  .argument('[paths...]', 'files and folders to share (none with --allow-upload: a page that only takes files)')
   .option('--pin', 'protect the link with a random 6-digit PIN', false)
   .addOption(new Option('--expires <duration>', 'how long the link works: 30m, 1h, 2d').argParser(duration).default(60 * 60_000, '1h'))
   .option('-p, --port <port>', 'TCP port to listen on (0 picks a free one)', port, 0)
@@ -105,7 +109,8 @@ program.command('share')
   .option('-y, --yes', 'accept every upload without asking', false)
   .option('--name <name>', 'name shown on the page and given to the zip')
   .option('--json', 'print one JSON object a line', false)
-  .action(async (paths: string[], opts: ShareOptions) => {
+  .action(async (paths: string[], opts: ShareOptions, command: Command) => {
+    if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')
     // Loaded here: the share server is more than `send` and `receive` should carry.
     const { share } = await import('./commands/share.ts')
     process.exitCode = await share(paths, opts, createOutput({ json: opts.json }))
@@ -171,7 +176,7 @@ program.command('untrust')
 
 program.command('pair')
   .description('Pair with a device that shows a PIN (`ferry receive --pair`): both then trust each other')
-  .requiredOption('-t, --to <target>', 'the device: HOST:PORT[/DEVICE_ID], or its name or code')
+  .requiredOption('-t, --to <target>', 'the device: HOST:PORT[/DEVICE_ID], or its name or code', parseTarget)
   .requiredOption('--pin <pin>', 'the 6 digits the other device shows')
   .option('--no-mdns', 'look the device up among remembered devices only, not over mDNS')
   .option('--discover-timeout <ms>', 'how long to look for a device given by name', parseMilliseconds, 3_000)
@@ -196,6 +201,8 @@ program.command('ui')
     process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, createOutput({ json: opts.json }))
     process.exit()
   })
+
+for (const command of program.commands) command.showHelpAfterError(`see ferry ${command.name()} --help`)
 
 // `pnpm ferry -- send ...` hands the `--` through; it is not part of Ferry's arguments.
 const args = process.argv.slice(2)

@@ -43,7 +43,7 @@ export function peerLabel (peer: { alias?: string, shortCode: string }): string 
 }
 
 export function formatBytes (n: number): string {
-  if (n < 1000) return `${n} B`
+  if (n < 1000) return `${Math.round(n)} B`
   const units = ['kB', 'MB', 'GB', 'TB']
   let value = n
   let unit = -1

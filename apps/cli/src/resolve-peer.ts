@@ -3,6 +3,8 @@
 // with care: a device we know under that alias wins; a device using that alias under an unknown id is refused
 // (it may be an impostor: the user must name it by its code); two unknown devices with the alias are ambiguous.
 
+import { isIP } from 'node:net'
+import { InvalidArgumentError } from 'commander'
 import {
   AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
@@ -43,7 +45,10 @@ export async function resolvePeer (input: string, options: ResolveOptions): Prom
     const knownUnderAlias = new Set(options.store.list().filter((d) => d.alias !== undefined && aliasKey(d.alias) === key).map((d) => d.peerId))
     const byAlias = (p: DiscoveredPeer): boolean => matchPeer(p, input) === 'alias'
     const first = await discovery.waitFor((p) => byIdOrCode(p) || byAlias(p), { timeoutMs: options.timeoutMs, signal: options.signal })
-    if (first === undefined) throw new PeerNotFoundError(`No device called "${input}" answered within ${Math.round(options.timeoutMs / 1000)} s`)
+    if (first === undefined) {
+      throw new PeerNotFoundError(`No device called "${input}" answered within ${Math.round(options.timeoutMs / 1000)} s` +
+        (/^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i.test(input) ? `; if ${input} is a host name, add its port: ${input}:PORT (as \`ferry receive\` prints it)` : ''))
+    }
     if (byIdOrCode(first)) return toResolved(first)
     // A device we know under this alias is the one meant, even if a stranger uses the same alias.
     const known = await discovery.waitFor((p) => byAlias(p) && knownUnderAlias.has(p.peerId), { timeoutMs: AMBIGUITY_GRACE_MS, signal: options.signal })
@@ -72,4 +77,22 @@ export function parseMilliseconds (value: string): number {
   const n = Number(value)
   if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`"${value}" is not a whole number of milliseconds`)
   return n
+}
+
+/**
+ * Commander parser for --to: an IP address without a port is refused at once, saying so (Ferry has no fixed port:
+ * `ferry receive` picks a free one unless told, and prints it). Anything else is left to resolvePeer.
+ */
+export function parseTarget (value: string): string {
+  const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1')
+  // "10.0.0.2", "[fe80::1]", "10.0.0.2/DEVICE_ID": an address and no port at all.
+  const noPort = isIP(bare(value.split('/')[0] ?? '')) !== 0
+  // "10.0.0.2:", "10.0.0.2:http": a port that is not a number.
+  const withPort = /^(\[[^\]]+\]|[^:/[\]]+):([^/]*)(?:\/.*)?$/.exec(value)
+  const badPort = withPort !== null && isIP(bare(withPort[1] ?? '')) !== 0 && !/^\d{1,5}$/.test(withPort[2] ?? '')
+  if (noPort || badPort) {
+    throw new InvalidArgumentError(`${value} has no port. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
+      '(a receiver listens on a port it picks unless given --port)')
+  }
+  return value
 }

@@ -10,6 +10,7 @@ import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type In
 import {
   startDiscovery, decideOffer, describePeer, hiddenPathsWarning, identityWarning, offerFacts, viewPeer, type TrustView, type TrustStore
 } from '@ferry/app-service/peers'
+import { amountInTime, count } from '../human-units.ts'
 import { formatBytes, peerLabel, printable, type Output } from '../output.ts'
 
 export interface ReceiveOptions {
@@ -222,7 +223,7 @@ async function accept (offer: IncomingOffer, dir: string, out: Output, files?: r
     out.event({ type: 'received', transferId: result.transferId, dir, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
     for (const file of result.files.slice(0, 20)) out.say(`  saved ${printable(file.savedAs)}`)
     if (result.files.length > 20) out.say(`  ... and ${result.files.length - 20} more`)
-    out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)` +
+    out.say(`Received ${count(result.files.length, 'file')}, ${amountInTime(result.bytesReceived, result.seconds)}, all verified (BLAKE3)` +
       (result.bytesResumed > 0 ? `, resumed after ${formatBytes(result.bytesResumed)}` : ''))
     return { code: 0, interrupted: false }
   } catch (err) {

@@ -6,6 +6,7 @@
 
 import { UnreachableError, type FerryNode, type SendResult, type SkipReason, type SourceListing } from '@ferry/p2p-core'
 import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
+import { count, amountInTime } from '../human-units.ts'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 
@@ -61,7 +62,7 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
     // Each attempt (and reconnect) walks the paths again; what was left out is said once.
     let reported = false
     for (const [i, address] of target.addresses.entries()) {
-      out.say(`Waiting for ${target.alias === undefined ? '' : `"${printable(target.alias)}" at `}${formatHostPort(address)} to accept...`)
+      const where = `${target.alias === undefined ? '' : `"${printable(target.alias)}" at `}${formatHostPort(address)}`
       try {
         result = await node.send({
           address,
@@ -75,6 +76,8 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
           text: options.text,
           signal: controller.signal,
           onProgress: (p) => { bar.update(p) },
+          // Said once the device answered and has the whole offer, not before.
+          onOffered: () => { out.say(`Waiting for ${where} to accept...`) },
           onReconnect: (e) => {
             out.event({ type: 'reconnecting', attempt: e.attempt, of: e.of, delayMs: e.delayMs, code: e.error.code, message: e.error.message })
             out.say(`\nConnection lost (${printable(e.error.message)}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
@@ -90,10 +93,8 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
     }
     if (result === undefined) throw new UnreachableError()
     bar.stop()
-    out.event({ type: 'done', transferId: result.transferId, peerId: result.peerId, files: result.files, bytes: result.bytesSent, bytesResumed: result.bytesResumed, seconds: result.seconds })
-    const rate = result.seconds > 0 ? result.bytesSent / result.seconds : 0
-    out.say(`Sent ${result.files} file(s), ${formatBytes(result.bytesSent)} in ${result.seconds.toFixed(1)} s (${formatBytes(rate)}/s), verified by the receiver` +
-      (result.bytesResumed > 0 ? `; resumed, ${formatBytes(result.bytesResumed)} were already there` : ''))
+    out.event({ type: 'done', transferId: result.transferId, peerId: result.peerId, files: result.files, bytes: result.bytesSent, bytesResumed: result.bytesResumed, seconds: result.seconds, transferSeconds: result.transferSeconds })
+    out.say(sentLine(result, options.text !== undefined))
     return 0
   } catch (err) {
     bar.stop()
@@ -102,4 +103,11 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
   } finally {
     process.off('SIGINT', onSigint)
   }
+}
+
+/** The last line of a send: what arrived, how big, how long the bytes took from the accept (and how fast). */
+export function sentLine (result: Pick<SendResult, 'files' | 'bytesSent' | 'bytesResumed' | 'transferSeconds'>, withText: boolean): string {
+  if (result.files === 0) return 'Sent the text, delivered to the receiver'
+  return `Sent ${count(result.files, 'file')}${withText ? ' and the text' : ''}, ${amountInTime(result.bytesSent, result.transferSeconds)}, verified by the receiver` +
+    (result.bytesResumed > 0 ? `; resumed, ${formatBytes(result.bytesResumed)} were already there` : '')
 }

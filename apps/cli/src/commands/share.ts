@@ -1,10 +1,14 @@
-// `ferry share PATH... [--pin] [--expires 1h] [--port N] [--allow-upload]`: serve files to any browser on the network.
+// `ferry share [PATH...] [--pin] [--expires 1h] [--port N] [--allow-upload]`: serve files to any browser on the
+// network; with --allow-upload and no PATH, a page that only takes files.
 // Prints the link for each address of this computer, the PIN and a QR code, reports downloads, asks about (or with
 // --yes accepts) each upload from a browser, and serves until Ctrl-C or until the share expires.
 
-import { resolve } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { hostname, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import { countHiddenPaths, decideOffer, hiddenPathsWarning, readingSources } from '@ferry/app-service/peers'
+import { amountInTime, count } from '../human-units.ts'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
@@ -26,19 +30,26 @@ export interface ShareOptions {
 export async function share (paths: string[], options: ShareOptions, out: Output): Promise<number> {
   const stats = startProcessStats()
   let server: ShareServer | undefined
+  // An upload-only share (--allow-upload without paths) lists an empty folder of its own: the share server lists
+  // at least one path.
+  let uploadOnly: string | undefined
   try {
-    server = await createShareServer({ host: options.host, port: options.port })
-    const info = await readingSources('Cannot share that', async () => await (server as ShareServer).addShare({
-      paths,
+    const running = await createShareServer({ host: options.host, port: options.port })
+    server = running
+    if (paths.length === 0) uploadOnly = await mkdtemp(join(tmpdir(), 'ferry-upload-only-'))
+    const name = options.name ?? (uploadOnly === undefined ? undefined : `Send files to ${hostname()}`)
+    const info = await readingSources('Cannot share that', async () => await running.addShare({
+      paths: uploadOnly === undefined ? paths : [uploadOnly],
       pin: options.pin,
       expiresInMs: options.expires,
       allowUpload: options.allowUpload,
-      ...(options.name === undefined ? {} : { name: options.name })
+      ...(name === undefined ? {} : { name })
     }))
     const dir = resolve(options.dir)
     const shown = info.urls[1] ?? info.urls[0] ?? ''
     out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}) })
-    out.say(`Sharing ${info.files.length} file(s), ${formatBytes(info.totalBytes)}, until ${new Date(info.expiresAt).toLocaleString()}`)
+    const until = new Date(info.expiresAt).toLocaleString()
+    out.say(uploadOnly === undefined ? `Sharing ${count(info.files.length, 'file')}, ${formatBytes(info.totalBytes)}, until ${until}` : `Taking files from browsers until ${until}`)
     out.say('Open in a browser on the same network:')
     for (const url of info.urls) out.say(`  ${url}`)
     if (info.pin !== undefined) out.say(`PIN: ${info.pin}`)
@@ -70,6 +81,7 @@ export async function share (paths: string[], options: ShareOptions, out: Output
     return 1
   } finally {
     await server?.close()
+    if (uploadOnly !== undefined) await rm(uploadOnly, { recursive: true, force: true })
     out.event({ type: 'stats', ...stats() })
   }
 }
@@ -97,7 +109,7 @@ async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptio
     bar.stop()
     out.event({ type: 'received', transferId: result.transferId, files: result.files.length, bytes: result.bytesReceived, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
     for (const file of result.files.slice(0, 20)) out.say(`  saved ${printable(file.savedAs)}`)
-    out.say(`Received ${result.files.length} file(s), ${formatBytes(result.bytesReceived)} in ${result.seconds.toFixed(1)} s, all verified (BLAKE3)`)
+    out.say(`Received ${count(result.files.length, 'file')}, ${amountInTime(result.bytesReceived, result.seconds)}, all verified (BLAKE3)`)
   } catch (err) {
     bar.stop()
     out.fail(err)

@@ -51,6 +51,8 @@ export interface SendRequest {
   reconnect?: boolean
   /** Called before each reconnect, with the wait ahead and the failure that caused it. */
   onReconnect?: (event: ReconnectEvent) => void
+  /** Called once the peer is reached and the whole offer is sent, before its answer (again on each reconnect). */
+  onOffered?: () => void
 }
 
 export interface ReconnectEvent {
@@ -76,7 +78,10 @@ export interface SendResult {
   /** Bytes the receiver already had from an earlier, interrupted transfer. */
   bytesResumed: number
   totalBytes: number
+  /** From the start of the last attempt (listing, dialling, waiting for the answer) to the receiver's verification. */
   seconds: number
+  /** From the receiver's accept to its verification of the last file (the time the bytes took), in the last attempt. */
+  transferSeconds: number
 }
 
 export interface SenderComponents {
@@ -127,10 +132,11 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
     // name) stops reading, and its reason must not be lost behind a write that can no longer complete.
     const answering = readAnswer(control, files, limits)
     const offering = sendFileList(control, files, limits.maxFrameBytes)
-    offering.catch(() => {})
+    offering.then(() => { request.onOffered?.() }, () => {})
     await Promise.race([offering, answering])
     const accepted = await answering
     attempt.accepted = true
+    const acceptedAt = performance.now()
 
     const acceptedBytes = [...accepted].reduce((n, [file, offset]) => n + file.size - offset, 0)
     const resumedBytes = [...accepted].reduce((n, [, offset]) => n + offset, 0)
@@ -158,7 +164,8 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
       bytesSent: acceptedBytes,
       bytesResumed: resumedBytes,
       totalBytes: acceptedBytes + resumedBytes,
-      seconds: (performance.now() - started) / 1000
+      seconds: (performance.now() - started) / 1000,
+      transferSeconds: (performance.now() - acceptedAt) / 1000
     }
   } catch (err) {
     await ending
