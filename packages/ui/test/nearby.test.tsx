@@ -169,6 +169,18 @@ describe('the add device dialog', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/different device answered/)
   })
 
+  it('says an unreachable device cannot be reached, and drops that error once the address is edited (issue 15)', async () => {
+    const { fake, user } = await renderFerry(<NearbyScreen />)
+    fake.failNext('addPeerByAddress', { name: 'UnreachableError', code: 'FERRY_ERR_UNREACHABLE', message: 'No Ferry device answered at 10.0.0.9:4000 within 2 s' })
+    await user.click(screen.getByRole('button', { name: 'Add device…' }))
+    const field = screen.getByRole('textbox', { name: 'Address or link' })
+    await user.type(field, '10.0.0.9:4000{Enter}')
+    expect(screen.getByRole('alert').textContent).toMatch(/couldn’t reach that device/)
+    await user.clear(field)
+    await user.type(field, `192.168.1.20:41234/${ada.id}`)
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
   it('closes with Escape and gives focus back to the button that opened it', async () => {
     const { user } = await renderFerry(<NearbyScreen />)
     const opener = screen.getByRole('button', { name: 'Add device…' })

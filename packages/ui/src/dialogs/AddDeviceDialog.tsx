@@ -41,7 +41,7 @@ export function AddDeviceDialog ({ onClose }: { onClose: () => void }): ReactNod
           <input
             data-autofocus
             value={text}
-            onChange={(event) => { setText(event.target.value) }}
+            onChange={(event) => { setText(event.target.value); setError(null) }}
             aria-describedby={hintId}
             placeholder='192.168.1.20:41234'
             autoComplete='off'
