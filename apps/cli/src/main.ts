@@ -1,24 +1,16 @@
 #!/usr/bin/env node
 // The `ferry` command's composition root: parse arguments, build the one engine, run the command, exit.
+// Each command loads what it uses when it runs (import() in its action): `ferry --version` or `ferry share` never
+// loads the QUIC engine, libp2p's crypto or zod, and the production bundle keeps these loads apart as chunks.
 
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '@ferry/http-share/duration'
 import type { FerryNode } from '@ferry/p2p-core'
-import { defaultDownloadDir } from './config-dir.ts'
-import { startEngine } from './engine.ts'
-import { createOutput } from './output.ts'
-import { startProcessStats } from './process-stats.ts'
-import { receive } from './commands/receive.ts'
-import { send } from './commands/send.ts'
-import { peers } from './commands/peers.ts'
-import { pair } from './commands/pair.ts'
-import { trust, untrust } from './commands/trust.ts'
-import { formatHostPort, isLoopbackHost, mdnsEnabled } from '@ferry/app-service/peers'
-import { parseMilliseconds, parseTarget, resolvePeer } from './resolve-peer.ts'
-import { openTrustStore } from './open-trust-store.ts'
+import { configDir, defaultDownloadDir } from './config-dir.ts'
+import type { Output } from './output.ts'
 import type { ShareOptions } from './commands/share.ts'
-import { configDir } from './config-dir.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -37,10 +29,42 @@ function port (value: string): number {
   return n
 }
 
+/** A duration in ms (a whole number, 0 or more). */
+function parseMilliseconds (value: string): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`"${value}" is not a whole number of milliseconds`)
+  return n
+}
+
+/**
+ * Commander parser for --to: an IP address without a port is refused at once, saying so (Ferry has no fixed port:
+ * `ferry receive` picks a free one unless told, and prints it). Anything else is left to resolvePeer.
+ */
+function parseTarget (value: string): string {
+  const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1')
+  // "10.0.0.2", "[fe80::1]", "10.0.0.2/DEVICE_ID": an address and no port at all.
+  const noPort = isIP(bare(value.split('/')[0] ?? '')) !== 0
+  // "10.0.0.2:", "10.0.0.2:http": a port that is not a number.
+  const withPort = /^(\[[^\]]+\]|[^:/[\]]+):([^/]*)(?:\/.*)?$/.exec(value)
+  const badPort = withPort !== null && isIP(bare(withPort[1] ?? '')) !== 0 && !/^\d{1,5}$/.test(withPort[2] ?? '')
+  if (noPort || badPort) {
+    throw new InvalidArgumentError(`${value} has no port. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
+      '(a receiver listens on a port it picks unless given --port)')
+  }
+  return value
+}
+
+/** The output for --json or a terminal; loaded with the command, because it carries the progress bar. */
+async function output (json: boolean): Promise<Output> {
+  const { createOutput } = await import('./output.ts')
+  return createOutput({ json })
+}
+
 /** Runs a command on a fresh engine, prints stats with --json, closes the engine and sets the exit code. */
-async function run (options: { json?: boolean, host: string, port: number, alias?: string }, body: (node: FerryNode, out: ReturnType<typeof createOutput>) => Promise<number>): Promise<void> {
+async function run (options: { json?: boolean, host: string, port: number, alias?: string }, body: (node: FerryNode, out: Output) => Promise<number>): Promise<void> {
+  const [{ startProcessStats }, { startEngine }] = await Promise.all([import('./process-stats.ts'), import('./engine.ts')])
   const stats = startProcessStats()
-  const out = createOutput({ json: options.json === true })
+  const out = await output(options.json === true)
   let node: FerryNode | undefined
   let code = 1
   try {
@@ -76,6 +100,8 @@ program.command('receive')
   .option('--pair', 'show a 6-digit PIN another device can pair with (ferry pair)', false)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, json: boolean }) => {
+    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     await run(opts, async (node, out) => await receive(node, { ...opts, mdns }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
@@ -92,6 +118,8 @@ program.command('send')
   .option('--discover-timeout <ms>', 'how long to look for a receiver given by name', parseMilliseconds, 3_000)
   .option('--json', 'print progress and the result as JSON lines', false)
   .action(async (paths: string[], opts: { to: string, text?: string, followLinks: boolean, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+    const [{ mdnsEnabled }, { send }, { openTrustStore }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/send.ts'), import('./open-trust-store.ts')])
     // A sender accepts nothing: its engine's listener stays on loopback.
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
       await send(node, paths, { ...opts, mdns: mdnsEnabled(opts.mdns), discoverTimeoutMs: opts.discoverTimeout }, out, await openTrustStore(out)))
@@ -111,9 +139,8 @@ program.command('share')
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions, command: Command) => {
     if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')
-    // Loaded here: the share server is more than `send` and `receive` should carry.
     const { share } = await import('./commands/share.ts')
-    process.exitCode = await share(paths, opts, createOutput({ json: opts.json }))
+    process.exitCode = await share(paths, opts, await output(opts.json))
     process.exit()
   })
 
@@ -125,6 +152,8 @@ program.command('peers')
   .option('--no-mdns', 'do not look over mDNS (remembered devices and --add only)')
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { add: string[], watch: boolean, wait: number, mdns: boolean, json: boolean }) => {
+    const [{ mdnsEnabled }, { peers }, { openTrustStore }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/peers.ts'), import('./open-trust-store.ts')])
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
       await peers(node, { ...opts, waitMs: opts.wait, mdns: mdnsEnabled(opts.mdns) }, out, await openTrustStore(out)))
     process.exit()
@@ -138,7 +167,10 @@ program.command('trust')
   .option('-d, --dir <dir>', 'folder for auto-accepted offers', defaultDownloadDir())
   .option('--json', 'print one JSON object a line', false)
   .action(async (device: string, opts: { autoAccept?: boolean, dir: string, json: boolean }) => {
-    const out = createOutput({ json: opts.json })
+    const [{ formatHostPort, mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
+      import('@ferry/app-service/peers'), import('./commands/trust.ts'), import('./open-trust-store.ts'), import('./engine.ts'), import('./resolve-peer.ts')
+    ])
+    const out = await output(opts.json)
     try {
       // A device seen on the network but not remembered yet is looked up with a short-lived engine.
       process.exitCode = await trust(device, opts, out, await openTrustStore(out), async (query) => {
@@ -165,7 +197,8 @@ program.command('untrust')
   .option('--forget', 'forget the device entirely', false)
   .option('--json', 'print one JSON object a line', false)
   .action(async (device: string, opts: { forget: boolean, json: boolean }) => {
-    const out = createOutput({ json: opts.json })
+    const [{ untrust }, { openTrustStore }] = await Promise.all([import('./commands/trust.ts'), import('./open-trust-store.ts')])
+    const out = await output(opts.json)
     try {
       process.exitCode = await untrust(device, opts, out, await openTrustStore(out))
     } catch (err) {
@@ -182,6 +215,8 @@ program.command('pair')
   .option('--discover-timeout <ms>', 'how long to look for a device given by name', parseMilliseconds, 3_000)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { to: string, pin: string, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+    const [{ mdnsEnabled }, { pair }, { openTrustStore }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/pair.ts'), import('./open-trust-store.ts')])
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
       await pair(node, { ...opts, mdns: mdnsEnabled(opts.mdns), discoverTimeoutMs: opts.discoverTimeout }, out, await openTrustStore(out)))
   })
@@ -195,10 +230,9 @@ program.command('ui')
   .option('--json', 'print one JSON object a line', false)
   .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
   .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
+    const [{ isLoopbackHost, mdnsEnabled }, { ui }] = await Promise.all([import('@ferry/app-service/peers'), import('./commands/ui.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
-    // Loaded here: the whole app layer (FerryService, the UI server) is more than the other commands should carry.
-    const { ui } = await import('./commands/ui.ts')
-    process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, createOutput({ json: opts.json }))
+    process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, await output(opts.json))
     process.exit()
   })
 

@@ -3,8 +3,6 @@
 // with care: a device we know under that alias wins; a device using that alias under an unknown id is refused
 // (it may be an impostor: the user must name it by its code); two unknown devices with the alias are ambiguous.
 
-import { isIP } from 'node:net'
-import { InvalidArgumentError } from 'commander'
 import {
   AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
@@ -72,27 +70,3 @@ function toResolved (peer: DiscoveredPeer): ResolvedPeer {
   return { peerId: peer.peerId, ...(peer.alias === undefined ? {} : { alias: peer.alias }), addresses: peer.addresses }
 }
 
-/** Commander parser for a duration in ms (a whole number, 0 or more). */
-export function parseMilliseconds (value: string): number {
-  const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`"${value}" is not a whole number of milliseconds`)
-  return n
-}
-
-/**
- * Commander parser for --to: an IP address without a port is refused at once, saying so (Ferry has no fixed port:
- * `ferry receive` picks a free one unless told, and prints it). Anything else is left to resolvePeer.
- */
-export function parseTarget (value: string): string {
-  const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1')
-  // "10.0.0.2", "[fe80::1]", "10.0.0.2/DEVICE_ID": an address and no port at all.
-  const noPort = isIP(bare(value.split('/')[0] ?? '')) !== 0
-  // "10.0.0.2:", "10.0.0.2:http": a port that is not a number.
-  const withPort = /^(\[[^\]]+\]|[^:/[\]]+):([^/]*)(?:\/.*)?$/.exec(value)
-  const badPort = withPort !== null && isIP(bare(withPort[1] ?? '')) !== 0 && !/^\d{1,5}$/.test(withPort[2] ?? '')
-  if (noPort || badPort) {
-    throw new InvalidArgumentError(`${value} has no port. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
-      '(a receiver listens on a port it picks unless given --port)')
-  }
-  return value
-}
