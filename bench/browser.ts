@@ -1,9 +1,7 @@
-// Whether Ferry's browser share can be benchmarked here: `ferry share` must exist and answer --help (it is being
-// built alongside this bench), Debian's Chromium must be installed, and playwright-core must resolve. Otherwise the
-// browser rows say why, and the rest of the bench runs.
+// Whether Ferry's browser share can be benchmarked here: `ferry share` must answer --help, Debian's Chromium must be
+// installed, and playwright-core must resolve. Otherwise the browser rows say why, and the rest of the bench runs.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -13,8 +11,6 @@ const HELP_TIMEOUT_MS = 30_000
 
 /** Undefined when the browser tools can run; else the reason they are skipped. */
 export async function browserSkipReason(cliMain: string): Promise<string | undefined> {
-  const shareCommand = join(cliMain, '..', 'commands', 'share.ts')
-  if (!existsSync(shareCommand)) return `not built yet: ${shareCommand} does not exist`
   try {
     await run(process.execPath, [cliMain, 'share', '--help'], { timeout: HELP_TIMEOUT_MS })
   } catch (err) {

@@ -28,7 +28,8 @@ import { generateWorkload } from './workloads.ts'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const repoRoot = dirname(benchDir)
-const cliMain = join(repoRoot, 'apps', 'cli', 'src', 'main.ts')
+// The production build (`pnpm run build`, which `pnpm bench` runs first): what a user runs.
+const cliMain = join(repoRoot, 'apps', 'cli', 'dist', 'ferry.js')
 const LOSS_PERCENT = 1
 const NFT_INSTALL_HINT = 'apt-get install -y nftables'
 
@@ -64,7 +65,7 @@ async function prepare(options: BenchOptions, tempRoot: string): Promise<Setup> 
   const wanted = (tool: Tool): boolean => options.tools.includes(tool)
   if (wanted('ferry')) {
     if (existsSync(cliMain)) runners.push(pairRunner(ferrySpec(cliMain)))
-    else toolSkips.push({ tool: 'ferry', reason: `${cliMain} not found` })
+    else toolSkips.push({ tool: 'ferry', reason: `${cliMain} not found: run \`pnpm run build\`` })
   }
   if (wanted('tcp')) runners.push(pairRunner(tcpSpec(join(benchDir, 'tcp-baseline.ts'))))
   if (wanted('rsync') || wanted('scp')) {

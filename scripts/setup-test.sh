@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the test command needs on a fresh machine: the workspace (with Node 22), Debian's Chromium for the
+# Installs what the test command needs on a fresh machine: the workspace (with Node 22) and its production build
+# (`pnpm run setup`: the bundled `ferry` that `pnpm ferry` and the bench run), Debian's Chromium for the
 # browser tests, nftables for the network-namespace tests and unzip for the end-to-end share-link test. Safe to run again; skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pnpm install --frozen-lockfile
+pnpm run setup
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || missing+=(nftables)

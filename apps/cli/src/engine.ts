@@ -3,6 +3,7 @@
 import { hostname } from 'node:os'
 import { FerryNode, loadOrCreateIdentity, type FerryLimits } from '@ferry/p2p-core'
 import { configDir } from './config-dir.ts'
+import { runtimeFiles } from './runtime-files.ts'
 
 export interface EngineOptions {
   host: string
@@ -13,7 +14,9 @@ export interface EngineOptions {
 
 export async function startEngine (options: EngineOptions): Promise<FerryNode> {
   const identity = await loadOrCreateIdentity(configDir())
+  const { hashWorkerUrl } = runtimeFiles()
   return await FerryNode.create({
+    ...(hashWorkerUrl === undefined ? {} : { hashWorkerUrl }),
     identity,
     alias: options.alias ?? hostname(),
     deviceType: 'desktop',

@@ -1,5 +1,6 @@
 // `pnpm start`: the desktop app when an Electron binary is installed, otherwise `ferry ui` (the same UI in a
-// local browser, built first if packages/ui/dist is missing), printing the page's URL.
+// local browser: the production build's own copy, or from the sources packages/ui/dist, built first if missing),
+// printing the page's URL.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

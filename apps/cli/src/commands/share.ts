@@ -9,9 +9,11 @@ import { join, resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import { countHiddenPaths, decideOffer, hiddenPathsWarning, readingSources } from '@ferry/app-service/peers'
 import { amountInTime, count } from '../human-units.ts'
+import { HashPool } from '@ferry/p2p-core'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
+import { runtimeFiles } from '../runtime-files.ts'
 
 export interface ShareOptions {
   pin: boolean
@@ -30,11 +32,16 @@ export interface ShareOptions {
 export async function share (paths: string[], options: ShareOptions, out: Output): Promise<number> {
   const stats = startProcessStats()
   let server: ShareServer | undefined
+  const { hashWorkerUrl, sharePageDir } = runtimeFiles()
+  // The bundle's BLAKE3 worker is a file of its own, so the server is handed a pool that starts it.
+  const hashPool = hashWorkerUrl === undefined ? undefined : new HashPool({ workerUrl: hashWorkerUrl })
   // An upload-only share (--allow-upload without paths) lists an empty folder of its own: the share server lists
   // at least one path.
   let uploadOnly: string | undefined
   try {
-    const running = await createShareServer({ host: options.host, port: options.port })
+    const running = await createShareServer({
+      host: options.host, port: options.port, ...(hashPool === undefined ? {} : { hashPool }), ...(sharePageDir === undefined ? {} : { pageDir: sharePageDir })
+    })
     server = running
     if (paths.length === 0) uploadOnly = await mkdtemp(join(tmpdir(), 'ferry-upload-only-'))
     const name = options.name ?? (uploadOnly === undefined ? undefined : `Send files to ${hostname()}`)
@@ -82,6 +89,7 @@ export async function share (paths: string[], options: ShareOptions, out: Output
   } finally {
     await server?.close()
     if (uploadOnly !== undefined) await rm(uploadOnly, { recursive: true, force: true })
+    await hashPool?.close()
     out.event({ type: 'stats', ...stats() })
   }
 }

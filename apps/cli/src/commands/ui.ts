@@ -14,6 +14,7 @@ import { LAUNCH_CODE_TTL_MS } from '../ui-server/sessions.ts'
 import { startUiServer, type UiServer, type UiServerInit } from '../ui-server/ui-server.ts'
 import { launchDetached, platformOpener, shellHooks } from '../ui-server/shell-open.ts'
 import { readUiPort, saveUiPort } from '../ui-server/ui-port.ts'
+import { runtimeFiles } from '../runtime-files.ts'
 
 export interface UiOptions {
   configDir: string
@@ -38,12 +39,15 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
   let server: UiServer | undefined
   const launchFile = join(options.configDir, LAUNCH_FILE)
   const cleanups: Array<() => void> = []
+  const { hashWorkerUrl, sharePageDir, uiDir } = runtimeFiles()
   try {
-    await ensureUiBuilt({ onBuild: () => { out.say('Building the UI first (pnpm --filter @ferry/ui build)…') } })
+    // From the sources, the UI is built on demand; the production build carries its own (uiDir).
+    if (uiDir === undefined) await ensureUiBuilt({ onBuild: () => { out.say('Building the UI first (pnpm --filter @ferry/ui build)…') } })
     service = await createFerryService({
-      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir })
+      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir }),
+      ...(hashWorkerUrl === undefined || sharePageDir === undefined ? {} : { bundled: { hashWorkerUrl, sharePageDir } })
     })
-    server = await listen({ api: service }, options)
+    server = await listen({ api: service, ...(uiDir === undefined ? {} : { distDir: uiDir }) }, options)
     const running = server
     await saveUiPort(options.configDir, running.port).catch(() => {})
     const { device, settings } = await service.getState()

@@ -1,5 +1,6 @@
 // Builds packages/ui into dist/ when it is missing or older than its sources (`pnpm --filter @ferry/ui build`),
-// bounded in time, so `ferry ui` (and the end-to-end tests) never serve a UI that lags behind the code.
+// bounded in time, so `ferry ui` from the sources (and the end-to-end tests) never serve a UI that lags behind the
+// code; the production build (scripts/build.ts) builds it into a folder of its own with the same command.
 
 import { spawn } from 'node:child_process'
 import { readdir, stat } from 'node:fs/promises'
@@ -35,11 +36,11 @@ export async function uiIsCurrent (distDir = UI_DIST): Promise<boolean> {
   return Math.max(...sources) <= built
 }
 
-export async function ensureUiBuilt (options: { timeoutMs?: number, onBuild?: () => void } = {}): Promise<void> {
-  if (await uiIsCurrent(UI_DIST)) return
-  options.onBuild?.()
+/** Runs packages/ui's build (`pnpm --filter @ferry/ui build`), into `outDir` when given, else into UI_DIST. */
+export async function buildUi (options: { outDir?: string, timeoutMs?: number } = {}): Promise<void> {
+  const target = options.outDir === undefined ? [] : ['--outDir', options.outDir, '--emptyOutDir']
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('pnpm', ['--filter', '@ferry/ui', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn('pnpm', ['--filter', '@ferry/ui', 'build', ...target], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4_000) })
     const timer = setTimeout(() => { child.kill() }, options.timeoutMs ?? 120_000)
@@ -50,4 +51,10 @@ export async function ensureUiBuilt (options: { timeoutMs?: number, onBuild?: ()
       else reject(new Error(`Building the UI failed (pnpm --filter @ferry/ui build, exit ${code}):\n${stderr}`))
     })
   })
+}
+
+export async function ensureUiBuilt (options: { timeoutMs?: number, onBuild?: () => void } = {}): Promise<void> {
+  if (await uiIsCurrent(UI_DIST)) return
+  options.onBuild?.()
+  await buildUi({ ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
 }

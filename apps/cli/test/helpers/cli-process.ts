@@ -15,9 +15,15 @@ export interface CliRun {
   exited: Promise<{ code: number | null, stdout: string, stderr: string }>
 }
 
-/** Runs `ferry ARGS`; `prefix` runs it through another command first (e.g. `ip netns exec NS`). */
-export function runFerry (args: string[], env: Record<string, string>, prefix: string[] = []): CliRun {
-  const [command, ...rest] = [...prefix, process.execPath, MAIN, ...args]
+/** The sources' `ferry`, under the Node that runs the tests. */
+export const SOURCE_FERRY: readonly string[] = [process.execPath, MAIN]
+
+/**
+ * Runs `ferry ARGS`; `prefix` runs it through another command first (e.g. `ip netns exec NS`); `ferry` is the
+ * command line that starts it (the sources by default; the production bundle, or an installed bin).
+ */
+export function runFerry (args: string[], env: Record<string, string>, prefix: string[] = [], ferry: readonly string[] = SOURCE_FERRY): CliRun {
+  const [command, ...rest] = [...prefix, ...ferry, ...args]
   // FERRY_NO_MDNS: a test never multicasts on the machine's own network unless it asks to (inside namespaces).
   const child = spawn(command as string, rest, { env: { ...process.env, FERRY_NO_MDNS: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
   const events: Array<Record<string, unknown>> = []

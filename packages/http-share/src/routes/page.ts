@@ -46,7 +46,8 @@ const PAGE_TYPES: Record<string, string> = {
  * workspace, or from `pageDir` where a bundled app copied sharePageFiles().
  */
 export function loadPageAssets (pageDir?: URL): Map<string, Asset> {
-  const sources = sharePageFiles()
+  // Only the workspace resolves hash-wasm's file; a bundled app has the page's files in pageDir and may not have it.
+  const sources: Record<string, URL> = pageDir === undefined ? sharePageFiles() : {}
   const assets = new Map<string, Asset>()
   for (const [name, type] of Object.entries(PAGE_TYPES)) {
     const source = pageDir === undefined ? sources[name] : new URL(name, pageDir)
