@@ -20,7 +20,8 @@ import { formatMarkdown, formatTable, lossNotes, machineInfo, MB, pathNotes, sum
 import type { ToolRunner } from './run-context.ts'
 import { findSshTools, prepareSsh } from './ssh.ts'
 import { sshRunner } from './ssh-run.ts'
-import { checkTargets } from './targets.ts'
+import { measureStartup, type StartupResult } from './startup.ts'
+import { checkIssue17Targets, checkTargets } from './targets.ts'
 import { ferrySpec, tcpSpec } from './tools.ts'
 import type { NetPath, PathName, RunResult, Skip, Tool, Workload } from './types.ts'
 import { VerifyError, digestTree } from './verify.ts'
@@ -204,6 +205,7 @@ async function main(): Promise<number> {
   const workloads: Workload[] = []
   const runs: RunResult[] = []
   let setup: Setup | undefined
+  let startup: StartupResult | undefined
   let aborted: string | undefined
   try {
     setup = await prepare(options, tempRoot)
@@ -215,6 +217,10 @@ async function main(): Promise<number> {
     }
     log(`scale ${options.scale}, ${options.repeat} repetition(s), tools ${setup.runners.map((r) => r.tool).join(' + ') || 'none'}, ` +
       `paths ${setup.paths.map((p) => p.name).join(' + ') || 'none'}, run deadline ${options.runTimeoutMs / 1000} s, temp ${tempRoot}`)
+    if (setup.runners.some((r) => r.tool === 'ferry')) {
+      startup = measureStartup(cliMain)
+      log(`ferry --version ${startup.ferryMs.median.toFixed(0)} ms, node -e 0 ${startup.nodeMs.median.toFixed(0)} ms (medians of ${startup.runs})`)
+    }
     await runAll(options, setup, tempRoot, children, workloads, runs)
   } catch (err) {
     if (!(err instanceof VerifyError)) throw err
@@ -229,7 +235,7 @@ async function main(): Promise<number> {
 
   if (!setup) return 1 // prepare() threw, and the error is already on its way out
   const rows = summarizeRuns(workloads, options.paths, options.tools, runs, setup.skips)
-  const targets = checkTargets(rows, runs, options.scale)
+  const targets = [...checkTargets(rows, runs, options.scale), ...checkIssue17Targets(rows, runs, startup, options.scale)]
   const notes = [
     'median [min-max] over the repetitions; MB = 1e6 bytes; x TCP = MB/s over the plain TCP copy on the same path',
     'time: from starting the sending process (Ferry, TCP, rsync, scp) or opening the share page (browser) to the last byte verified on disk',
@@ -258,6 +264,7 @@ async function main(): Promise<number> {
     notes,
     aborted,
     workloads: workloads.map(({ name, label, files, bytes }) => ({ name, label, files, bytes })),
+    startup,
     runs,
     summary: rows,
     targets

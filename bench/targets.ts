@@ -1,8 +1,11 @@
 // The issues' targets as PASS / MISS / SKIP lines. Issue 8 (on the 1 Gbit/s namespace link): the 4 GiB file at
 // >= 95 % of line rate with under one core on each side, and >= 2x rsync-over-ssh's files/s on the 10,000 files.
 // Issue 2 (kept, on loopback): the large file at >= 112 MB/s, 10,000 files at >= 1,500 files/s, sender RSS <= 200 MB.
+// Issue 17 (the bundled CLI): `ferry --version` within 2.5x of `node -e 0`, the one-file send's time to first byte
+// on loopback within 2x of the TCP copy's, sender peak RSS <= 150 MB and receiver <= 200 MB on every workload.
 // Rates are by wall time (process start included), the stricter figure; Ferry's own clock is shown beside it.
 import { MB, type SummaryRow } from './report.ts'
+import type { StartupResult } from './startup.ts'
 import type { Summary } from './stats.ts'
 import type { PathName, RunResult, Tool, WorkloadName } from './types.ts'
 
@@ -14,7 +17,11 @@ export const TARGETS = {
   filesVsRsync: 2,
   loopbackBigMBps: 112,
   loopbackManyFilesPerSecond: 1500,
-  senderPeakRssMB: 200
+  senderPeakRssMB: 200,
+  versionVsNode: 2.5,
+  ttfbVsTcp: 2,
+  bundledSenderPeakRssMB: 150,
+  bundledReceiverPeakRssMB: 200
 }
 
 export interface TargetCheck {
@@ -84,5 +91,39 @@ export function checkTargets(rows: readonly SummaryRow[], runs: readonly RunResu
     verdict: verdict(peak === undefined ? undefined : peak <= TARGETS.senderPeakRssMB),
     detail: peak === undefined ? 'no Ferry run' : `highest ${peak.toFixed(1)} MB over ${rss.length} Ferry run(s), every workload and path${atScale}`
   })
+  return checks
+}
+
+/** Issue 17's targets; `startup` is undefined when Ferry was not run. */
+export function checkIssue17Targets(rows: readonly SummaryRow[], runs: readonly RunResult[], startup: StartupResult | undefined, scale: number): TargetCheck[] {
+  const atScale = scale === 1 ? '' : ` (at scale ${scale}; the targets are for scale 1)`
+  const verdict = (pass: boolean | undefined): TargetCheck['verdict'] => (pass === undefined ? 'SKIP' : pass ? 'PASS' : 'MISS')
+  const checks: TargetCheck[] = []
+  checks.push({
+    target: `issue 17: \`ferry --version\` within ${TARGETS.versionVsNode}x of \`node -e 0\` (wall time, run pair by run pair)`,
+    verdict: verdict(startup === undefined ? undefined : startup.ratio.median <= TARGETS.versionVsNode),
+    detail: startup === undefined ? 'Ferry not run'
+      : `ferry ${range(startup.ferryMs, 0)} ms, node ${range(startup.nodeMs, 0)} ms: ${range(startup.ratio, 2)}x over ${startup.runs} pairs`
+  })
+  const ttfb = (tool: Tool): Summary | undefined =>
+    rows.find((r) => r.tool === tool && r.workload === 'big' && r.path === 'loopback' && r.skipped === undefined && r.runs > 0)?.metrics.ttfbMs
+  const ferryTtfb = ttfb('ferry')
+  const tcpTtfb = ttfb('tcp')
+  checks.push({
+    target: `issue 17: time to first byte of the one-file send on loopback within ${TARGETS.ttfbVsTcp}x of the TCP copy's`,
+    verdict: verdict(ferryTtfb && tcpTtfb ? ferryTtfb.median <= TARGETS.ttfbVsTcp * tcpTtfb.median : undefined),
+    detail: !ferryTtfb || !tcpTtfb ? 'Ferry or the TCP copy not run on the big file over loopback'
+      : `Ferry ${range(ferryTtfb, 0)} ms, TCP ${range(tcpTtfb, 0)} ms: ${(ferryTtfb.median / tcpTtfb.median).toFixed(2)}x`
+  })
+  for (const side of ['sender', 'receiver'] as const) {
+    const limit = side === 'sender' ? TARGETS.bundledSenderPeakRssMB : TARGETS.bundledReceiverPeakRssMB
+    const rss = runs.filter((r) => r.tool === 'ferry' && r.ok && r[side]?.maxRssBytes !== undefined).map((r) => ({ mb: (r[side]?.maxRssBytes ?? 0) / MB, where: `${r.workload} ${r.path}` }))
+    const peak = rss.reduce<{ mb: number, where: string } | undefined>((top, x) => (top === undefined || x.mb > top.mb ? x : top), undefined)
+    checks.push({
+      target: `issue 17: Ferry ${side} peak RSS <= ${limit} MB on every workload`,
+      verdict: verdict(peak === undefined ? undefined : peak.mb <= limit),
+      detail: peak === undefined ? 'no Ferry run' : `highest ${peak.mb.toFixed(1)} MB (${peak.where}) over ${rss.length} Ferry run(s)${atScale}`
+    })
+  }
   return checks
 }
