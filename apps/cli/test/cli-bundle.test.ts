@@ -150,18 +150,23 @@ function commandChecks (ferry: () => readonly string[], env: () => Record<string
   it('serves the built UI with `ferry ui`, and its API answers over the page\'s WebSocket', async () => {
     const ui = start(['ui', '--json', '--host', '127.0.0.1', '--port', '0', '--dir', join(dir, 'ui-downloads')], 'ui')
     const started = await ui.waitFor('ui')
-    const url = new URL(started.url as string)
-    const html = await (await fetch(url)).text()
+    // Sign in as a browser would: the one-time launch link answers with a session cookie and sends it to /.
+    const launch = new URL(started.url as string)
+    const signedIn = await fetch(launch, { redirect: 'manual' })
+    expect(signedIn.status).toBe(303)
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string
+    const url = new URL('/', launch)
+    const html = await (await fetch(url, { headers: { cookie } })).text()
     expect(html).toContain('<div id="root">')
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1]
     expect(script).toBeDefined()
-    const asset = await fetch(new URL(script as string, url))
+    const asset = await fetch(new URL(script as string, url), { headers: { cookie } })
     expect(asset.status).toBe(200)
     expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/)
 
-    // What the page does first: ask for the state over /api with its token and its own Origin.
+    // What the page does first: ask for the state over /api with its session cookie and its own Origin.
     const answer = await new Promise<{ result?: { device?: { peerId?: string } } }>((resolve, reject) => {
-      const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token') ?? ''}`, { headers: { origin: url.origin } })
+      const socket = new WebSocket(`ws://${url.host}/api`, { headers: { origin: url.origin, cookie } })
       const timer = setTimeout(() => { socket.close(); reject(new Error('no answer from the UI\'s API')) }, 20_000)
       socket.onopen = () => { socket.send(JSON.stringify({ id: 1, method: 'getState', args: [] })) }
       socket.onmessage = (event) => {
