@@ -6,13 +6,12 @@
 // not read until they are done: memory per upload stays within `uploadWindowBytes` plus that backlog.
 
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, type FileHandle } from 'node:fs/promises'
-import { dirname, relative, sep } from 'node:path'
+import { relative, sep } from 'node:path'
 import {
-  CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, InvalidPathError, OfferedPaths,
-  ProgressMeter, TimeoutError, commitPartial, createInlineHasher, defaultLimits, discardPartial, planPartial,
-  sanitizeRelativePath, toFerryError, type HashPool, type Hasher, type IncomingOffer, type Logger, type OfferDecision,
-  type OfferedFileInfo, type PartialPlan, type ReceiveResult, type SavedFile
+  CancelledError, ConnectionLostError, Destination, DiskError, FerryError, HashMismatchError, IncomingFile,
+  InvalidPathError, OfferedPaths, PartialClaims, PartialNames, ProgressMeter, TimeoutError, UnsafePathError,
+  createInlineHasher, defaultLimits, sanitizeRelativePath, toFerryError, type HashPool, type Hasher, type IncomingOffer,
+  type Logger, type OfferDecision, type OfferedFileInfo, type ReceiveResult, type SavedFile
 } from '@ferry/p2p-core'
 import type { RawData, WebSocket } from 'ws'
 import {
@@ -48,10 +47,10 @@ export interface UploadSessionInit {
 
 interface UploadFile {
   info: OfferedFileInfo
-  plan: PartialPlan
+  /** Its life on disk: partial, verification, commit (p2p-core's one owner of a received file). */
+  file: IncomingFile
   state: 'waiting' | 'open' | 'done'
   received: number
-  handle?: FileHandle
   hasher?: Hasher
 }
 
@@ -61,7 +60,7 @@ type State = 'offer' | 'deciding' | 'receiving' | 'ended'
 function closeCodeFor (err: FerryError): number {
   if (err instanceof UploadProtocolError || err instanceof UploadTooLargeError || err instanceof InvalidPathError) return 1008
   if (err instanceof ShareRevokedError || err instanceof ShareExpiredError) return 1001
-  if (err instanceof DiskError || err instanceof ShareInternalError) return 1011
+  if (err instanceof DiskError || err instanceof UnsafePathError || err instanceof ShareInternalError) return 1011
   return 1000
 }
 
@@ -86,6 +85,7 @@ export class UploadSession {
   #timer: NodeJS.Timeout | undefined
   #meter: ProgressMeter | undefined
   #dir = ''
+  #destination: Destination | undefined
   readonly #saved: SavedFile[] = []
   readonly #started = performance.now()
   #responded = false
@@ -198,18 +198,17 @@ export class UploadSession {
 
   async #accept (decision: Extract<OfferDecision, { accept: true }>): Promise<void> {
     const { limits } = this.#init
-    this.#dir = decision.dir
-    try {
-      await mkdir(decision.dir, { recursive: true })
-    } catch (err) {
-      throw new DiskError(`Cannot create the folder ${decision.dir}: ${(err as Error).message}`, { cause: err })
-    }
+    const destination = Destination.open(decision.dir)
+    this.#destination = destination
+    this.#dir = destination.root
     const wanted = decision.files === undefined ? null : new Set(decision.files)
+    // Uploads never resume: each file's partial gets a fresh, random name.
+    const names = new PartialNames()
+    const claims = new PartialClaims()
     for (const info of this.#offered) {
       if (wanted !== null && !wanted.has(info.id)) continue
-      // The transfer id in the key keeps two browsers uploading the same name apart.
-      const plan = await planPartial(decision.dir, { senderPeerId: `browser:${this.transferId}`, parts: info.path.split('/'), size: info.size, mtimeMs: info.mtimeMs }, { resumable: false })
-      this.#files.set(info.id, { info, plan, state: 'waiting', received: 0 })
+      const file = IncomingFile.plan({ destination, names, claims, path: info.path, size: info.size })
+      this.#files.set(info.id, { info, file, state: 'waiting', received: 0 })
     }
     if (this.#state !== 'deciding') return // the browser left while the folder was made
     const signal = decision.signal
@@ -244,12 +243,7 @@ export class UploadSession {
     file.state = 'open'
     this.#current = file
     this.#enqueue(async () => {
-      try {
-        await mkdir(dirname(file.plan.partial), { recursive: true })
-        file.handle = await open(file.plan.partial, 'w')
-      } catch (err) {
-        throw new DiskError(`Cannot write ${file.info.path}: ${(err as Error).message}`, { cause: err })
-      }
+      file.file.open()
       file.hasher = file.info.size > defaultLimits.smallFileBytes ? this.#init.hashPool.create() : createInlineHasher()
     })
   }
@@ -264,14 +258,9 @@ export class UploadSession {
     file.received += chunk.byteLength
     this.#unacked += chunk.byteLength
     this.#enqueue(async () => {
-      const { handle, hasher } = file
-      if (handle === undefined || hasher === undefined) throw new ShareInternalError('A file was written before it was opened')
-      await Promise.all([
-        handle.write(chunk, 0, chunk.byteLength, position).catch((err: unknown) => {
-          throw new DiskError(`Cannot write ${file.info.path}: ${(err as Error).message}`, { cause: err })
-        }),
-        hasher.update(chunk)
-      ])
+      const { hasher } = file
+      if (hasher === undefined) throw new ShareInternalError('A file was written before it was opened')
+      await Promise.all([file.file.write(chunk, position), hasher.update(chunk)])
       this.#meter?.add(chunk.byteLength)
       this.#lastActivity = performance.now()
       this.#unacked -= chunk.byteLength
@@ -288,23 +277,19 @@ export class UploadSession {
   }
 
   async #finalize (file: UploadFile, expected: string): Promise<void> {
-    const { handle, hasher } = file
-    if (handle === undefined || hasher === undefined) throw new ShareInternalError('A file ended before it was opened')
+    const { hasher } = file
+    if (hasher === undefined) throw new ShareInternalError('A file ended before it was opened')
     file.hasher = undefined
     const actual = await hasher.digest()
-    file.handle = undefined
-    await handle.close()
+    file.file.close()
     if (actual !== expected) {
-      await discardPartial(file.plan)
+      file.file.discard()
       file.state = 'done'
       throw new HashMismatchError(`${file.info.path} arrived damaged: its BLAKE3 does not match the browser's`)
     }
-    let savedAs: string
-    try {
-      savedAs = await commitPartial(file.plan)
-    } catch (err) {
-      throw new DiskError(`Cannot save ${file.info.path}: ${(err as Error).message}`, { cause: err })
-    }
+    // Committed only while the upload is still running: once it has ended, nothing more appears.
+    const savedAs = file.file.commit(() => this.#state === 'receiving')
+    if (savedAs === undefined) return
     file.state = 'done'
     this.#saved.push({ path: file.info.path, savedAs, size: file.info.size, blake3: actual })
     this.#meter?.fileDone()
@@ -342,6 +327,7 @@ export class UploadSession {
 
   #complete (): void {
     const bytes = this.#saved.reduce((n, f) => n + f.size, 0)
+    this.#destination?.close()
     this.#send({ type: 'done', files: this.#saved.length, bytes })
     this.#finish({ transferId: this.transferId, status: 'completed', files: [...this.#saved], bytesReceived: bytes, bytesResumed: 0, seconds: (performance.now() - this.#started) / 1000 })
   }
@@ -366,17 +352,19 @@ export class UploadSession {
     if (was === 'offer' || was === 'deciding') this.#withdrawn.abort(error)
     this.#settle.reject(error)
     // A task already running finishes first; then nothing of an unfinished file stays on disk.
-    void this.#queue.then(async () => { await this.#discardUnfinished() })
+    void this.#queue.then(() => { this.#discardUnfinished() })
     if (was !== 'offer') this.#init.onEnd({ shareId: this.#init.share.id, transferId: this.transferId, error })
   }
 
-  async #discardUnfinished (): Promise<void> {
+  #discardUnfinished (): void {
     for (const file of this.#files.values()) {
       if (file.state === 'done') continue
       file.hasher?.dispose()
-      await file.handle?.close().catch(() => {})
-      if (file.state === 'open') await discardPartial(file.plan)
+      file.file.discard()
     }
+    // Folders made for this upload that hold nothing now go too.
+    this.#destination?.removeEmptyFolders()
+    this.#destination?.close()
   }
 
   #stopTimers (): void {

@@ -46,6 +46,7 @@ export const AmbiguousPeerError = defineError('AmbiguousPeerError', 'FERRY_ERR_P
 export const IdentityMismatchError = defineError('IdentityMismatchError', 'FERRY_ERR_IDENTITY_MISMATCH', 'handshake', 'The peer presented a different identity than the one dialled')
 export const ProtocolVersionError = defineError('ProtocolVersionError', 'FERRY_ERR_PROTOCOL_VERSION', 'handshake', 'The peer speaks an unsupported protocol version')
 export const TooManySessionsError = defineError('TooManySessionsError', 'FERRY_ERR_TOO_MANY_SESSIONS', 'handshake', 'The peer has too many transfers open with this device')
+export const BusyError = defineError('BusyError', 'FERRY_ERR_BUSY', 'handshake', 'The receiving device is busy with too many connections or offers; try again shortly')
 export const PairingFailedError = defineError('PairingFailedError', 'FERRY_ERR_PAIRING_FAILED', 'handshake', 'Pairing failed: the PIN did not match')
 export const PairingRateLimitedError = defineError('PairingRateLimitedError', 'FERRY_ERR_PAIRING_RATE_LIMITED', 'handshake', 'Too many wrong PINs: wait before trying to pair again')
 // offer
@@ -62,6 +63,7 @@ export const CancelledError = defineError('CancelledError', 'FERRY_ERR_CANCELLED
 export const ConnectionLostError = defineError('ConnectionLostError', 'FERRY_ERR_CONNECTION_LOST', 'transfer', 'The connection to the peer was lost')
 export const TimeoutError = defineError('TimeoutError', 'FERRY_ERR_TIMEOUT', 'transfer', 'The peer stopped responding')
 export const DiskError = defineError('DiskError', 'FERRY_ERR_DISK', 'transfer', 'The file could not be written')
+export const UnsafePathError = defineError('UnsafePathError', 'FERRY_ERR_UNSAFE_PATH', 'transfer', 'A folder on the way to a received file is a link or not a folder; nothing is written through it')
 export const SourceChangedError = defineError('SourceChangedError', 'FERRY_ERR_SOURCE_CHANGED', 'transfer', 'A file changed while it was being sent')
 export const RemoteError = defineError('RemoteError', 'FERRY_ERR_REMOTE', 'transfer', 'The peer reported an error')
 // verify
@@ -69,9 +71,9 @@ export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HAS
 
 const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
   UnreachableError, PeerNotFoundError, AmbiguousPeerError, IdentityMismatchError, ProtocolVersionError,
-  TooManySessionsError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
+  TooManySessionsError, BusyError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
   OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
-  CancelledError, ConnectionLostError, TimeoutError, DiskError, SourceChangedError, RemoteError, HashMismatchError
+  CancelledError, ConnectionLostError, TimeoutError, DiskError, UnsafePathError, SourceChangedError, RemoteError, HashMismatchError
 ].map((cls) => [cls.code, cls]))
 
 /** Every stable error code, for documentation and for tests that compare it with docs/protocol.md. */

@@ -10,6 +10,14 @@ export interface FerryLimits {
   maxPathBytes: number
   /** Longest single path component (file or folder name), in UTF-8 bytes. */
   maxNameBytes: number
+  /** Most UTF-8 bytes of all paths of one offer together, checked as the list arrives. */
+  maxOfferPathBytes: number
+  /** Most UTF-8 bytes of offered paths held at once by all offers being read, decided or received, from all peers. */
+  maxHeldPathBytes: number
+  /** Offers waiting for the app's decision at once, from all peers together; more are refused as busy. */
+  maxPendingOffers: number
+  /** Inbound connections (transfers, pings, pairings) open at once, from all peers together; more are closed at once. */
+  maxConnections: number
   /** Longest text message in an offer, in UTF-8 bytes. */
   maxTextBytes: number
   /** Transfers one peer may have open with this device at once. */
@@ -61,6 +69,10 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   maxFilesPerOffer: 100_000,
   maxPathBytes: 4096,
   maxNameBytes: 255,
+  maxOfferPathBytes: 16 * 1024 * 1024,
+  maxHeldPathBytes: 48 * 1024 * 1024,
+  maxPendingOffers: 16,
+  maxConnections: 64,
   maxTextBytes: 64 * 1024,
   maxSessionsPerPeer: 4,
   staleSessionMs: 2_000,

@@ -1,8 +1,8 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MAX_FILES_PER_REPORT, planPartial, type FileProgress, type IncomingOffer, type ReceiveResult, type TransferProgress } from '../src/index.ts'
-import { bytes, sha256, writeTree } from './helpers/files.ts'
+import { MAX_FILES_PER_REPORT, partialNamesFor, type FileProgress, type IncomingOffer, type ReceiveResult, type TransferProgress } from '../src/index.ts'
+import { bytes, plantPartial, sha256, writeTree } from './helpers/files.ts'
 import { faultyTransport } from './helpers/faulty-transport.ts'
 import { createFixture, type Fixture } from './helpers/nodes.ts'
 
@@ -66,9 +66,7 @@ describe('per-file progress of a transfer between two nodes on loopback', () => 
     const resumedAt = 1 * MiB
     for (const [path, have] of [['resumed.bin', resumedAt], ['whole.bin', sizes['whole.bin'] ?? 0]] as const) {
       const { mtimeMs } = await stat(join(root, 'mix', path))
-      const plan = await planPartial(dest, { senderPeerId: a.peerId, parts: ['mix', path], size: sizes[path] ?? 0, mtimeMs: Math.floor(mtimeMs) }, { resumable: true })
-      await mkdir(dirname(plan.partial), { recursive: true })
-      await writeFile(plan.partial, contents[path]?.subarray(0, have) ?? new Uint8Array(0))
+      await plantPartial(dest, partialNamesFor(fx.identityOf(b).privateKey), { from: a.peerId, path: `mix/${path}`, size: sizes[path] ?? 0, mtimeMs: Math.floor(mtimeMs) }, contents[path]?.subarray(0, have) ?? new Uint8Array(0))
     }
 
     const receiverReports: TransferProgress[] = []

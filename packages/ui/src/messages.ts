@@ -15,6 +15,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_IDENTITY_MISMATCH: 'A different device answered at that address, so Ferry stopped before sending anything. If the device was reinstalled, add it again; otherwise someone may be impersonating it.',
   FERRY_ERR_PROTOCOL_VERSION: 'That device runs a Ferry version that can’t talk to this one. Update Ferry on both devices.',
   FERRY_ERR_TOO_MANY_SESSIONS: 'That device is busy with other transfers from this computer. Try again when one has finished.',
+  FERRY_ERR_BUSY: 'That device is busy with too many connections or offers right now. Try again in a moment.',
   FERRY_ERR_PAIRING_FAILED: 'Pairing failed: the PIN didn’t match. Check the PIN shown on the other device and try again.',
   FERRY_ERR_PAIRING_RATE_LIMITED: 'Too many wrong PINs. Wait a minute before trying to pair again.',
   // offer
@@ -31,6 +32,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_CONNECTION_LOST: 'The connection to the other device was lost. What arrived is kept, so sending again continues where it stopped.',
   FERRY_ERR_TIMEOUT: 'The other device stopped responding.',
   FERRY_ERR_DISK: 'A received file couldn’t be written to disk. Check the download folder and free space.',
+  FERRY_ERR_UNSAFE_PATH: 'A folder in the way is a link or a file, so nothing was saved through it. Rename it, or choose another download folder.',
   FERRY_ERR_SOURCE_CHANGED: 'A file changed while it was being sent. Retry to send the current version.',
   FERRY_ERR_REMOTE: 'The other device reported a problem Ferry doesn’t recognise. It may run a newer version.',
   // verify

@@ -3,7 +3,7 @@
 // root) and decide what to do with each offer and each pairing.
 
 import { EventEmitter } from 'node:events'
-import { CancelledError, TooManySessionsError, toFerryError, ConnectionLostError, type FerryError } from '../errors.ts'
+import { BusyError, CancelledError, TooManySessionsError, toFerryError, ConnectionLostError, type FerryError } from '../errors.ts'
 import { HashPool } from '../hash/hash-pool.ts'
 import type { Identity } from '../identity/identity.ts'
 import { shortCodeFor } from '../identity/identity.ts'
@@ -13,6 +13,8 @@ import { ControlChannel } from '../protocol/control-channel.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import { closeGracefully, randomId, withTimeout } from '../transfer/async-utils.ts'
 import { InterruptedTransfers } from '../transfer/interrupted.ts'
+import { PartialClaims, partialNamesFor, type PartialNames } from '../receive/partial-names.ts'
+import { ReceiveBudget } from '../receive/receive-budget.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import { createQuicTransport } from '../transport/quic-transport.ts'
 import type { QuinnOptions } from '../transport/quic-napi.ts'
@@ -61,6 +63,24 @@ function shortenAlias (alias: string): string {
   return chars.join('')
 }
 
+/** How long a refused connection may take to open its first stream, to read why it is refused, in ms. */
+const REFUSE_WAIT_MS = 1_000
+
+/** Tells a connection's first stream why it is refused (an `error` frame), then closes it. */
+async function refuse (connection: FerryConnection, error: FerryError, maxFrameBytes: number): Promise<void> {
+  try {
+    const stream = await withTimeout(connection.acceptStream(), REFUSE_WAIT_MS, 'The peer opened no stream')
+    const control = new ControlChannel(stream, maxFrameBytes)
+    await withTimeout(control.send(errorFrame(error)), REFUSE_WAIT_MS, 'error frame').catch(() => {})
+    await control.finish()
+    await closeGracefully(connection, REFUSE_WAIT_MS)
+  } catch {
+    // It opened no stream in time: nothing to tell.
+  } finally {
+    connection.close()
+  }
+}
+
 export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly peerId: string
   readonly shortCode: string
@@ -99,7 +119,12 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #open = new Set<FerryConnection>()
   readonly #pairingGuard: PairingGuard
   readonly #interrupted = new InterruptedTransfers(() => this.limits)
+  readonly #partialNames: PartialNames
+  readonly #partialClaims = new PartialClaims()
+  readonly #budget = new ReceiveBudget(() => this.limits)
   #pairingPin: string | undefined
+  /** Connections being refused because `maxConnections` were open. */
+  #refusing = 0
   #closed = false
 
   private constructor (init: { identity: Identity, alias: string, deviceType: DeviceType, limits: FerryLimits, logger: Logger, transport: Transport, listener: FerryListener, hashWorkerUrl: URL | undefined }) {
@@ -113,6 +138,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     this.#transport = init.transport
     this.#listener = init.listener
     this.#hashPool = new HashPool(init.hashWorkerUrl === undefined ? {} : { workerUrl: init.hashWorkerUrl })
+    this.#partialNames = partialNamesFor(init.identity.privateKey)
     this.#sessions = new PeerSessions(init.limits)
     this.#pairingGuard = new PairingGuard(init.limits)
     void this.#acceptLoop()
@@ -216,6 +242,18 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
         if (!this.#closed) this.#logger.warn('accept failed', err)
         continue
       }
+      // Peer ids are free to make: beside the per-peer session limit, all peers together get `maxConnections`.
+      // One over it is told it is busy (for at most REFUSE_WAIT_MS); past twice the limit it is closed at once.
+      if (this.#open.size >= this.limits.maxConnections) {
+        if (this.#refusing >= this.limits.maxConnections) {
+          connection.close()
+          continue
+        }
+        this.#refusing++
+        void refuse(connection, new BusyError('This device has too many connections open; try again shortly'), this.limits.maxFrameBytes)
+          .finally(() => { this.#refusing-- })
+        continue
+      }
       this.#open.add(connection)
       void this.#serve(connection).finally(() => this.#open.delete(connection))
     }
@@ -223,21 +261,26 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
 
   async #serve (raw: FerryConnection): Promise<void> {
     const session = this.#sessions.admit(raw)
-    const connection = session === undefined ? raw : trackActivity(session)
+    if (session === undefined) {
+      await refuse(raw, new TooManySessionsError(), this.limits.maxFrameBytes)
+      return
+    }
+    const connection = trackActivity(session)
     const peer = raw.remotePeerId
     let transferId = ''
     try {
       const stream = await withTimeout(connection.acceptStream(), this.limits.idleTimeoutMs, 'The peer opened no stream')
-      if (session === undefined) {
-        const control = new ControlChannel(stream, this.limits.maxFrameBytes)
-        await control.send(errorFrame(new TooManySessionsError())).catch(() => {})
-        await control.finish()
-        await closeGracefully(connection, 1_000)
-        return
-      }
       const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
       const result = await serveInbound(connection, stream, remote, {
-        components: { hashPool: this.#hashPool, limits: this.limits, logger: this.#logger, interrupted: this.#interrupted },
+        components: {
+          hashPool: this.#hashPool,
+          limits: this.limits,
+          logger: this.#logger,
+          interrupted: this.#interrupted,
+          names: this.#partialNames,
+          claims: this.#partialClaims,
+          budget: this.#budget
+        },
         self: { alias: this.alias, deviceType: this.#deviceType },
         emitOffer: (offer) => {
           transferId = offer.transferId
@@ -263,7 +306,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       this.#logger.debug('incoming transfer failed', error)
       if (transferId !== '') this.emit('transfer-end', { transferId, error })
     } finally {
-      if (session !== undefined) this.#sessions.release(session)
+      this.#sessions.release(session)
       connection.close()
     }
   }

@@ -10,7 +10,7 @@ import { PROTOCOL_ID, helloSchema, intentSchema, type DeviceType, type Hello, ty
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, withTimeout } from '../transfer/async-utils.ts'
 import type { IncomingOffer, ReceiveResult, RemotePeer } from '../transfer/incoming-offer.ts'
-import { receiveTransfer, type ReceiverComponents } from '../transfer/receiver.ts'
+import { receiveTransfer, type ReceiverComponents } from '../receive/receiver.ts'
 
 /** How long we wait for the peer to close after our last frame, in ms. */
 const CLOSE_GRACE_MS = 3_000

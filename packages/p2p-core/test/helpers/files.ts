@@ -38,3 +38,21 @@ export async function sha256 (path: string): Promise<string> {
 export async function readText (path: string): Promise<string> {
   return await readFile(path, 'utf8')
 }
+
+/**
+ * Leaves what an interrupted transfer would have left for `path` from `from` under `dest`: the first bytes of the
+ * file in its partial, and the sidecar that says what it is. Only the receiver's own key can name them.
+ */
+export async function plantPartial (
+  dest: string,
+  names: { forKey: (key: string) => string },
+  file: { from: string, path: string, size: number, mtimeMs: number },
+  data: Uint8Array
+): Promise<string> {
+  const partial = names.forKey(JSON.stringify([file.from, file.path, file.size, file.mtimeMs]))
+  const folder = join(dest, ...file.path.split('/').slice(0, -1))
+  await mkdir(folder, { recursive: true })
+  await writeFile(join(folder, partial), data)
+  await writeFile(join(folder, `${partial.slice(0, -'.part'.length)}.part.json`), JSON.stringify({ path: file.path, size: file.size, mtimeMs: file.mtimeMs, from: file.from }))
+  return join(folder, partial)
+}

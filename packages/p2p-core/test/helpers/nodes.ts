@@ -4,17 +4,20 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { FerryNode, identityFromKey, type FerryLimits, type Transport } from '../../src/index.ts'
+import { FerryNode, identityFromKey, type FerryLimits, type Identity, type Transport } from '../../src/index.ts'
 
 export interface Fixture {
   dir: string
   node: (options?: { limits?: Partial<FerryLimits>, wrap?: (t: Transport) => Transport, alias?: string }) => Promise<FerryNode>
+  /** The identity a node of this fixture was made with (a test may need its secrets, as an attacker never has). */
+  identityOf: (node: FerryNode) => Identity
   cleanup: () => Promise<void>
 }
 
 export async function createFixture (): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-test-'))
   const nodes: FerryNode[] = []
+  const identities = new Map<FerryNode, Identity>()
   return {
     dir,
     async node (options = {}) {
@@ -29,7 +32,13 @@ export async function createFixture (): Promise<Fixture> {
         transport: options.wrap === undefined ? quic : options.wrap(quic)
       })
       nodes.push(node)
+      identities.set(node, identity)
       return node
+    },
+    identityOf (node) {
+      const identity = identities.get(node)
+      if (identity === undefined) throw new Error('not a node of this fixture')
+      return identity
     },
     async cleanup () {
       await Promise.all(nodes.map(async (n) => await n.close()))

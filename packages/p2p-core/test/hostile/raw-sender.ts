@@ -16,6 +16,8 @@ type Frame = Record<string, unknown>
 
 export interface RawSender {
   transferId: string
+  /** The receiver's answer: [file id, resume offset] for each accepted file, over all answer frames. */
+  answer: Array<[number, number]>
   /** Every control frame the receiver sent after its answer, in order. */
   replies: Frame[]
   /** The first reply (also one already seen) that `match` accepts; rejects after `timeoutMs` or when the stream ends. */
@@ -33,10 +35,20 @@ export const dataItem = (id: number, offset: number, length: number): Uint8Array
 export const fileDone = (id: number, data: Uint8Array): Frame => ({ type: 'file-done', id, blake3: blake3Hex(data) })
 
 /** Dials `address`, offers `files` and waits for the receiver's (last) answer frame; throws unless it accepted. */
-export async function offerByHand (address: PeerAddress, files: HandFile[], options: { answerTimeoutMs?: number } = {}): Promise<RawSender> {
-  const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+export interface OfferByHandOptions {
+  answerTimeoutMs?: number
+  /** Runs before the sender dials, with the peer id it will prove (e.g. to prepare the receiver's disk). */
+  beforeOffer?: (peerId: string) => Promise<void>
+  /** Runs once the offer is out, while the answer is awaited (e.g. to open a data stream too early). */
+  beforeAnswer?: (openData: () => Promise<FerryStream>, transferId: string) => Promise<void>
+}
+
+export async function offerByHand (address: PeerAddress, files: HandFile[], options: OfferByHandOptions = {}): Promise<RawSender> {
+  const identity = identityFromKey(await generateKeyPair('Ed25519'))
+  const transport = await createQuicTransport({ identity })
   const transferId = `hostile-${Math.random().toString(36).slice(2, 12)}`
   try {
+    await options.beforeOffer?.(identity.peerId)
     const connection = await transport.dial(address)
     const control = await connection.openStream()
     const totalBytes = files.reduce((n, f) => n + f.data.byteLength, 0)
@@ -48,15 +60,19 @@ export async function offerByHand (address: PeerAddress, files: HandFile[], opti
     }))
 
     const reader = new FrameReader(control, { maxFrameBytes: 1 << 20 })
+    const early = options.beforeAnswer?.(async () => await connection.openStream(), transferId)
+    early?.catch(() => {})
+    const answer: Array<[number, number]> = []
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => { reject(new Error('no answer in time')) }, options.answerTimeoutMs ?? 10_000)
     })
     try {
       for (let n = 0; n < 1000; n++) {
-        const answer = await Promise.race([reader.readFrame(), late])
-        if (answer?.type !== 'answer' || answer.accepted !== true) throw new Error(`the offer was not accepted: ${JSON.stringify(answer)}`)
-        if (answer.done === true) break
+        const frame = await Promise.race([reader.readFrame(), late])
+        if (frame?.type !== 'answer' || frame.accepted !== true) throw new Error(`the offer was not accepted: ${JSON.stringify(frame)}`)
+        answer.push(...(frame.files as Array<[number, number]>))
+        if (frame.done === true) break
       }
     } finally {
       clearTimeout(timer)
@@ -81,6 +97,7 @@ export async function offerByHand (address: PeerAddress, files: HandFile[], opti
 
     return {
       transferId,
+      answer,
       replies,
       async reply (match, timeoutMs) {
         const until = Date.now() + timeoutMs

@@ -1,0 +1,252 @@
+// The destination boundary (DESIGN.md, "The receive boundary"): every filesystem call that writes a received byte
+// goes through here. The root is the folder the user chose (trusted, and may itself be a link); below it, every
+// existing path component must be a real folder, never a link and never a file, and nothing is created through one.
+//
+// On Linux each folder is held open (O_DIRECTORY | O_NOFOLLOW, one component at a time from the root) and names
+// inside it are reached as /proc/self/fd/<fd>/<name>: the kernel resolves them from the open folder, as openat(2)
+// would, so a folder swapped for a link after it was checked is never entered, and no race window remains. Where
+// that is not available (macOS, Windows) each component is lstat()ed before every use: a window remains between
+// that check and the call that follows it (docs/guarantees.md says so).
+//
+// Calls here are synchronous: they are metadata operations of microseconds, and a folder's handle can then never be
+// closed (and its number reused) between resolving a name and using it.
+
+import {
+  closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
+} from 'node:fs'
+import { join } from 'node:path'
+import { DiskError, UnsafePathError } from '../errors.ts'
+
+const { O_RDONLY } = constants
+// Undefined off Linux/macOS; the checked (lstat) mode is used there, which needs neither.
+const O_DIRECTORY = constants.O_DIRECTORY ?? 0
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+
+/** Whether folders can be held open and names resolved from them (/proc/self/fd): no check-then-use window. */
+export const ANCHORED_PATHS = process.platform === 'linux' && O_DIRECTORY !== 0 && O_NOFOLLOW !== 0 && existsSync('/proc/self/fd')
+
+/** Folder handles kept open per destination; the least recently used is closed beyond this. */
+const MAX_OPEN_FOLDERS = 64
+
+/** A folder under the destination, ready for one synchronous call: `path(name)` names an entry inside it. */
+export interface Folder {
+  /** The folder's own path relative to the root, for messages ('' for the root). */
+  readonly relative: string
+  /** A path for `name` inside this folder that the kernel resolves from the folder itself (Linux) or after a check. */
+  path: (name: string) => string
+}
+
+interface OpenFolder {
+  fd: number
+}
+
+function errno (err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code
+}
+
+function unsafe (relative: string, what: string): Error {
+  return new UnsafePathError(`"${relative}" in the destination is ${what}; nothing is written through it`)
+}
+
+export class Destination {
+  /** The real path of the folder the user chose. */
+  readonly root: string
+  readonly #rootFd: number | undefined
+  /** Open folders by relative path ('a', 'a/b'), in least-recently-used order. */
+  readonly #open = new Map<string, OpenFolder>()
+  /** Folders this destination created (relative paths), in the order made. */
+  readonly #made: string[] = []
+  #closed = false
+
+  private constructor (root: string, rootFd: number | undefined) {
+    this.root = root
+    this.#rootFd = rootFd
+  }
+
+  /** Opens (creating it if missing) the folder the user chose; everything received goes below it. */
+  static open (root: string): Destination {
+    try {
+      mkdirSync(root, { recursive: true })
+      const real = realpathSync(root)
+      const fd = ANCHORED_PATHS ? openSync(real, O_RDONLY | O_DIRECTORY) : undefined
+      if (fd === undefined && !lstatSync(real).isDirectory()) throw new Error('not a folder')
+      return new Destination(real, fd)
+    } catch (err) {
+      throw new DiskError(`Cannot use the folder ${root}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  /**
+   * Checks, creating nothing, that every existing folder on the way to `dirParts` is a real folder (a missing one is
+   * fine: it will be created), and returns the folder if it exists. Throws UnsafePathError naming the first link or
+   * non-folder.
+   */
+  existing (dirParts: readonly string[]): Folder | undefined {
+    this.#assertOpen()
+    const relative = dirParts.join('/')
+    if (ANCHORED_PATHS) {
+      const fd = this.#resolve(dirParts, false)
+      return fd === undefined ? undefined : { relative, path: (name) => `/proc/self/fd/${fd}/${name}` }
+    }
+    let at = ''
+    for (const part of dirParts) {
+      at = at === '' ? part : `${at}/${part}`
+      const info = lstatOrUndefined(join(this.root, at))
+      if (info === undefined) return undefined
+      assertFolder(info, at)
+    }
+    const absolute = join(this.root, ...dirParts)
+    return { relative, path: (name) => join(absolute, name) }
+  }
+
+  /** The folder `dirParts` below the root, creating missing folders one at a time, never through a link. */
+  folder (dirParts: readonly string[]): Folder {
+    this.#assertOpen()
+    const relative = dirParts.join('/')
+    if (ANCHORED_PATHS) {
+      const fd = this.#resolve(dirParts, true) as number
+      return { relative, path: (name) => `/proc/self/fd/${fd}/${name}` }
+    }
+    let at = ''
+    for (const part of dirParts) {
+      at = at === '' ? part : `${at}/${part}`
+      const absolute = join(this.root, at)
+      let info = lstatOrUndefined(absolute)
+      if (info === undefined) {
+        if (mkdirOnce(absolute, at)) this.#made.push(at)
+        info = lstatSync(absolute)
+      }
+      assertFolder(info, at)
+    }
+    const absolute = join(this.root, ...dirParts)
+    return { relative, path: (name) => join(absolute, name) }
+  }
+
+  /**
+   * Removes the folders this destination created that are empty now, deepest first (after a cancelled or failed
+   * transfer, so it leaves no trace). A folder that holds anything stays.
+   */
+  removeEmptyFolders (): void {
+    if (this.#closed) return
+    for (const relative of [...this.#made].reverse()) {
+      const parts = relative.split('/')
+      try {
+        const parent = this.existing(parts.slice(0, -1))
+        if (parent !== undefined) rmdirSync(parent.path(parts[parts.length - 1] as string))
+      } catch { /* not empty, or gone: it stays as it is */ }
+    }
+    this.#made.length = 0
+    // A removed folder's handle would now name a deleted folder: let the next use open the path afresh.
+    for (const { fd } of this.#open.values()) closeQuietly(fd)
+    this.#open.clear()
+  }
+
+  /** Closes every folder handle; the destination cannot be used after. */
+  close (): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const { fd } of this.#open.values()) closeQuietly(fd)
+    this.#open.clear()
+    if (this.#rootFd !== undefined) closeQuietly(this.#rootFd)
+  }
+
+  #assertOpen (): void {
+    if (this.#closed) throw new DiskError('The destination was closed')
+  }
+
+  /**
+   * The fd of the folder `dirParts`, opened component by component from the root with O_NOFOLLOW. Missing folders
+   * are created when `create`, else resolution stops there (undefined).
+   */
+  #resolve (dirParts: readonly string[], create: boolean): number | undefined {
+    let fd = this.#rootFd as number
+    let relative = ''
+    for (const part of dirParts) {
+      relative = relative === '' ? part : `${relative}/${part}`
+      const cached = this.#open.get(relative)
+      if (cached !== undefined) {
+        // Most recently used last.
+        this.#open.delete(relative)
+        this.#open.set(relative, cached)
+        fd = cached.fd
+        continue
+      }
+      const path = `/proc/self/fd/${fd}/${part}`
+      let child: number
+      try {
+        child = openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+      } catch (err) {
+        const code = errno(err)
+        if (code === 'ENOENT') {
+          if (!create) return undefined
+          if (mkdirOnce(path, relative)) this.#made.push(relative)
+          child = openFolderOrThrow(path, relative)
+        } else if (code === 'ENOTDIR' || code === 'ELOOP') {
+          throw unsafe(relative, describe(lstatOrUndefined(path)))
+        } else {
+          throw new DiskError(`Cannot open the folder "${relative}": ${(err as Error).message}`, { cause: err })
+        }
+      }
+      this.#remember(relative, child)
+      fd = child
+    }
+    return fd
+  }
+
+  #remember (relative: string, fd: number): void {
+    this.#open.set(relative, { fd })
+    while (this.#open.size > MAX_OPEN_FOLDERS) {
+      const [oldest, entry] = this.#open.entries().next().value as [string, OpenFolder]
+      this.#open.delete(oldest)
+      closeQuietly(entry.fd)
+    }
+  }
+}
+
+/** Makes one folder; false when something already had the name (the caller checks it is a folder). */
+function mkdirOnce (path: string, relative: string): boolean {
+  try {
+    mkdirSync(path)
+    return true
+  } catch (err) {
+    // Made meanwhile by another transfer: fine if it is a folder, which the caller checks next.
+    if (errno(err) !== 'EEXIST') throw new DiskError(`Cannot create the folder "${relative}": ${(err as Error).message}`, { cause: err })
+    return false
+  }
+}
+
+function openFolderOrThrow (path: string, relative: string): number {
+  try {
+    return openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+  } catch (err) {
+    const code = errno(err)
+    if (code === 'ENOTDIR' || code === 'ELOOP') throw unsafe(relative, describe(lstatOrUndefined(path)))
+    throw new DiskError(`Cannot open the folder "${relative}": ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function assertFolder (info: Stats, relative: string): void {
+  if (!info.isDirectory()) throw unsafe(relative, describe(info))
+}
+
+function describe (info: Stats | undefined): string {
+  if (info === undefined) return 'gone'
+  if (info.isSymbolicLink()) return 'a link'
+  if (info.isFile()) return 'a file, not a folder'
+  return 'not a folder'
+}
+
+function lstatOrUndefined (path: string): Stats | undefined {
+  try {
+    return lstatSync(path)
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return undefined
+    throw new DiskError(`Cannot check ${path}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function closeQuietly (fd: number): void {
+  try {
+    closeSync(fd)
+  } catch { /* already closed */ }
+}

@@ -1,0 +1,372 @@
+// One received file's life, from plan to commit, in one place (DESIGN.md, "The receive boundary"): plan its partial
+// (finding one an interrupted transfer left, for resume), create its folders and its partial (exclusively, never
+// through a link), take its bytes, then either link the verified partial to its visible name ("name (1).ext" when
+// taken, never over anything) or discard it. Every receive path (QUIC transfers, share-link uploads, ...) drives
+// files through this class and the destination boundary, and nothing else writes a received byte.
+//
+//   planned --open--> open --close--> written --commit--> committed
+//      \               \                \----discard/keep--> discarded / kept
+//       \---------------\--discard/keep--> discarded / kept
+
+import {
+  closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync,
+  write, writeSync, type Stats
+} from 'node:fs'
+import { promisify } from 'node:util'
+import { extname, join } from 'node:path'
+import { DiskError, UnsafePathError } from '../errors.ts'
+import type { Hasher } from '../hash/hash-pool.ts'
+import { ANCHORED_PATHS, type Destination, type Folder } from './destination.ts'
+import { sidecarOf, type PartialClaims, type PartialNames } from './partial-names.ts'
+
+const { O_WRONLY, O_RDWR, O_RDONLY, O_CREAT, O_EXCL } = constants
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+const writeAsync = promisify(write)
+
+/** Most names tried for a file whose name is taken: "name (1).ext" ... "name (999).ext". */
+export const MAX_NAME_ATTEMPTS = 1000
+/** Largest sidecar read back, in bytes; a bigger one is not ours. */
+const MAX_SIDECAR_BYTES = 16 * 1024
+
+export type IncomingFileState = 'planned' | 'open' | 'written' | 'committed' | 'discarded' | 'kept'
+
+export interface IncomingFileInit {
+  destination: Destination
+  names: PartialNames
+  claims: PartialClaims
+  /** Sanitised relative POSIX path (sanitizeRelativePath); the file is saved under it below the destination. */
+  path: string
+  size: number
+  /**
+   * What identifies a file that may resume (an interrupted transfer left its partial): the sender and the file's
+   * mtime. Without it the partial gets a fresh name and is never looked for again.
+   */
+  resume?: { from: string, mtimeMs: number }
+}
+
+interface Sidecar {
+  path: string
+  size: number
+  mtimeMs: number
+  from: string
+}
+
+export class IncomingFile {
+  readonly path: string
+  readonly size: number
+  /** Bytes the partial already holds (an interrupted transfer left them): the sender starts from here. */
+  readonly offset: number
+  readonly #destination: Destination
+  readonly #names: PartialNames
+  readonly #claims: PartialClaims
+  /** The partial's name: planned for a resumable file, made up at open() for the others. */
+  #partial: string | undefined
+  /** The claim on the partial's name (resumable files only: fresh names are random and never shared). */
+  readonly #claim: string | undefined
+  readonly #sidecar: Sidecar | undefined
+  #state: IncomingFileState = 'planned'
+  #fd: number | undefined
+  /** The partial this file created or reopened, so a swapped name is caught at commit. */
+  #identity: { dev: number, ino: number } | undefined
+
+  private constructor (init: IncomingFileInit, planned?: { partial: string, claim: string, offset: number }) {
+    this.path = init.path
+    this.size = init.size
+    this.offset = planned?.offset ?? 0
+    this.#destination = init.destination
+    this.#names = init.names
+    this.#claims = init.claims
+    this.#partial = planned?.partial
+    this.#claim = planned?.claim
+    this.#sidecar = planned === undefined || init.resume === undefined
+      ? undefined
+      : { path: init.path, size: init.size, mtimeMs: init.resume.mtimeMs, from: init.resume.from }
+  }
+
+  /**
+   * Plans the file, creating nothing: checks the folders on its way (UnsafePathError for a link or a file there) and,
+   * for a resumable file, finds the partial an interrupted transfer left. Synchronous: metadata calls only.
+   */
+  static plan (init: IncomingFileInit): IncomingFile {
+    const dirParts = init.path.split('/').slice(0, -1)
+    const folder = init.destination.existing(dirParts)
+    if (init.resume !== undefined) {
+      const partial = init.names.forKey(JSON.stringify([init.resume.from, init.path, init.size, init.resume.mtimeMs]))
+      const claim = `${init.destination.root}\0${dirParts.join('/')}\0${partial}`
+      if (init.claims.claim(claim)) {
+        const sidecar = { path: init.path, size: init.size, mtimeMs: init.resume.mtimeMs, from: init.resume.from }
+        return new IncomingFile(init, { partial, claim, offset: folder === undefined ? 0 : resumableBytes(folder, partial, sidecar) })
+      }
+      // Another transfer of this process is writing that partial: this one starts afresh under a name of its own.
+    }
+    return new IncomingFile(init)
+  }
+
+  /** The folder's path components below the destination. */
+  get #dirParts (): string[] {
+    return this.path.split('/').slice(0, -1)
+  }
+
+  /** The visible name. */
+  get #name (): string {
+    return this.path.slice(this.path.lastIndexOf('/') + 1)
+  }
+
+  get state (): IncomingFileState {
+    return this.#state
+  }
+
+  /**
+   * Creates the file's folders and opens its partial: a resumed one is reopened (never through a link, and only if
+   * it is still a plain file of at least `offset` bytes) and cut to `offset`; a new one is created exclusively, with
+   * its sidecar when it may resume.
+   */
+  open (): void {
+    this.#expect('planned', 'open')
+    const folder = this.#destination.folder(this.#dirParts)
+    this.#partial ??= this.#names.fresh()
+    const partialPath = folder.path(this.#partial)
+    try {
+      if (this.offset > 0) {
+        const fd = openSync(partialPath, O_RDWR | O_NOFOLLOW)
+        this.#fd = fd
+        const info = fstatSync(fd)
+        if (!info.isFile() || info.nlink !== 1 || info.size < this.offset) throw new Error('the partial file changed since the offer was answered')
+        ftruncateSync(fd, this.offset)
+      } else {
+        this.#fd = createExclusive(partialPath)
+        if (this.#sidecar !== undefined) {
+          const sidecar = createExclusive(folder.path(sidecarOf(this.#partial)))
+          try {
+            writeSync(sidecar, JSON.stringify({ ...this.#sidecar, updated: new Date().toISOString() }))
+          } finally {
+            closeSync(sidecar)
+          }
+        }
+      }
+      const info = fstatSync(this.#fd)
+      this.#identity = { dev: info.dev, ino: info.ino }
+    } catch (err) {
+      this.#closeFd()
+      throw asDiskError(err, `Cannot write ${this.path}`)
+    }
+    this.#state = 'open'
+  }
+
+  /** Adds the bytes the partial already holds to `hasher`, read through this file's own handle. */
+  async hashResumed (hasher: Hasher): Promise<void> {
+    this.#expect('open', 'hash')
+    if (this.offset === 0) return
+    const path = ANCHORED_PATHS ? `/proc/self/fd/${this.#fd as number}` : this.#destination.folder(this.#dirParts).path(this.#partial as string)
+    await hasher.updateFromFile(path, 0, this.offset)
+  }
+
+  /** Writes all of `chunk` at `position` of the partial. */
+  async write (chunk: Uint8Array, position: number): Promise<void> {
+    this.#expect('open', 'write')
+    const fd = this.#fd as number
+    let written = 0
+    try {
+      while (written < chunk.byteLength) {
+        // A write may take fewer bytes than asked (a disk nearly full): loop until it took them all.
+        const { bytesWritten } = await writeAsync(fd, chunk, written, chunk.byteLength - written, position + written)
+        if (bytesWritten === 0) throw new Error('the disk took no more bytes')
+        written += bytesWritten
+      }
+    } catch (err) {
+      throw asDiskError(err, `Cannot write ${this.path}`)
+    }
+  }
+
+  /** A small file in one call: open, write all of `data`, close, with blocking calls. */
+  writeWhole (data: Uint8Array): void {
+    this.open()
+    const fd = this.#fd as number
+    try {
+      let written = 0
+      while (written < data.byteLength) {
+        const n = writeSync(fd, data, written, data.byteLength - written, written)
+        if (n === 0) throw new Error('the disk took no more bytes')
+        written += n
+      }
+    } catch (err) {
+      throw asDiskError(err, `Cannot write ${this.path}`)
+    } finally {
+      this.close()
+    }
+  }
+
+  /** All bytes are written: the partial's handle is closed. */
+  close (): void {
+    if (this.#state !== 'open') return
+    this.#closeFd()
+    this.#state = 'written'
+  }
+
+  /**
+   * Links the verified partial to its visible name, or "name (1).ext", "name (2).ext", ... when that is taken (a link
+   * never replaces anything), then removes the partial and sidecar. `stillWanted` is asked synchronously just before
+   * the link: once the transfer has ended, nothing is committed. Returns the path it was saved under, or undefined
+   * when it was no longer wanted (the partial then stays for the caller to discard or keep).
+   */
+  commit (stillWanted: () => boolean): string | undefined {
+    this.#expect('written', 'commit')
+    if (!stillWanted()) return undefined
+    const folder = this.#destination.folder(this.#dirParts)
+    const partial = this.#partial as string
+    const saved = linkIntoPlace(folder, partial, this.#name)
+    // On Linux the names are resolved from the folder itself; elsewhere something may have been swapped in between
+    // the check and the link. Either way: the visible name must be the very file this one wrote.
+    const now = lstatOrUndefined(folder.path(saved))
+    if (now === undefined || !now.isFile() || now.ino !== this.#identity?.ino || now.dev !== this.#identity.dev) {
+      if (now !== undefined && !now.isDirectory()) unlinkQuietly(folder.path(saved))
+      this.discard()
+      throw new UnsafePathError(`${this.path} was replaced while it was being saved; it was not saved`)
+    }
+    unlinkQuietly(folder.path(partial))
+    if (this.#sidecar !== undefined) unlinkQuietly(folder.path(sidecarOf(partial)))
+    this.#release()
+    this.#state = 'committed'
+    return join(this.#destination.root, ...this.#dirParts, saved)
+  }
+
+  /** Drops the file: its partial and sidecar are removed (they are never followed if something was swapped in). */
+  discard (): void {
+    if (this.#state === 'committed' || this.#state === 'discarded') return
+    this.#closeFd()
+    const partial = this.#partial
+    if (partial !== undefined) {
+      try {
+        const folder = this.#destination.existing(this.#dirParts)
+        if (folder !== undefined) {
+          unlinkQuietly(folder.path(partial))
+          unlinkQuietly(folder.path(sidecarOf(partial)))
+        }
+      } catch { /* a folder on the way was swapped for a link: nothing of ours is reachable there */ }
+    }
+    this.#release()
+    this.#state = 'discarded'
+  }
+
+  /** Leaves the partial for a later transfer to resume from. */
+  keep (): void {
+    if (this.#state === 'committed' || this.#state === 'discarded' || this.#state === 'kept') return
+    this.#closeFd()
+    this.#release()
+    this.#state = 'kept'
+  }
+
+  #release (): void {
+    if (this.#claim !== undefined) this.#claims.release(this.#claim)
+  }
+
+  #expect (state: IncomingFileState, action: string): void {
+    if (this.#state !== state) throw new Error(`Cannot ${action} ${this.path}: it is ${this.#state}, not ${state}`)
+  }
+
+  #closeFd (): void {
+    if (this.#fd === undefined) return
+    try {
+      closeSync(this.#fd)
+    } catch { /* already closed */ }
+    this.#fd = undefined
+  }
+}
+
+/** How many bytes of an existing partial can be resumed: 0 unless it is a plain file whose sidecar says it is this file. */
+function resumableBytes (folder: Folder, partial: string, expected: Sidecar): number {
+  const info = lstatOrUndefined(folder.path(partial))
+  if (info === undefined || !info.isFile() || info.nlink !== 1) return 0
+  const sidecar = readSidecar(folder.path(sidecarOf(partial)))
+  if (sidecar === undefined || sidecar.path !== expected.path || sidecar.size !== expected.size ||
+    sidecar.mtimeMs !== expected.mtimeMs || sidecar.from !== expected.from) return 0
+  return Math.min(info.size, expected.size)
+}
+
+function readSidecar (path: string): Sidecar | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW)
+  } catch {
+    return undefined
+  }
+  try {
+    const info = fstatSync(fd)
+    if (!info.isFile() || info.size > MAX_SIDECAR_BYTES) return undefined
+    const buffer = Buffer.alloc(info.size)
+    const n = readSync(fd, buffer, 0, info.size, 0)
+    const value = JSON.parse(buffer.subarray(0, n).toString('utf8')) as Partial<Sidecar>
+    return typeof value === 'object' && value !== null ? value as Sidecar : undefined
+  } catch {
+    return undefined
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Creates `path` exclusively and without following a link. Something already there (a partial a crash left, or
+ * anything planted) is removed first: unlink() removes a link itself, never its target.
+ */
+function createExclusive (path: string): number {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err
+      unlinkSync(path)
+    }
+  }
+}
+
+/** Links `partial` to `name` or the first free "name (n).ext" in `folder`; the name it got. */
+function linkIntoPlace (folder: Folder, partial: string, name: string): string {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const candidate = n === 0 ? name : numbered(name, n)
+    try {
+      linkSync(folder.path(partial), folder.path(candidate))
+      return candidate
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') continue
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV') {
+        // Filesystems without hard links (FAT, some network shares): check the name is free, then rename.
+        if (lstatOrUndefined(folder.path(candidate)) !== undefined) continue
+        try {
+          renameSync(folder.path(partial), folder.path(candidate))
+        } catch (renameErr) {
+          throw asDiskError(renameErr, `Cannot save ${folder.relative === '' ? name : `${folder.relative}/${name}`}`)
+        }
+        return candidate
+      }
+      throw asDiskError(err, `Cannot save ${folder.relative === '' ? name : `${folder.relative}/${name}`}`)
+    }
+  }
+  throw new DiskError(`No free name for ${name} after ${MAX_NAME_ATTEMPTS} attempts`)
+}
+
+/** "photo.jpg" -> "photo (2).jpg"; "archive" -> "archive (2)"; ".bashrc" -> ".bashrc (2)". */
+export function numbered (name: string, n: number): string {
+  const ext = extname(name)
+  const base = ext === '' || ext === name ? name : name.slice(0, -ext.length)
+  return `${base} (${n})${ext}`
+}
+
+function lstatOrUndefined (path: string): Stats | undefined {
+  try {
+    return lstatSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+function unlinkQuietly (path: string): void {
+  try {
+    unlinkSync(path)
+  } catch { /* already gone */ }
+}
+
+function asDiskError (err: unknown, what: string): Error {
+  if (err instanceof DiskError || err instanceof UnsafePathError) return err
+  return new DiskError(`${what}: ${(err as Error).message}`, { cause: err })
+}

@@ -1,0 +1,63 @@
+// Names of the hidden files a received file lives in until it is verified: `.ferry-<h>.part` and its sidecar
+// `.ferry-<h>.part.json`. `<h>` is an HMAC under a secret of this device, so a peer (or anyone who knows the sender,
+// path, size and mtime) cannot predict it and plant something there first; and no offered path can equal one,
+// because `sanitizeRelativePath` refuses names that start with the reserved prefix. The same file offered again by
+// the same sender gets the same name, which is what lets it resume.
+
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+
+export const PARTIAL_PREFIX = '.ferry-'
+export const PARTIAL_SUFFIX = '.part'
+export const SIDECAR_SUFFIX = '.part.json'
+
+/** Hex characters of the HMAC kept in a name (128 bits). */
+const NAME_HEX = 32
+
+export class PartialNames {
+  readonly #key: Uint8Array
+
+  /** `key`: a secret of this device that stays the same across restarts (so partials resume), or random bytes. */
+  constructor (key: Uint8Array = randomBytes(32)) {
+    this.#key = key
+  }
+
+  /** The partial's name for a resumable file, from what identifies it (sender, path, size, mtime). */
+  forKey (resumeKey: string): string {
+    return `${PARTIAL_PREFIX}${createHmac('sha256', this.#key).update(resumeKey).digest('hex').slice(0, NAME_HEX)}${PARTIAL_SUFFIX}`
+  }
+
+  /** A fresh name nobody else uses, for a file that will not resume. */
+  fresh (): string {
+    return `${PARTIAL_PREFIX}${randomBytes(NAME_HEX / 2).toString('hex')}${PARTIAL_SUFFIX}`
+  }
+}
+
+/**
+ * The names a device gives its partial files, under a secret derived from its private key: the same across restarts
+ * (partials resume), unknowable to peers (they cannot plant anything at a partial's name).
+ */
+export function partialNamesFor (privateKey: { raw: Uint8Array }): PartialNames {
+  return new PartialNames(createHash('sha256').update('ferry partial names v1\0').update(privateKey.raw).digest())
+}
+
+export function sidecarOf (partialName: string): string {
+  return `${partialName.slice(0, -PARTIAL_SUFFIX.length)}${SIDECAR_SUFFIX}`
+}
+
+/**
+ * Partial files in use by transfers of this process, so two transfers of the same file (the same sender sending it
+ * twice at once) never write one partial: the second gets a fresh name and does not resume.
+ */
+export class PartialClaims {
+  readonly #held = new Set<string>()
+
+  claim (key: string): boolean {
+    if (this.#held.has(key)) return false
+    this.#held.add(key)
+    return true
+  }
+
+  release (key: string): void {
+    this.#held.delete(key)
+  }
+}

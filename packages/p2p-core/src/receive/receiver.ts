@@ -1,0 +1,429 @@
+// The receiving side of a transfer (docs/protocol.md): read and check the offer, ask the app, then take the data
+// streams. The transfer is a ReceiveLife state machine with one terminal state; each file is an IncomingFile behind
+// the destination boundary: written to a hidden partial while it is hashed, and linked to its visible name only when
+// its BLAKE3 matches the sender's and the transfer is still streaming. Once the transfer ends, its streams are reset,
+// late bytes are dropped and nothing more is committed. A lost connection keeps partials for resume; a cancel or any
+// other failure removes them, with the folders the transfer made.
+
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import {
+  BadFrameError, BusyError, CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, NoSpaceError, TimeoutError,
+  errorFromJson, toFerryError
+} from '../errors.ts'
+import type { HashPool } from '../hash/hash-pool.ts'
+import type { FerryLimits } from '../limits.ts'
+import type { Logger } from '../logger.ts'
+import type { ControlChannel } from '../protocol/control-channel.ts'
+import { controlSchema, type ControlMessage, type Hello, type Offer } from '../protocol/messages.ts'
+import type { FerryConnection, FerryStream } from '../transport/types.ts'
+import { closeGracefully, deferred, withTimeout } from '../transfer/async-utils.ts'
+import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from '../transfer/incoming-offer.ts'
+import type { Continuation, InterruptedTransfers } from '../transfer/interrupted.ts'
+import { chunkForFrames } from '../transfer/offer-chunks.ts'
+import { ProgressMeter, watchIdle } from '../transfer/progress.ts'
+import { readDataStream, type ReceivedFile } from './data-stream.ts'
+import { Destination } from './destination.ts'
+import { checkFreeSpace } from './free-space.ts'
+import { IncomingFile } from './incoming-file.ts'
+import { readOfferFiles } from './offer-reader.ts'
+import type { ReceiveBudget } from './receive-budget.ts'
+import { ReceiveLife } from './receive-life.ts'
+import type { PartialClaims, PartialNames } from './partial-names.ts'
+
+export interface ReceiverComponents {
+  hashPool: HashPool
+  limits: FerryLimits
+  logger: Logger
+  /** Names of partial files, keyed by a secret of this device. */
+  names: PartialNames
+  /** Partial files in use by transfers of this process. */
+  claims: PartialClaims
+  /** Bounds across all peers. */
+  budget: ReceiveBudget
+  /** Accepted transfers that were interrupted; a reconnect of one is offered with `continues`. */
+  interrupted?: InterruptedTransfers
+}
+
+/** How long a cancel waits for the peer to read it, in ms (cancel must stop both sides within a second). */
+export const CANCEL_GRACE_MS = 500
+/** How long the end of a transfer waits for its streams' writes to land before partials are kept or removed, in ms. */
+const SETTLE_WRITES_MS = 2_000
+/** Files planned between two turns of the event loop (planning is blocking metadata calls). */
+const PLAN_BATCH = 256
+/** Reads of `chunkBytes` gathered into one write and one hash update (1 MiB by default; measured for issue 8). */
+export const WRITE_BATCH_CHUNKS = 4
+
+/**
+ * Runs one incoming transfer on `connection` once `hello` and `offer` have arrived on `control` (engine/inbound.ts
+ * reads them, and sends the error frame and closes the connection however this ends). `emitOffer` hands the offer
+ * to the app; the returned promise settles when the transfer ends (also when declined or failed).
+ */
+export async function receiveTransfer (
+  connection: FerryConnection,
+  control: ControlChannel,
+  remote: Omit<RemotePeer, 'alias' | 'deviceType'>,
+  hello: Hello,
+  offer: Offer,
+  components: ReceiverComponents,
+  emitOffer: (offer: IncomingOffer) => void
+): Promise<ReceiveResult> {
+  const { files, pathBytes } = await readOfferFiles(control, offer, components.limits, components.budget)
+  try {
+    return await runOffer({ connection, control, remote, hello, text: offer.text, totalBytes: offer.totalBytes, files, components, emitOffer })
+  } finally {
+    components.budget.releasePathBytes(pathBytes)
+  }
+}
+
+interface RunOfferInit {
+  connection: FerryConnection
+  control: ControlChannel
+  remote: Omit<RemotePeer, 'alias' | 'deviceType'>
+  hello: Hello
+  text: string | undefined
+  totalBytes: number
+  files: OfferedFileInfo[]
+  components: ReceiverComponents
+  emitOffer: (offer: IncomingOffer) => void
+}
+
+async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
+  const { control, connection, components: { limits, budget } } = init
+  const life = new ReceiveLife()
+  const started = performance.now()
+  const decision = deferred<OfferDecision>()
+  const outcome = deferred<ReceiveResult>()
+  const withdrawn = new AbortController()
+  let responded = false
+  const key = { transferId: init.hello.transferId, peerId: init.remote.peerId, files: init.files }
+  const interrupted = init.components.interrupted
+  if (!budget.holdOffer()) throw new BusyError(`This device has ${limits.maxPendingOffers} offers waiting already; try again shortly`)
+  let holdingOffer = true
+  const releaseOffer = (): void => {
+    if (holdingOffer) budget.releaseOffer()
+    holdingOffer = false
+  }
+  const offer: IncomingOffer = {
+    transferId: init.hello.transferId,
+    from: { ...init.remote, alias: init.hello.alias, deviceType: init.hello.deviceType },
+    files: init.files,
+    totalBytes: init.totalBytes,
+    ...(init.text === undefined ? {} : { text: init.text }),
+    withdrawn: withdrawn.signal,
+    respond: async (d) => {
+      if (responded) throw new Error('This offer was already answered')
+      responded = true
+      decision.resolve(d)
+      return await outcome.promise
+    }
+  }
+  const inbox = new ControlInbox(control)
+  const streams = new StreamInbox(connection)
+  let accepted: Continuation | undefined
+  let endRunning: (() => void) | undefined
+  try {
+    const continues = await interrupted?.takeOver(key)
+    if (continues !== undefined) offer.continues = continues
+    // While the user decides, the sender may withdraw; anything else it sends (a control frame, a data stream) is a
+    // protocol violation that ends the offer at once, so an undecided offer holds no unread data.
+    const withdrawal = inbox.next().then((message) => {
+      if (message === null) throw new ConnectionLostError('The sender went away before the offer was answered')
+      if (message.type === 'cancel') throw new CancelledError('The sender withdrew the offer')
+      if (message.type === 'error') throw errorFromJson(message)
+      throw new BadFrameError('The sender spoke before the offer was answered')
+    })
+    let deciding = true
+    const earlyData = new Promise<never>((_resolve, reject) => {
+      streams.next().then((stream) => {
+        if (!deciding) return // the first data stream after the answer: the data loop takes it
+        stream.reset()
+        reject(new BadFrameError('A data stream arrived before the offer was answered'))
+      }, () => {})
+    })
+    withdrawal.catch(() => {})
+    earlyData.catch(() => {})
+    init.emitOffer(offer)
+    const chosen = await withTimeout(Promise.race([decision.promise, withdrawal, earlyData]), limits.answerTimeoutMs, 'Nobody answered the offer in time')
+      .finally(() => { deciding = false })
+    releaseOffer()
+    if (!chosen.accept) {
+      life.decline()
+      await control.send({ type: 'answer', accepted: false, files: [], done: true })
+      const result: ReceiveResult = { transferId: offer.transferId, status: 'declined', files: [], bytesReceived: 0, bytesResumed: 0, seconds: 0, ...(init.text === undefined ? {} : { text: init.text }) }
+      outcome.resolve(result)
+      return result
+    }
+    accepted = { fileIds: chosen.files ?? init.files.map((f) => f.id), dir: chosen.dir }
+    let replaced = false
+    endRunning = interrupted?.running(key, () => {
+      replaced = true
+      life.fail(new ConnectionLostError('The sender reconnected this transfer on a new connection'))
+    })
+    const result = await receiveAccepted(init, chosen, { inbox, streams, life, started, replaced: () => replaced })
+    interrupted?.forget(key.transferId)
+    outcome.resolve(result)
+    return result
+  } catch (err) {
+    const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
+    life.fail(error)
+    if (error instanceof CancelledError || error instanceof TimeoutError || error instanceof BadFrameError) withdrawn.abort(error)
+    // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question.
+    if (accepted !== undefined && (error instanceof ConnectionLostError || error instanceof TimeoutError)) interrupted?.remember(key, accepted)
+    else interrupted?.forget(key.transferId)
+    outcome.reject(error)
+    throw error
+  } finally {
+    releaseOffer()
+    endRunning?.()
+  }
+}
+
+/** Reads the control stream in one place, handing frames out in order. */
+class ControlInbox {
+  readonly #control: ControlChannel
+  #current: Promise<ControlMessage | null> | undefined
+
+  constructor (control: ControlChannel) {
+    this.#control = control
+  }
+
+  /** The next frame; calling again before it arrives returns the same promise. */
+  async next (): Promise<ControlMessage | null> {
+    this.#current ??= this.#control.receiveOrEnd(controlSchema)
+    return await this.#current
+  }
+
+  consume (): void {
+    this.#current = undefined
+  }
+}
+
+/** Accepts the connection's streams in one place: a stream waited for before the answer is the data loop's first. */
+class StreamInbox {
+  readonly #connection: FerryConnection
+  #current: Promise<FerryStream> | undefined
+
+  constructor (connection: FerryConnection) {
+    this.#connection = connection
+  }
+
+  async next (): Promise<FerryStream> {
+    if (this.#current === undefined) {
+      this.#current = this.#connection.acceptStream()
+      this.#current.catch(() => {})
+    }
+    return await this.#current
+  }
+
+  consume (): void {
+    this.#current = undefined
+  }
+}
+
+interface Running {
+  inbox: ControlInbox
+  streams: StreamInbox
+  life: ReceiveLife
+  started: number
+  /** Whether the sender reconnected this transfer on a new connection (this one is stale). */
+  replaced: () => boolean
+}
+
+async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecision, { accept: true }>, run: Running): Promise<ReceiveResult> {
+  const { connection, control, components } = init
+  const { limits } = components
+  const { life, inbox, streams } = run
+  const { signal } = decision
+  life.accept()
+  if (signal?.aborted === true) {
+    // Accepted and cancelled in one breath: tell the sender it was a cancel, not a failure.
+    await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), CANCEL_GRACE_MS, 'cancel').catch(() => {})
+    throw new CancelledError('The transfer was cancelled on this device')
+  }
+  const destination = Destination.open(decision.dir)
+  const files = new Map<number, ReceivedFile>()
+  try {
+    await planFiles(init, decision, destination, files)
+  } catch (err) {
+    for (const { file } of files.values()) file.keep()
+    destination.close()
+    throw err
+  }
+  const saved: SavedFile[] = []
+  const active = new Set<FerryStream>()
+  const tasks = new Set<Promise<void>>()
+  let cancelledHere = false
+  const fail = (err: unknown): void => { life.fail(toFerryError(err, (m, o) => new ConnectionLostError(m, o))) }
+  const resumed = [...files.values()].reduce((n, f) => n + f.file.offset, 0)
+  const total = [...files.values()].reduce((n, f) => n + f.info.size, 0)
+  const meter = new ProgressMeter({ totalBytes: total, totalFiles: files.size, perSecond: limits.progressPerSecond, onProgress: decision.onProgress ?? (() => {}) })
+  const watchdog = watchIdle(meter, limits.idleTimeoutMs, () => { fail(new TimeoutError('The sender stopped sending')) })
+  const onAbort = (): void => {
+    if (!life.fail(new CancelledError('The transfer was cancelled on this device'))) return
+    cancelledHere = true
+    void withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), CANCEL_GRACE_MS, 'cancel').catch(() => {})
+      .finally(() => { void closeGracefully(connection, CANCEL_GRACE_MS) })
+  }
+
+  /** A file whose bytes and whose sender's hash are both in: verified and committed, or the transfer fails. */
+  const settle = (received: ReceivedFile): void => {
+    if (received.localHash === undefined || received.remoteHash === undefined || received.committed || life.terminal) return
+    if (received.localHash !== received.remoteHash) {
+      received.file.discard()
+      fail(new HashMismatchError(`${received.info.path} arrived damaged: its BLAKE3 does not match the sender's`))
+      return
+    }
+    let savedAs: string | undefined
+    try {
+      savedAs = received.file.commit(() => life.canCommit())
+    } catch (err) {
+      fail(err)
+      return
+    }
+    if (savedAs === undefined) return
+    received.committed = true
+    saved.push({ path: received.info.path, savedAs, size: received.info.size, blake3: received.localHash })
+    meter.fileDone(received.info.id)
+    // Queued, not awaited: the control channel sends queued frames together, in order, so the last one settling
+    // means every verified frame is with the transport, and only then is the transfer done.
+    const sent = control.send({ type: 'verified', ids: [received.info.id] })
+    sent.catch(fail)
+    if (saved.length === files.size) void sent.then(() => { life.done() }, () => {})
+  }
+
+  try {
+    await checkFreeSpace(destination.root, [...files.values()].reduce((n, f) => n + f.info.size - f.file.offset, 0))
+    const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.file.offset])
+    const pieces = chunkForFrames(answers, limits.maxFrameBytes)
+    if (pieces.length === 0) pieces.push([])
+    for (const [i, piece] of pieces.entries()) {
+      await control.send({ type: 'answer', accepted: true, files: piece, done: i === pieces.length - 1 })
+    }
+    life.streaming()
+    meter.start(resumed)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (files.size === 0) life.done()
+
+    void (async () => {
+      while (!life.terminal) {
+        const message = await inbox.next()
+        inbox.consume()
+        if (life.terminal) return
+        if (message === null) throw new ConnectionLostError('The sender closed the transfer early')
+        switch (message.type) {
+          case 'file-done': {
+            const received = files.get(message.id)
+            if (received === undefined || received.remoteHash !== undefined) throw new BadFrameError(`Unexpected file-done for file ${message.id}`)
+            received.remoteHash = message.blake3
+            settle(received)
+            break
+          }
+          case 'cancel': throw new CancelledError('The sender cancelled the transfer')
+          case 'error': throw errorFromJson(message)
+          default: throw new BadFrameError(`Unexpected ${message.type} frame from the sender`)
+        }
+      }
+    })().catch(fail)
+
+    const context = {
+      transferId: init.hello.transferId,
+      files,
+      hashPool: components.hashPool,
+      meter,
+      maxFrameBytes: limits.maxFrameBytes,
+      readBytes: limits.chunkBytes,
+      writeBytes: limits.chunkBytes * WRITE_BATCH_CHUNKS,
+      smallFileBytes: limits.smallFileBytes,
+      blockingFileBytes: limits.blockingFileBytes,
+      ended: life.ended,
+      written: settle
+    }
+    void (async () => {
+      while (!life.terminal) {
+        // At the limit, the next stream waits unread in QUIC (bounded by its stream and flow-control limits) until one
+        // ends. Resetting it instead would cut honest senders: a sender frees its slot once QUIC buffered a unit, so a
+        // receiver that reads slowly sees more streams open at once than the sender's filesInFlight.
+        while (tasks.size >= limits.maxStreamsPerTransfer && !life.terminal) await Promise.race([...tasks, life.settled])
+        if (life.terminal) return
+        const stream = await Promise.race([streams.next(), life.settled.then(() => null)])
+        if (stream === null) return
+        streams.consume()
+        active.add(stream)
+        const task = readDataStream(stream, context).catch(fail).finally(() => {
+          active.delete(stream)
+          tasks.delete(task)
+        })
+        tasks.add(task)
+      }
+    })().catch(fail)
+
+    await life.settled
+  } catch (err) {
+    // Before any data (no room, a failed answer): the transfer ends here, and its files are settled below.
+    fail(err)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    watchdog.stop()
+  }
+
+  const error = life.error
+  // Every file is saved and its `verified` written: the sender closes as soon as it reads the last one, and that
+  // close can overtake our own bookkeeping. It is the end of a complete transfer, not a lost one.
+  const complete = life.state === 'done' || (saved.length === files.size && error instanceof ConnectionLostError && !cancelledHere)
+  // An interruption (lost connection, silence, a full disk) keeps the partials so the same offer resumes; a cancel
+  // means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
+  const resumable = !complete && life.state === 'failed' &&
+    (error instanceof ConnectionLostError || error instanceof TimeoutError || error instanceof DiskError || error instanceof NoSpaceError)
+  // A transfer that failed stops its streams here: late bytes are dropped, never read.
+  if (!complete) for (const stream of active) stream.reset()
+  if (!complete && run.replaced()) connection.close()
+  // A reconnect, or the same offer sent again, reads the partials' length: every write of this transfer must have
+  // landed by then. On a dead connection the streams end at once; the bound is for a stuck disk.
+  await Promise.race([Promise.allSettled([...tasks]), new Promise((resolve) => setTimeout(resolve, SETTLE_WRITES_MS).unref())])
+  for (const { file, committed } of files.values()) {
+    if (committed) continue
+    if (resumable) file.keep()
+    else file.discard()
+  }
+  if (!complete && !resumable) destination.removeEmptyFolders()
+  destination.close()
+  meter.stop()
+  if (!complete) {
+    if (cancelledHere) throw new CancelledError('The transfer was cancelled on this device', { cause: error })
+    throw error instanceof FerryError ? error : new ConnectionLostError('The transfer ended')
+  }
+  return {
+    transferId: init.hello.transferId,
+    status: 'completed',
+    files: saved,
+    bytesReceived: total - resumed,
+    bytesResumed: resumed,
+    seconds: (performance.now() - run.started) / 1000,
+    ...(init.text === undefined ? {} : { text: init.text })
+  }
+}
+
+/** Plans every accepted file (UnsafePathError before anything is created if a folder on the way is a link). */
+async function planFiles (
+  init: RunOfferInit,
+  decision: Extract<OfferDecision, { accept: true }>,
+  destination: Destination,
+  files: Map<number, ReceivedFile>
+): Promise<void> {
+  const { limits, names, claims } = init.components
+  const wanted = decision.files === undefined ? null : new Set(decision.files)
+  let planned = 0
+  for (const info of init.files) {
+    if (wanted !== null && !wanted.has(info.id)) continue
+    const file = IncomingFile.plan({
+      destination,
+      names,
+      claims,
+      path: info.path,
+      size: info.size,
+      ...(info.size > limits.smallFileBytes ? { resume: { from: init.remote.peerId, mtimeMs: info.mtimeMs } } : {})
+    })
+    files.set(info.id, { info, file, started: false, committed: false })
+    if (++planned % PLAN_BATCH === 0) await nextTurn()
+  }
+}
