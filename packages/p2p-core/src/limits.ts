@@ -72,7 +72,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   maxOfferPathBytes: 16 * 1024 * 1024,
   maxHeldPathBytes: 48 * 1024 * 1024,
   maxPendingOffers: 16,
-  maxConnections: 64,
+  maxConnections: 32,
   maxTextBytes: 64 * 1024,
   maxSessionsPerPeer: 4,
   staleSessionMs: 2_000,

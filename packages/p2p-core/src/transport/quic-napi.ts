@@ -43,9 +43,15 @@ export interface QuinnOptions {
   keepAliveInterval: number
   /** Concurrent streams the peer may open on a connection. */
   maxConcurrentStreamLimit: number
-  /** Receive window of one stream, in bytes. */
+  /**
+   * Receive window of one stream, in bytes: what a peer may send on it that nobody has read yet.
+   */
   maxStreamData: number
-  /** Receive window of the whole connection, in bytes. */
+  /**
+   * Receive window of the whole connection, in bytes. It bounds what one peer can make this device buffer unread
+   * (a hostile peer pushes exactly that much), so memory across peers is `maxConnections` times this at most; a
+   * LAN's round trip needs far less than it to run at line rate.
+   */
   maxConnectionData: number
   /** UDP socket buffers, in bytes. */
   receiveBufferSize: number
@@ -57,8 +63,8 @@ export const defaultQuinnOptions: Readonly<QuinnOptions> = Object.freeze({
   maxIdleTimeout: 6_000,
   keepAliveInterval: 2_000,
   maxConcurrentStreamLimit: 256,
-  maxStreamData: 10_000_000,
-  maxConnectionData: 32_000_000,
+  maxStreamData: 524_288,
+  maxConnectionData: 1_048_576,
   receiveBufferSize: 4_000_000,
   sendBufferSize: 4_000_000
 })

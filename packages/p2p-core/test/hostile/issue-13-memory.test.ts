@@ -1,0 +1,136 @@
+// Issue 13: memory bounded across all peers, measured in the receiver's own process. Hostile peers that push data
+// streams nobody reads, round after round, leave the receiver near its baseline once they are gone (QUIC's receive
+// windows bound what each connection can push; an undecided offer holds no unread data). The largest offer the
+// limits allow, read and held undecided, stays well under 300 MiB, and two at once fit the budget across peers.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { FerryNode, PROTOCOL_ID, createQuicTransport, defaultLimits, identityFromKey, type PeerAddress } from '../../src/index.ts'
+import { bytes, writeTree } from '../helpers/files.ts'
+import { encodeFrame } from '../../src/protocol/frames.ts'
+import { startReceiverProcess, type ReceiverProcess } from '../helpers/receiver-process.ts'
+
+const MiB = 1024 * 1024
+const frame = (message: unknown): Uint8Array => encodeFrame(message, MiB)
+
+let dir: string
+let receiver: ReceiverProcess | undefined
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'ferry-memory-')) })
+afterEach(async () => {
+  await receiver?.close()
+  receiver = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Resolves after `ms`, never keeping the process alive. */
+const pause = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms).unref()) }
+
+/**
+ * One hostile peer: offers a file, then opens `streams` data streams without waiting for any answer and pushes
+ * `bytesPerStream` into each (each write given at most 1 s: a receive window fills in far less), holds the connection a moment, and goes.
+ */
+async function pushUnread (address: PeerAddress, streams: number, bytesPerStream: number): Promise<void> {
+  const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+  try {
+    const connection = await transport.dial(address)
+    const control = await connection.openStream()
+    const transferId = `hostile-${Math.random().toString(36).slice(2, 12)}`
+    await control.write(frame({ type: 'hello', protocol: PROTOCOL_ID, transferId }))
+    await control.write(frame({ type: 'offer', fileCount: 1, totalBytes: 1 << 30 }))
+    await control.write(frame({ type: 'offer-files', files: [{ id: 0, path: 'x.bin', size: 1 << 30, mtimeMs: 0 }] }))
+    const payload = Buffer.alloc(bytesPerStream, 7)
+    await Promise.all(Array.from({ length: streams }, async () => {
+      const stream = await connection.openStream().catch(() => undefined)
+      if (stream === undefined) return
+      await Promise.race([stream.write(Buffer.concat([frame({ type: 'data', transferId }), frame({ id: 0, offset: 0, length: 1 << 30 }), payload])).catch(() => {}), pause(1_000)])
+    }))
+    await pause(300)
+  } finally {
+    await transport.close()
+  }
+}
+
+/** Offers `count` files whose paths take about `pathBytes` in all, by hand, and leaves the connection open. */
+async function offerMany (address: PeerAddress, count: number, pathBytes: number): Promise<() => Promise<void>> {
+  const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+  const connection = await transport.dial(address)
+  const control = await connection.openStream()
+  const transferId = `big-offer-${Math.random().toString(36).slice(2, 12)}`
+  await control.write(frame({ type: 'hello', protocol: PROTOCOL_ID, transferId }))
+  await control.write(frame({ type: 'offer', fileCount: count, totalBytes: count }))
+  const each = Math.floor(pathBytes / count)
+  const perFrame = 2_000
+  for (let start = 0; start < count; start += perFrame) {
+    const files = []
+    for (let id = start; id < Math.min(count, start + perFrame); id++) {
+      const head = `folder-${id % 997}/file-${id}-`
+      files.push({ id, path: head + 'x'.repeat(Math.max(1, each - head.length)), size: 1, mtimeMs: 0 })
+    }
+    await control.write(frame({ type: 'offer-files', files }))
+  }
+  return async () => { await transport.close() }
+}
+
+/**
+ * An honest transfer first (a large file and a few small ones), so the baseline is a receiver at work: its hash
+ * workers started, QUIC and TLS warmed up, as any receiver is after its first transfer.
+ */
+async function warmUp (address: PeerAddress): Promise<void> {
+  const src = join(dir, 'warmup')
+  await writeTree(src, { 'big.bin': bytes(3 * MiB), 'a.txt': 'alpha', 'b.bin': bytes(100 * 1024) })
+  const sender = await FerryNode.create({ identity: identityFromKey(await generateKeyPair('Ed25519')), listen: { host: '127.0.0.1', port: 0 } })
+  try {
+    await sender.send({ address, paths: [src], transferId: `warmup-${Math.random().toString(36).slice(2, 12)}`, reconnect: false })
+  } finally {
+    await sender.close()
+  }
+}
+
+async function waitForOffers (process: ReceiverProcess, offers: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((await process.stats()).offers >= offers) return
+    await pause(100)
+  }
+  throw new Error(`fewer than ${offers} offers arrived in time`)
+}
+
+describe('issue 13: memory across all peers, in the receiver\'s own process', () => {
+  for (const decide of ['never', 'accept'] as const) {
+    it(`five rounds of ten hostile connections pushing unread data streams leave the receiver within 30 MiB of its baseline (offers ${decide === 'never' ? 'left undecided' : 'accepted'})`, async () => {
+      receiver = await startReceiverProcess({ dest: join(dir, 'dest'), decide })
+      const address = { host: '127.0.0.1', port: receiver.port }
+      await warmUp(address)
+      const baseline = (await receiver.stats()).rssMiB
+      const after: number[] = []
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(Array.from({ length: 10 }, async () => { await pushUnread(address, 8, 4 * MiB) }))
+        await pause(500)
+        after.push(Math.round((await receiver.stats()).rssMiB))
+      }
+      expect(Math.max(...after) - baseline, `baseline ${baseline.toFixed(0)} MiB, after each round ${after.join(', ')} MiB`).toBeLessThan(30)
+    }, 120_000)
+  }
+
+  it('the largest offer the limits allow peaks under 300 MiB while held undecided, and so do two at once', async () => {
+    receiver = await startReceiverProcess({ dest: join(dir, 'dest'), decide: 'never' })
+    const address = { host: '127.0.0.1', port: receiver.port }
+    const baseline = await receiver.resetPeak()
+    const count = defaultLimits.maxFilesPerOffer
+    const pathBytes = defaultLimits.maxOfferPathBytes - 64 * 1024
+    const first = await offerMany(address, count, pathBytes)
+    await waitForOffers(receiver, 1)
+    const one = await receiver.stats()
+    const second = await offerMany(address, count, pathBytes)
+    await waitForOffers(receiver, 2)
+    const two = await receiver.stats()
+    await first()
+    await second()
+    const note = `baseline ${baseline.rssMiB.toFixed(0)} MiB; one offer: peak ${one.peakMiB.toFixed(0)}; two: peak ${two.peakMiB.toFixed(0)} MiB`
+    console.log(note)
+    expect(one.peakMiB, note).toBeLessThan(300)
+    expect(two.peakMiB, note).toBeLessThan(300)
+  }, 120_000)
+})
