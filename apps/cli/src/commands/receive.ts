@@ -6,7 +6,7 @@
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer } from '@ferry/p2p-core'
+import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer, type TransferProgress } from '@ferry/p2p-core'
 import {
   startDiscovery, decideOffer, describePeer, hiddenPathsWarning, identityWarning, offerFacts, viewPeer, type TrustView, type TrustStore
 } from '@ferry/app-service/peers'
@@ -57,39 +57,40 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
   if (options.pair) startPairing(node, store, out, hosts[hosts.length - 1] ?? '127.0.0.1')
 
-  let busy = false
+  /** Questions on the terminal and transfers under way; Ctrl-C is theirs to handle while there are any. */
+  let busy = 0
   let stopListening = (): void => {}
+  const bars = new ProgressBars(out)
   try {
     return await new Promise<number>((done) => {
-      let queue: Promise<void> = Promise.resolve()
+      let questions: Promise<unknown> = Promise.resolve()
       let awaitingReconnect: NodeJS.Timeout | undefined
       node.on('offer', (offer) => {
         // With --once the process ends when the engine has closed the session (our last frame delivered), not
         // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
         const ended = options.once ? sessionEnd(node, offer.transferId) : undefined
         if (offer.continues !== undefined) clearTimeout(awaitingReconnect)
-        // One question at a time on the terminal; offers wait their turn.
-        queue = queue.then(async () => {
-          busy = true
-          try {
-            const { code, interrupted } = await handleOffer(offer, dir, options, out, store)
-            if (ended !== undefined) {
-              await ended
-              // An interrupted transfer ends --once only if its sender does not reconnect in time.
-              if (interrupted) awaitingReconnect = setTimeout(() => { done(code) }, ONCE_RECONNECT_WAIT_MS)
-              else done(code)
-            }
-          } finally {
-            busy = false
+        busy++
+        // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
+        // sender never keeps another device's offer waiting.
+        const decided = questions.then(async () => await decide(offer, dir, options, out, store))
+        questions = decided.catch(() => {})
+        void decided.then(async (choice) => {
+          const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
+          if (ended !== undefined) {
+            await ended
+            // An interrupted transfer ends --once only if its sender does not reconnect in time.
+            if (interrupted) awaitingReconnect = setTimeout(() => { done(code) }, ONCE_RECONNECT_WAIT_MS)
+            else done(code)
           }
-        })
+        }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy-- })
       })
       // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
       // transfer's to handle (it cancels it).
       process.once('SIGTERM', onSigterm)
       process.on('SIGINT', onSigint)
       function onSigterm (): void { done(143) }
-      function onSigint (): void { if (!busy) done(130) }
+      function onSigint (): void { if (busy === 0) done(130) }
       stopListening = () => { process.off('SIGTERM', onSigterm); process.off('SIGINT', onSigint) }
     })
   } finally {
@@ -153,13 +154,21 @@ interface OfferOutcome {
   interrupted: boolean
 }
 
-async function handleOffer (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<OfferOutcome> {
+/** What was decided about an offer: declined (and answered already), or accepted into a folder. */
+type Choice = { accept: false } | { accept: true, dir: string, files?: readonly number[] }
+
+/**
+ * Shows the offer and decides it (asking on the terminal when the policy says so); a declined offer is answered here.
+ * The transfer itself runs afterwards, outside the queue of questions.
+ */
+async function decide (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<Choice> {
   const from = offer.from
+  if (offer.withdrawn.aborted) return { accept: false }
   if (offer.continues !== undefined) {
     // The sender reconnected a transfer accepted here: it goes on as decided then, into the same folder.
     out.event({ type: 'continuing', transferId: offer.transferId, from: { peerId: from.peerId, shortCode: from.shortCode, alias: from.alias }, dir: offer.continues.dir })
     out.say(`\n${peerLabel(from)} reconnected; continuing its transfer into ${offer.continues.dir}`)
-    return await accept(offer, offer.continues.dir, out, offer.continues.fileIds)
+    return { accept: true, dir: offer.continues.dir, files: offer.continues.fileIds }
   }
   const view = viewPeer(store, from)
   // First contact is remembered, so a later device under the same alias but another id stands out. Not awaited:
@@ -199,10 +208,10 @@ async function handleOffer (offer: IncomingOffer, defaultDir: string, options: R
       await offer.respond({ accept: false }).catch(() => {})
       out.say(decision.action === 'decline' ? `Declined: ${declineReasons[decision.why]}` : 'Declined.')
       out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
-      return { code: 1, interrupted: false }
+      return { accept: false }
     }
   }
-  return await accept(offer, dir, out)
+  return { accept: true, dir }
 }
 
 async function trust (store: TrustStore, offer: IncomingOffer, view: TrustView, out: Output): Promise<void> {
@@ -212,8 +221,34 @@ async function trust (store: TrustStore, offer: IncomingOffer, view: TrustView, 
     (view.identityChanged === undefined ? '.' : ', as a device of its own (the one you knew by that name stays as it was).'))
 }
 
-async function accept (offer: IncomingOffer, dir: string, out: Output, files?: readonly number[]): Promise<OfferOutcome> {
-  const bar = out.progress(offer.transferId)
+/**
+ * Progress of the transfers under way: one terminal bar, for the oldest running transfer (several bars would fight
+ * over the same line); with --json every transfer reports.
+ */
+class ProgressBars {
+  readonly #out: Output
+  #holder: string | undefined
+
+  constructor (out: Output) {
+    this.#out = out
+  }
+
+  open (transferId: string): { update: (p: TransferProgress) => void, stop: () => void } {
+    if (!this.#out.json && this.#holder !== undefined) return { update () {}, stop () {} }
+    this.#holder ??= transferId
+    const bar = this.#out.progress(transferId)
+    return {
+      update: (p) => { bar.update(p) },
+      stop: () => {
+        bar.stop()
+        if (this.#holder === transferId) this.#holder = undefined
+      }
+    }
+  }
+}
+
+async function accept (offer: IncomingOffer, dir: string, out: Output, bars: ProgressBars, files?: readonly number[]): Promise<OfferOutcome> {
+  const bar = bars.open(offer.transferId)
   const controller = new AbortController()
   const onSigint = (): void => { controller.abort() }
   process.once('SIGINT', onSigint)
