@@ -1,0 +1,66 @@
+// Issue 13: `ferry receive` serves transfers side by side. A sender that trickles an accepted 64 MiB file (a write
+// every 2 s) kept an honest `ferry send` unanswered for as long as it liked, because the receiver served one offer
+// at a time until it finished. Now questions queue, but accepted transfers run at once.
+
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FerryNode, createQuicTransport, generateIdentity } from '@ferry/p2p-core'
+import { faultyTransport } from '@ferry/p2p-core/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runFerry, type CliRun } from './helpers/cli-process.ts'
+
+let dir: string
+const children: CliRun[] = []
+const nodes: FerryNode[] = []
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'ferry-side-by-side-')) })
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL')
+  await Promise.all(nodes.splice(0).map(async (n) => await n.close()))
+  await rm(dir, { recursive: true, force: true })
+})
+
+function ferry (args: string[], name: string): CliRun {
+  const run = runFerry(args, { FERRY_CONFIG_DIR: join(dir, `config-${name}`) })
+  children.push(run)
+  return run
+}
+
+/** A sender whose every data write waits 2 s: a 64 MiB file would take many minutes. */
+async function trickler (): Promise<FerryNode> {
+  const identity = await generateIdentity()
+  const quic = await createQuicTransport({ identity })
+  const node = await FerryNode.create({ identity, alias: 'trickler', listen: { host: '127.0.0.1', port: 0 }, transport: faultyTransport(quic, { writeDelayMs: 2_000 }) })
+  nodes.push(node)
+  return node
+}
+
+describe('ferry receive (issue 13)', () => {
+  it('delivers an honest send while a trickling transfer it accepted earlier is still running', async () => {
+    const out = join(dir, 'received')
+    const receiver = ferry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--json'], 'receiver')
+    const listening = await receiver.waitFor('listening')
+    const port = Number(String(listening.address).split('/')[0]?.split(':')[1])
+
+    await writeFile(join(dir, 'slow.bin'), randomBytes(64 * 1024 * 1024))
+    const slow = await trickler()
+    const stop = new AbortController()
+    const trickling = slow.send({ address: { host: '127.0.0.1', port }, paths: [join(dir, 'slow.bin')], signal: stop.signal, reconnect: false })
+    trickling.catch(() => {})
+    // Wait until the receiver has accepted it and its bytes have started.
+    for (let i = 0; i < 100 && !receiver.events.some((e) => e.type === 'progress'); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+
+    await writeFile(join(dir, 'note.txt'), 'arrived while the other one trickled')
+    const honest = ferry(['send', join(dir, 'note.txt'), '--to', String(listening.address), '--json'], 'honest')
+    const sent = await Promise.race([honest.exited, new Promise<never>((_resolve, reject) => {
+      setTimeout(() => { reject(new Error('the honest send was still waiting after 30 s')) }, 30_000).unref()
+    })])
+    expect(sent.code, sent.stderr).toBe(0)
+    expect(await readFile(join(out, 'note.txt'), 'utf8')).toBe('arrived while the other one trickled')
+    // The trickling transfer is still under way: it was not what held the honest one back, nor was it cut for it.
+    expect(receiver.events.filter((e) => e.type === 'received').length).toBe(1)
+    stop.abort()
+    await trickling.catch(() => {})
+  }, 60_000)
+})
