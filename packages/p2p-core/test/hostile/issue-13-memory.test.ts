@@ -129,7 +129,6 @@ describe('issue 13: memory across all peers, in the receiver\'s own process', ()
     await first()
     await second()
     const note = `baseline ${baseline.rssMiB.toFixed(0)} MiB; one offer: peak ${one.peakMiB.toFixed(0)}; two: peak ${two.peakMiB.toFixed(0)} MiB`
-    console.log(note)
     expect(one.peakMiB, note).toBeLessThan(300)
     expect(two.peakMiB, note).toBeLessThan(300)
   }, 120_000)
