@@ -147,8 +147,9 @@ describe('a hostile sender in the data phase', () => {
       const lingering = await hostile.openData()
       await lingering.write(dataHeader(hostile.transferId).subarray(0, 2))
       // The second file's real bytes on a third stream: over the limit, so never read while the two stall.
+      // Not awaited: with nobody reading it, the write waits on the stream's receive window.
       const late = await hostile.openData()
-      await late.write(concat(dataHeader(hostile.transferId), dataItem(1, 0, second.byteLength), second)).then(async () => { await late.finish() }).catch(() => {})
+      void late.write(concat(dataHeader(hostile.transferId), dataItem(1, 0, second.byteLength), second)).then(async () => { await late.finish() }).catch(() => {})
       await hostile.send(fileDone(1, second))
 
       // Nothing moves any more: the receiver gives up after idleTimeoutMs and says why on the control stream.
