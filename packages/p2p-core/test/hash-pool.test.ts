@@ -63,3 +63,22 @@ describe('BLAKE3 hashing of shared memory', () => {
     expect(await hasher.digest()).toBe(blake3Hex(Buffer.concat([Buffer.alloc(4096, 7), Buffer.alloc(100, 9)])))
   })
 })
+
+describe('a hash worker that cannot start', () => {
+  it('fails every hashing session at once instead of leaving it waiting forever', async () => {
+    const broken = new HashPool({ workers: 1, workerUrl: new URL('./no-such-hash-worker.js', import.meta.url) })
+    try {
+      for (let session = 0; session < 3; session++) {
+        const hasher = broken.create()
+        // Each wait is bounded: a hang shows as "still waiting", not as vitest's timeout.
+        const outcome = await Promise.race([
+          (async () => { await hasher.update(randomBytes(1024)); return await hasher.digest() })().then(() => 'hashed', () => 'failed'),
+          new Promise((resolve) => setTimeout(() => { resolve('still waiting') }, 5_000).unref())
+        ])
+        expect(outcome).toBe('failed')
+      }
+    } finally {
+      await broken.close()
+    }
+  })
+})

@@ -46,6 +46,8 @@ class WorkerHandle {
   readonly worker: Worker
   readonly pending = new Map<number, Pending>()
   #seq = 0
+  /** Why the worker is gone (it failed to start, crashed or exited): every request fails with it at once. */
+  dead: Error | undefined
 
   constructor (url: URL) {
     this.worker = new Worker(url)
@@ -64,12 +66,17 @@ class WorkerHandle {
   request (message: WorkerRequestBody): Promise<WorkerReply> {
     const seq = ++this.#seq
     return new Promise((resolve, reject) => {
+      if (this.dead !== undefined) {
+        reject(this.dead)
+        return
+      }
       this.pending.set(seq, { resolve, reject })
       this.worker.postMessage({ ...message, seq })
     })
   }
 
   #failAll (err: Error): void {
+    this.dead ??= err
     for (const waiter of this.pending.values()) waiter.reject(err)
     this.pending.clear()
   }
@@ -91,6 +98,8 @@ export class HashPool {
 
   /** A hasher on a worker thread. */
   create (): Hasher {
+    // A worker that is gone is replaced for new sessions (its own sessions have failed already).
+    for (let i = this.#workers.length - 1; i >= 0; i--) if (this.#workers[i]?.dead !== undefined) this.#workers.splice(i, 1)
     if (this.#workers.length < this.#size) this.#workers.push(new WorkerHandle(this.#workerUrl))
     const worker = this.#workers[this.#next++ % this.#workers.length] as WorkerHandle
     const session = ++this.#sessions
