@@ -45,6 +45,7 @@ export const OriginRefusedError = defineShareError('OriginRefusedError', 'FERRY_
 export const TooManyConnectionsError = defineShareError('TooManyConnectionsError', 'FERRY_ERR_SHARE_TOO_MANY_CONNECTIONS', 'handshake', 503, 'Too many connections to this share')
 // transfer: downloads
 export const FileNotInShareError = defineShareError('FileNotInShareError', 'FERRY_ERR_SHARE_FILE_NOT_FOUND', 'transfer', 404, 'No such file in this share')
+export const FileReplacedError = defineShareError('FileReplacedError', 'FERRY_ERR_SHARE_FILE_REPLACED', 'transfer', 410, 'This file was replaced on the sharing computer after it was shared')
 export const RangeNotSatisfiableError = defineShareError('RangeNotSatisfiableError', 'FERRY_ERR_SHARE_RANGE', 'transfer', 416, 'The requested range is outside the file')
 export const ShareBusyError = defineShareError('ShareBusyError', 'FERRY_ERR_SHARE_BUSY', 'transfer', 503, 'The server is busy; try again shortly')
 // offer: uploads
@@ -59,7 +60,7 @@ export const ShareLimitError = defineShareError('ShareLimitError', 'FERRY_ERR_SH
 
 const shareErrorClasses: readonly ShareErrorClass[] = [
   ShareNotFoundError, ShareExpiredError, ShareRevokedError, PinRequiredError, WrongPinError, TooManyPinAttemptsError,
-  HostRefusedError, OriginRefusedError, TooManyConnectionsError, FileNotInShareError, RangeNotSatisfiableError,
+  HostRefusedError, OriginRefusedError, TooManyConnectionsError, FileNotInShareError, FileReplacedError, RangeNotSatisfiableError,
   ShareBusyError, UploadsDisabledError, UploadTooLargeError, UploadDeclinedError, UploadProtocolError, BadRequestError,
   ShareInternalError, ShareLimitError
 ]

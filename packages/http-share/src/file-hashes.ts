@@ -1,15 +1,19 @@
-// BLAKE3 of shared files, on request: computed on the hash pool's worker threads (never on the event loop), at most
-// `maxConcurrentHashes` at once with at most `maxQueuedHashes` waiting, and remembered while the file keeps its size
-// and modification time.
+// BLAKE3 of shared files, on request: the file is opened as listed (listed-file.ts: no link, same inode) and read
+// here, its bytes hashed on the hash pool's worker threads (never on the event loop), at most `maxConcurrentHashes`
+// at once with at most `maxQueuedHashes` waiting. A hash is remembered only for the state the file had while it
+// was read (size, modification and change time in ns, inode): any write changes the change time, which `touch`
+// cannot put back, so the hash shown is always that of the current content.
 
-import { stat } from 'node:fs/promises'
 import { SourceChangedError, type HashPool } from '@ferry/p2p-core'
-import { FileNotInShareError, ShareBusyError } from './errors.ts'
+import { ShareBusyError } from './errors.ts'
+import { etagOf, openListed, readChecked, type FileState, type OpenedFile } from './listed-file.ts'
 import type { ShareFile } from './shared-files.ts'
+
+/** Bytes read per step while hashing a shared file. */
+const HASH_READ_BYTES = 1024 * 1024
 
 interface Cached {
   size: number
-  mtimeMs: number
   blake3: string
 }
 
@@ -17,7 +21,9 @@ export class FileHashes {
   readonly #pool: HashPool
   readonly #maxRunning: number
   readonly #maxQueued: number
-  readonly #cache = new Map<string, Cached>()
+  /** By absolute path: the state it was computed for (its entity tag) and the hash. */
+  readonly #cache = new Map<string, { tag: string } & Cached>()
+  /** By absolute path and state: one computation serves every request for the same content. */
   readonly #inFlight = new Map<string, Promise<Cached>>()
   readonly #waiting: Array<() => void> = []
   #running = 0
@@ -28,40 +34,48 @@ export class FileHashes {
     this.#maxQueued = options.maxQueuedHashes
   }
 
-  /** The file's BLAKE3 (hex) and the size and mtime it was computed for. */
+  /** The BLAKE3 (hex) of the listed file's current content, and its size. */
   async get (file: ShareFile): Promise<Cached> {
-    const now = await stat(file.absPath).catch(() => { throw new FileNotInShareError(`${file.path} is no longer on the sharing computer`) })
+    const opened = await openListed(file)
+    const tag = etagOf(opened.state)
     const hit = this.#cache.get(file.absPath)
-    if (hit !== undefined && hit.size === now.size && hit.mtimeMs === now.mtimeMs) return hit
-    let running = this.#inFlight.get(file.absPath)
+    if (hit?.tag === tag) {
+      await opened.close()
+      return { size: hit.size, blake3: hit.blake3 }
+    }
+    const key = `${file.absPath}\n${tag}`
+    let running = this.#inFlight.get(key)
     if (running === undefined) {
-      running = this.#compute(file.absPath)
-      this.#inFlight.set(file.absPath, running)
-      void running.finally(() => this.#inFlight.delete(file.absPath)).catch(() => {})
+      running = this.#compute(opened, tag)
+      this.#inFlight.set(key, running)
+      void running.finally(() => this.#inFlight.delete(key)).catch(() => {})
+    } else {
+      await opened.close()
     }
     return await running
   }
 
   // One computation serves every request for the file, so no single request's disconnect cancels it.
-  async #compute (absPath: string): Promise<Cached> {
-    await this.#turn()
+  async #compute (opened: OpenedFile, tag: string): Promise<Cached> {
     try {
-      const before = await stat(absPath)
-      const hasher = this.#pool.create()
-      let hex: string
-      try {
-        await hasher.updateFromFile(absPath, 0, before.size)
-        hex = await hasher.digest()
-      } catch (err) {
-        hasher.dispose()
-        throw err
-      }
-      const after = await stat(absPath)
-      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new SourceChangedError('The file changed while it was hashed')
-      const result = { size: before.size, mtimeMs: before.mtimeMs, blake3: hex }
-      this.#cache.set(absPath, result)
+      await this.#turn()
+    } catch (err) {
+      await opened.close()
+      throw err
+    }
+    const hasher = this.#pool.create()
+    try {
+      const state: FileState = opened.state
+      for await (const piece of readChecked(opened, 0, state.size, HASH_READ_BYTES)) await hasher.update(piece)
+      const result = { size: state.size, blake3: await hasher.digest() }
+      this.#cache.set(opened.file.absPath, { tag, ...result })
       return result
+    } catch (err) {
+      hasher.dispose()
+      if (err instanceof SourceChangedError) throw new SourceChangedError(`${opened.file.path} changed while its hash was computed; ask again`)
+      throw err
     } finally {
+      await opened.close()
       this.#running--
       this.#waiting.shift()?.()
     }

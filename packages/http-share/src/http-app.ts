@@ -25,8 +25,9 @@ export function createHttpApp (deps: HttpAppDeps): express.Express {
   app.disable('x-powered-by')
   app.set('etag', false)
   app.set('trust proxy', false)
-  // `/files/0/` is not `/files/0`: no route answers for a path it was not written for.
+  // `/files/0/` is not `/files/0`, and `/FILES/0` is not either: no route answers for a path it was not written for.
   app.set('strict routing', true)
+  app.set('case sensitive routing', true)
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (!deps.hostAllowed(req.headers.host)) throw new HostRefusedError()
@@ -38,7 +39,7 @@ export function createHttpApp (deps: HttpAppDeps): express.Express {
   // A link typed without its last slash still opens the page (whose relative links need the slash).
   app.get('/s/:token', (req: Request, res: Response) => { res.redirect(302, `/s/${encodeURIComponent(String(req.params.token))}/`) })
 
-  const share = express.Router({ mergeParams: true, strict: true })
+  const share = express.Router({ mergeParams: true, strict: true, caseSensitive: true })
   share.use(resolveShare(deps.registry))
   share.use(pinRoutes(deps))
   share.use(requirePin(deps.registry))

@@ -20,6 +20,11 @@ export interface ShareLimits {
   /** TCP connections the HTTP server holds at once (Node's `server.maxConnections`); more are dropped. */
   maxConnections: number
   /**
+   * TCP connections one client IP address may hold at once, so one host cannot take all of `maxConnections`; more
+   * from that address are closed at once.
+   */
+  maxConnectionsPerIp: number
+  /**
    * How long a connection may take to send a request's headers, counted from its first byte or, on a new connection,
    * from its opening, in ms (Node's `headersTimeout`); then 408 and the connection closes.
    */
@@ -39,12 +44,16 @@ export interface ShareLimits {
   maxUploadFiles: number
   /** Bytes in one upload offer, all files together. */
   maxUploadBytes: number
+  /** How long an upload socket may stay open without sending its offer, in ms; then it is closed. */
+  offerTimeoutMs: number
   /** How long an upload offer waits for the app's decision, in ms (a person may be deciding). */
   answerTimeoutMs: number
   /** How long an accepted upload may go without a byte or message before it fails, in ms. */
   uploadIdleTimeoutMs: number
   /** Files one share may list, folders expanded. */
   maxFilesPerShare: number
+  /** Entries left out of a share (links and special files inside shared folders) listed by name to its creator; all are counted. */
+  maxSkippedReported: number
   /** Shares one server holds at once (expired ones count until they are revoked or replaced). */
   maxShares: number
   /** Lifetime of a share when the app names none, in ms. */
@@ -65,6 +74,7 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   maxSocketsPerShare: 32,
   maxSocketsPerIp: 8,
   maxConnections: 512,
+  maxConnectionsPerIp: 64,
   headersTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5000,
@@ -72,9 +82,11 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   pinWindowMs: 10 * 60_000,
   maxUploadFiles: 1000,
   maxUploadBytes: 64 * 1024 * 1024 * 1024,
+  offerTimeoutMs: 30_000,
   answerTimeoutMs: 10 * 60_000,
   uploadIdleTimeoutMs: 30_000,
   maxFilesPerShare: 10_000,
+  maxSkippedReported: 100,
   maxShares: 64,
   shareTtlMs: 60 * 60_000,
   readChunkBytes: 256 * 1024,

@@ -34,15 +34,14 @@ export function parseRange (header: string | undefined, size: number): RangeAnsw
 }
 
 /**
- * If-Range: the range applies only while the file is the one the browser started with. An entity tag must match
- * strongly (a weak one never does); a date must equal Last-Modified to the second.
+ * If-Range: the range applies only while the file is the one the browser started with, which only a strong entity
+ * tag can tell (a weak one never matches). A date never does: a modification time can be put back (`touch -r`) or
+ * stay within the same second, so it cannot prove the bytes are the same, and a range of a changed file would
+ * splice old and new bytes; the whole file is sent instead (RFC 9110 lets a server treat the condition as false).
  */
-export function ifRangeHolds (ifRange: string | undefined, etag: string, lastModifiedMs: number): boolean {
+export function ifRangeHolds (ifRange: string | undefined, etag: string): boolean {
   if (ifRange === undefined) return true
-  const value = ifRange.trim()
-  if (value.startsWith('"') || value.startsWith('W/')) return value === etag
-  const date = Date.parse(value)
-  return Number.isFinite(date) && date === Math.floor(lastModifiedMs / 1000) * 1000
+  return ifRange.trim() === etag
 }
 
 /** If-None-Match with weak comparison, for 304 answers. */

@@ -4,7 +4,7 @@
 
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import { ShareExpiredError, ShareLimitError, ShareNotFoundError } from './errors.ts'
-import type { ShareFile } from './shared-files.ts'
+import type { ShareFile, SkippedEntry } from './shared-files.ts'
 
 /** 16 random bytes in base64url: 22 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/
@@ -19,6 +19,9 @@ export interface Share {
   name: string
   files: readonly ShareFile[]
   totalBytes: number
+  /** Entries of shared folders left out (links, special files), at most `maxSkippedReported` of them. */
+  skipped: readonly SkippedEntry[]
+  skippedCount: number
   allowUpload: boolean
   createdAt: number
   expiresAt: number
@@ -36,6 +39,8 @@ interface Entry {
 export interface AddShareInit {
   name: string
   files: readonly ShareFile[]
+  skipped?: readonly SkippedEntry[]
+  skippedCount?: number
   allowUpload: boolean
   expiresAt: number
   /** A 6-digit PIN, or none. */
@@ -69,6 +74,8 @@ export class ShareRegistry {
       name: init.name,
       files: init.files,
       totalBytes: init.files.reduce((n, f) => n + f.size, 0),
+      skipped: init.skipped ?? [],
+      skippedCount: init.skippedCount ?? init.skipped?.length ?? 0,
       allowUpload: init.allowUpload,
       createdAt: now,
       expiresAt: init.expiresAt,
@@ -116,23 +123,38 @@ export class ShareRegistry {
     return timingSafeEqual(sha256(Buffer.concat([entry.pinSalt, Buffer.from(pin)])), entry.pinHash)
   }
 
-  /** The cookie value that proves the PIN of this share was given. */
+  /**
+   * A new cookie value that proves the PIN of this share was given: a random nonce for this client and its HMAC
+   * under the share's key, so no two clients hold the same value and the server keeps nothing per client.
+   */
   pinCookieValue (share: Share): string {
     const entry = this.#byId.get(share.id)
     if (entry === undefined) throw new ShareNotFoundError()
-    return createHmac('sha256', entry.cookieKey).update('pin-ok').digest('base64url')
+    const nonce = randomBytes(16).toString('base64url')
+    return `${nonce}.${cookieMac(entry.cookieKey, nonce)}`
   }
 
   /** Whether the request's Cookie header proves the PIN (always true for a share without PIN). */
   pinCookieOk (share: Share, cookieHeader: string | undefined): boolean {
     if (!share.hasPin) return true
-    const expected = Buffer.from(this.pinCookieValue(share))
+    const entry = this.#byId.get(share.id)
+    if (entry === undefined) return false
     for (const value of cookieValues(cookieHeader, PIN_COOKIE)) {
-      const given = Buffer.from(value)
+      const match = COOKIE_PATTERN.exec(value)
+      if (match === null) continue
+      const expected = Buffer.from(cookieMac(entry.cookieKey, match[1] as string))
+      const given = Buffer.from(match[2] as string)
       if (given.byteLength === expected.byteLength && timingSafeEqual(given, expected)) return true
     }
     return false
   }
+}
+
+/** A PIN cookie: 16-byte nonce and 32-byte HMAC-SHA-256, both base64url. */
+const COOKIE_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
+
+function cookieMac (key: Buffer, nonce: string): string {
+  return createHmac('sha256', key).update(`pin-ok:${nonce}`).digest('base64url')
 }
 
 /** Every value of cookie `name` in a Cookie header (a browser may send several, one per matching Path). */

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CancelledError, HashPool, silentLogger, type Logger } from '@ferry/p2p-core'
 import { authority, linkHosts } from './addresses.ts'
+import { capConnectionsPerIp } from './connection-cap.ts'
 import { ShareExpiredError, ShareRevokedError } from './errors.ts'
 import { FileHashes } from './file-hashes.ts'
 import { createHostCheck } from './host-check.ts'
@@ -17,7 +18,7 @@ import { loadPageAssets } from './routes/page.ts'
 import type { DownloadEvent } from './routes/route-deps.ts'
 import { ShareActivity } from './share-activity.ts'
 import { generatePin, PIN_PATTERN, ShareRegistry, type Share } from './share-registry.ts'
-import { collectShareFiles } from './shared-files.ts'
+import { collectShareFiles, skipReasonText, type SkipReason } from './shared-files.ts'
 import type { ShareOffer, UploadEndEvent } from './upload-session.ts'
 import { UploadSockets } from './upload-socket.ts'
 
@@ -62,6 +63,12 @@ export interface ShareInfo {
   allowUpload: boolean
   files: ManifestFile[]
   totalBytes: number
+  /**
+   * Entries inside shared folders that are not shared: symbolic links (never followed inside a folder) and sockets,
+   * devices or pipes. At most `limits.maxSkippedReported` are listed; `skippedCount` counts them all.
+   */
+  skipped: Array<{ path: string, reason: SkipReason, message: string }>
+  skippedCount: number
 }
 
 export interface ShareServerEvents {
@@ -131,6 +138,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
       connectionsCheckingInterval: Math.max(1, Math.floor(limits.headersTimeoutMs / 4))
     }, app)
     http.maxConnections = limits.maxConnections
+    capConnectionsPerIp(http, limits.maxConnectionsPerIp)
     const uploads = new UploadSockets({
       server: http, registry, limits, logger, hashPool, activity, hostAllowed,
       emitOffer: (offer) => {
@@ -178,7 +186,9 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     const expiresInMs = options.expiresInMs ?? this.limits.shareTtlMs
     if (!Number.isSafeInteger(expiresInMs) || expiresInMs <= 0) throw new RangeError('expiresInMs must be a positive whole number of ms')
     if (typeof options.pin === 'string' && !PIN_PATTERN.test(options.pin)) throw new RangeError('A PIN is exactly 6 digits')
-    const files = await collectShareFiles(options.paths, { maxFiles: this.limits.maxFilesPerShare, signal: options.signal })
+    const { files, skipped, skippedCount } = await collectShareFiles(options.paths, {
+      maxFiles: this.limits.maxFilesPerShare, maxSkippedReported: this.limits.maxSkippedReported, signal: options.signal
+    })
     if (options.signal?.aborted === true) throw new CancelledError('Adding the share was cancelled')
     const pin = options.pin === true ? generatePin() : typeof options.pin === 'string' ? options.pin : undefined
     const name = options.name ?? (options.paths.length === 1 ? (files[0]?.path.split('/')[0] ?? 'Ferry share') : 'Ferry share')
@@ -190,7 +200,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
         this.#pins.delete(old.id)
       }
     }
-    const share = this.#registry.add({ name, files, allowUpload: options.allowUpload === true, expiresAt: Date.now() + expiresInMs, pin })
+    const share = this.#registry.add({ name, files, skipped, skippedCount, allowUpload: options.allowUpload === true, expiresAt: Date.now() + expiresInMs, pin })
     if (pin !== undefined) this.#pins.set(share.id, pin)
     this.#armExpiry(share)
     return this.#info(share)
@@ -257,7 +267,9 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
       expiresAt: share.expiresAt,
       allowUpload: share.allowUpload,
       files: share.files.map((f) => ({ id: f.id, path: f.path, size: f.size, mtimeMs: f.mtimeMs })),
-      totalBytes: share.totalBytes
+      totalBytes: share.totalBytes,
+      skipped: share.skipped.map((s) => ({ path: s.path, reason: s.reason, message: skipReasonText[s.reason] })),
+      skippedCount: share.skippedCount
     }
   }
 }

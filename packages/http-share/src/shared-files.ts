@@ -1,9 +1,11 @@
 // The files of a share, collected once when it is created: each gets a numeric id, and the browser addresses files
-// only by that id, never by a path. Folders are walked without following symbolic links, so a link inside a shared
-// folder cannot expose anything outside it; only regular files are listed.
+// only by that id, never by a path. The policy on links is `cp -H`'s: a path the user names is followed if it is a
+// link (naming it is the user's choice), but nothing inside a shared folder is: links there, and sockets, devices
+// and pipes, are skipped and reported to whoever made the share. Each listed file keeps its identity (device and
+// inode) so that serving it later can check that what it opens is what was listed (listed-file.ts).
 
-import { lstat, readdir, stat } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import { CancelledError, NothingToSendError, SourceNotFoundError } from '@ferry/p2p-core'
 import { ShareLimitError } from './errors.ts'
 
@@ -11,45 +13,93 @@ export interface ShareFile {
   id: number
   /** Relative POSIX path shown to the browser and used inside the zip ("folder/sub/name.txt"). */
   path: string
-  /** Absolute path on this computer; never sent to the browser. */
+  /** Absolute path on this computer, links in the named path resolved; never sent to the browser. */
   absPath: string
+  /**
+   * The real folder this file was found under: every folder between it and the file (it included) must still be a
+   * real folder, not a link, when the file is served.
+   */
+  root: string
   size: number
   mtimeMs: number
+  /** Device and inode at listing time: serving opens only this very file. */
+  dev: bigint
+  ino: bigint
 }
 
-interface Found {
+/** Why an entry inside a shared folder is not in the share. */
+export type SkipReason = 'symlink' | 'special'
+
+export interface SkippedEntry {
+  /** Relative POSIX path, as it would have been listed. */
   path: string
-  absPath: string
-  size: number
-  mtimeMs: number
+  reason: SkipReason
+}
+
+export interface CollectedFiles {
+  files: ShareFile[]
+  /** The first `maxSkippedReported` entries that were left out, in walking order. */
+  skipped: SkippedEntry[]
+  /** How many entries were left out in all (may exceed `skipped.length`). */
+  skippedCount: number
+}
+
+export const skipReasonText: Readonly<Record<SkipReason, string>> = {
+  symlink: 'a symbolic link inside a shared folder is not followed',
+  special: 'not a regular file or folder (socket, device or pipe)'
+}
+
+type Found = Omit<ShareFile, 'id'>
+
+interface Collector {
+  push: (item: Found) => void
+  skip: (entry: SkippedEntry) => void
 }
 
 /** Lists the regular files under `paths` (files as themselves, folders recursively), at most `maxFiles`. */
-export async function collectShareFiles (paths: readonly string[], options: { maxFiles: number, signal?: AbortSignal }): Promise<ShareFile[]> {
+export async function collectShareFiles (
+  paths: readonly string[],
+  options: { maxFiles: number, maxSkippedReported: number, signal?: AbortSignal }
+): Promise<CollectedFiles> {
   if (paths.length === 0) throw new NothingToSendError('Nothing to share: give at least one file or folder')
   const found: Found[] = []
+  const skipped: SkippedEntry[] = []
+  let skippedCount = 0
   const taken = new Set<string>()
-  const push = (item: Found): void => {
-    if (found.length >= options.maxFiles) throw new ShareLimitError(`A share lists at most ${options.maxFiles} files`)
-    found.push(item)
+  const collector: Collector = {
+    push: (item) => {
+      if (found.length >= options.maxFiles) throw new ShareLimitError(`A share lists at most ${options.maxFiles} files`)
+      found.push(item)
+    },
+    skip: (entry) => {
+      skippedCount++
+      if (skipped.length < options.maxSkippedReported) skipped.push(entry)
+    }
   }
   for (const raw of paths) {
-    const absPath = resolve(raw)
-    // The paths the user named are followed if they are links: naming them is the user's choice.
-    const info = await stat(absPath).catch((err: unknown) => {
+    const named = resolve(raw)
+    // The paths the user named are followed if they are links (like `cp -H`): naming them is the user's choice.
+    const real = await realpath(named).catch((err: unknown) => {
       throw new SourceNotFoundError(`Cannot share ${raw}: ${(err as Error).message}`, { cause: err })
     })
-    const top = uniqueTopName(basename(absPath) || 'share', taken)
-    if (info.isFile()) push({ path: top, absPath, size: info.size, mtimeMs: info.mtimeMs })
-    else if (info.isDirectory()) await walk(absPath, top, push, options.signal)
-    else throw new SourceNotFoundError(`Cannot share ${raw}: not a file or folder`)
+    const info = await stat(real, { bigint: true }).catch((err: unknown) => {
+      throw new SourceNotFoundError(`Cannot share ${raw}: ${(err as Error).message}`, { cause: err })
+    })
+    const top = uniqueTopName(basename(named) || 'share', taken)
+    if (info.isFile()) {
+      collector.push({ path: top, absPath: real, root: dirname(real), size: Number(info.size), mtimeMs: Number(info.mtimeMs), dev: info.dev, ino: info.ino })
+    } else if (info.isDirectory()) {
+      await walk(real, top, collector, options.signal)
+    } else {
+      throw new SourceNotFoundError(`Cannot share ${raw}: not a file or folder`)
+    }
   }
-  return found.map((f, id) => ({ id, ...f }))
+  return { files: found.map((f, id) => ({ id, ...f })), skipped, skippedCount }
 }
 
-async function walk (dir: string, prefix: string, push: (item: Found) => void, signal: AbortSignal | undefined): Promise<void> {
+async function walk (root: string, prefix: string, collector: Collector, signal: AbortSignal | undefined): Promise<void> {
   // An explicit stack, not recursion: a deep tree costs a list entry per folder, not a stack frame.
-  const stack: Array<[string, string]> = [[dir, prefix]]
+  const stack: Array<[string, string]> = [[root, prefix]]
   while (stack.length > 0) {
     if (signal?.aborted === true) throw new CancelledError('Collecting the shared files was cancelled')
     const [abs, rel] = stack.pop() as [string, string]
@@ -59,12 +109,21 @@ async function walk (dir: string, prefix: string, push: (item: Found) => void, s
     for (const entry of entries) {
       const childAbs = join(abs, entry.name)
       const childRel = `${rel}/${entry.name}`
-      if (entry.isDirectory()) subdirs.push([childAbs, childRel])
-      else if (entry.isFile()) {
-        const info = await lstat(childAbs)
-        if (info.isFile()) push({ path: childRel, absPath: childAbs, size: info.size, mtimeMs: info.mtimeMs })
+      if (entry.isSymbolicLink()) {
+        collector.skip({ path: childRel, reason: 'symlink' })
+      } else if (entry.isDirectory()) {
+        subdirs.push([childAbs, childRel])
+      } else if (entry.isFile()) {
+        // lstat, not stat: an entry swapped for a link since readdir is not followed either.
+        const info = await lstat(childAbs, { bigint: true })
+        if (info.isFile()) {
+          collector.push({ path: childRel, absPath: childAbs, root, size: Number(info.size), mtimeMs: Number(info.mtimeMs), dev: info.dev, ino: info.ino })
+        } else {
+          collector.skip({ path: childRel, reason: info.isSymbolicLink() ? 'symlink' : 'special' })
+        }
+      } else {
+        collector.skip({ path: childRel, reason: 'special' })
       }
-      // Symbolic links, sockets, devices: skipped.
     }
     // Reversed onto the stack so folders come out in name order: a folder's files, then its folders, depth first.
     stack.push(...subdirs.reverse())

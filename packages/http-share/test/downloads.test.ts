@@ -116,7 +116,7 @@ describe('a single download', () => {
     const res = await binary(request(fx.origin).get(`${base}files/${idOf('docs/nested/données été.bin')}`)).expect(200)
     expect(Buffer.compare(res.body as Buffer, big)).toBe(0)
     expect(res.headers['content-length']).toBe(String(big.length))
-    expect(res.headers.etag).toMatch(/^"[0-9a-z]+-[0-9a-z]+-[0-9a-z]+"$/)
+    expect(res.headers.etag).toMatch(/^"[0-9a-z]+-[0-9a-z]+-[0-9a-z]+-[0-9a-z]+"$/)
     expect(res.headers['last-modified']).toBeDefined()
     expect(res.headers['accept-ranges']).toBe('bytes')
     expect(res.headers['content-disposition']).toBe('attachment; filename="donn?es ?t?.bin"; filename*=UTF-8\'\'donn%C3%A9es%20%C3%A9t%C3%A9.bin')
@@ -185,14 +185,15 @@ describe('a single download', () => {
     expect((res.body as Buffer).length).toBe(size)
   })
 
-  it('resumes with If-Range while the ETag holds, and sends the whole file once it changed', async () => {
+  it('resumes with If-Range while the ETag holds, and sends the whole file for any other tag or a date', async () => {
     const url = `${base}files/${idOf('docs/nested/données été.bin')}`
     const { headers } = await request(fx.origin).head(url)
     const etag = headers.etag as string
     await binary(request(fx.origin).get(url).set('Range', 'bytes=10-19').set('If-Range', etag)).expect(206)
     await binary(request(fx.origin).get(url).set('Range', 'bytes=10-19').set('If-Range', '"stale"')).expect(200)
     await binary(request(fx.origin).get(url).set('Range', 'bytes=10-19').set('If-Range', `W/${etag}`)).expect(200)
-    await binary(request(fx.origin).get(url).set('Range', 'bytes=10-19').set('If-Range', headers['last-modified'] as string)).expect(206)
+    // Issue 14: a date cannot prove the bytes are the same (touch -r puts a modification time back).
+    await binary(request(fx.origin).get(url).set('Range', 'bytes=10-19').set('If-Range', headers['last-modified'] as string)).expect(200)
   })
 
   it('reports each download as an event with its bytes and range', async () => {

@@ -39,10 +39,21 @@ describe('a share with a PIN', () => {
     const agent = request.agent(fx.origin)
     const res = await agent.post(`${base}pin`).send({ pin: share.pin }).expect(200)
     const cookie = String(res.headers['set-cookie'])
-    expect(cookie).toMatch(new RegExp(`^ferry_pin=[A-Za-z0-9_-]+; Path=${base}; Max-Age=\\d+; HttpOnly; SameSite=Strict$`))
+    expect(cookie).toMatch(new RegExp(`^ferry_pin=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Path=${base}; Max-Age=\\d+; HttpOnly; SameSite=Strict$`))
     await agent.get(`${base}files`).expect(200)
     const file = await agent.get(`${base}files/0`).expect(200)
     expect(file.text).toBe('the secret')
+  })
+
+  it('gives each client a cookie value of its own, each of which opens the share (issue 14)', async () => {
+    const values = new Set<string>()
+    for (let i = 0; i < 3; i++) {
+      const res = await request(fx.origin).post(`${base}pin`).send({ pin: share.pin }).expect(200)
+      const value = String(res.headers['set-cookie']).split(';')[0] as string
+      values.add(value)
+      await request(fx.origin).get(`${base}files`).set('Cookie', value).expect(200)
+    }
+    expect(values.size).toBe(3)
   })
 
   it('also takes the PIN from a plain HTML form post', async () => {

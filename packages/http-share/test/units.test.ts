@@ -3,7 +3,8 @@
 
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { createServer } from 'node:net'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isCompressible } from '../src/compression.ts'
 import { ShareExpiredError, ShareLimitError, ShareNotFoundError } from '../src/errors.ts'
@@ -39,15 +40,15 @@ describe('parseRange', () => {
     expect(parseRange(header, size)).toEqual(expected)
   })
 
-  it('applies If-Range only to the same strong ETag or the same second', () => {
+  it('applies If-Range only to the same strong ETag, never to a date (issue 14: a date cannot prove the bytes)', () => {
     const mtime = Date.UTC(2026, 0, 2, 3, 4, 5, 678)
-    expect(ifRangeHolds(undefined, '"a"', mtime)).toBe(true)
-    expect(ifRangeHolds('"a"', '"a"', mtime)).toBe(true)
-    expect(ifRangeHolds('W/"a"', '"a"', mtime)).toBe(false)
-    expect(ifRangeHolds('"b"', '"a"', mtime)).toBe(false)
-    expect(ifRangeHolds(new Date(mtime).toUTCString(), '"a"', mtime)).toBe(true)
-    expect(ifRangeHolds(new Date(mtime - 1000).toUTCString(), '"a"', mtime)).toBe(false)
-    expect(ifRangeHolds('yesterday', '"a"', mtime)).toBe(false)
+    expect(ifRangeHolds(undefined, '"a"')).toBe(true)
+    expect(ifRangeHolds('"a"', '"a"')).toBe(true)
+    expect(ifRangeHolds(' "a" ', '"a"')).toBe(true)
+    expect(ifRangeHolds('W/"a"', '"a"')).toBe(false)
+    expect(ifRangeHolds('"b"', '"a"')).toBe(false)
+    expect(ifRangeHolds(new Date(mtime).toUTCString(), '"a"')).toBe(false)
+    expect(ifRangeHolds('yesterday', '"a"')).toBe(false)
   })
 })
 
@@ -124,9 +125,18 @@ describe('the share registry', () => {
     expect(registry.checkPin(share, '012345')).toBe(true)
     expect(registry.checkPin(share, '012346')).toBe(false)
     expect(registry.checkPin(share, 12345)).toBe(false)
-    const cookie = `other=1; ferry_pin=${registry.pinCookieValue(share)}`
+    const value = registry.pinCookieValue(share)
+    const cookie = `other=1; ferry_pin=${value}`
     expect(registry.pinCookieOk(share, cookie)).toBe(true)
     expect(registry.pinCookieOk(share, 'ferry_pin=forged')).toBe(false)
+    // Issue 14: each client gets its own random value, and a value with another nonce or MAC does not pass.
+    const other = registry.pinCookieValue(share)
+    expect(other).not.toBe(value)
+    expect(registry.pinCookieOk(share, `ferry_pin=${other}`)).toBe(true)
+    const [nonce, mac] = value.split('.') as [string, string]
+    const [otherNonce] = other.split('.') as [string, string]
+    expect(registry.pinCookieOk(share, `ferry_pin=${otherNonce}.${mac}`)).toBe(false)
+    expect(registry.pinCookieOk(share, `ferry_pin=${nonce}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`)).toBe(false)
     expect(registry.pinCookieOk(share, undefined)).toBe(false)
     registry.revoke(share.id)
     expect(() => registry.resolve(share.token)).toThrow(ShareNotFoundError)
@@ -148,15 +158,49 @@ describe('collecting the shared files', () => {
     await writeFile(join(dir, 'secret'), 's')
     await symlink(join(dir, 'secret'), join(dir, 'a/link-to-secret'))
     await symlink('/etc', join(dir, 'a/etc'))
-    const files = await collectShareFiles([join(dir, 'a'), join(dir, 'a/z.txt'), join(dir, 'b/z.txt')], { maxFiles: 10 })
+    const { files, skipped, skippedCount } = await collectShareFiles([join(dir, 'a'), join(dir, 'a/z.txt'), join(dir, 'b/z.txt')], { maxFiles: 10, maxSkippedReported: 10 })
     expect(files.map((f) => [f.id, f.path, f.size])).toEqual([[0, 'a/z.txt', 1], [1, 'a/sub/y.txt', 1], [2, 'z.txt', 1], [3, 'z (1).txt', 2]])
+    expect(skipped).toEqual([{ path: 'a/etc', reason: 'symlink' }, { path: 'a/link-to-secret', reason: 'symlink' }])
+    expect(skippedCount).toBe(2)
+  })
+
+  it('follows a link named as a shared path, like cp -H, and lists what it leads to (issue 14)', async () => {
+    await mkdir(join(dir, 'real/sub'), { recursive: true })
+    await writeFile(join(dir, 'real/sub/x.txt'), 'x')
+    await writeFile(join(dir, 'target.txt'), 'target')
+    await symlink(join(dir, 'real'), join(dir, 'folder-link'))
+    await symlink(join(dir, 'target.txt'), join(dir, 'file-link'))
+    const { files, skipped } = await collectShareFiles([join(dir, 'folder-link'), join(dir, 'file-link')], { maxFiles: 10, maxSkippedReported: 10 })
+    expect(files.map((f) => [f.path, f.absPath, f.size])).toEqual([
+      ['folder-link/sub/x.txt', join(dir, 'real/sub/x.txt'), 1],
+      ['file-link', join(dir, 'target.txt'), 6]
+    ])
+    expect(skipped).toEqual([])
+  })
+
+  it('skips sockets and other special files inside a folder, and reports at most maxSkippedReported by name (issue 14)', async () => {
+    await writeFile(join(dir, 'file.txt'), 'f')
+    for (let i = 0; i < 3; i++) await symlink('/etc/passwd', join(dir, `link${i}`))
+    const server = createServer()
+    await new Promise<void>((resolve) => { server.listen(join(dir, 'socket'), resolve) })
+    try {
+      const { files, skipped, skippedCount } = await collectShareFiles([dir], { maxFiles: 10, maxSkippedReported: 2 })
+      expect(files.map((f) => f.path)).toEqual([`${basename(dir)}/file.txt`])
+      expect(skipped).toEqual([{ path: `${basename(dir)}/link0`, reason: 'symlink' }, { path: `${basename(dir)}/link1`, reason: 'symlink' }])
+      expect(skippedCount).toBe(4)
+      const all = await collectShareFiles([dir], { maxFiles: 10, maxSkippedReported: 10 })
+      expect(all.skipped.at(-1)).toEqual({ path: `${basename(dir)}/socket`, reason: 'special' })
+    } finally {
+      await new Promise((resolve) => { server.close(resolve) })
+    }
   })
 
   it('refuses more than maxFiles files, and a path that does not exist', async () => {
     for (let i = 0; i < 3; i++) await writeFile(join(dir, `f${i}`), '')
-    await expect(collectShareFiles([dir], { maxFiles: 2 })).rejects.toBeInstanceOf(ShareLimitError)
-    await expect(collectShareFiles([join(dir, 'missing')], { maxFiles: 2 })).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_NOT_FOUND' })
-    await expect(collectShareFiles([], { maxFiles: 2 })).rejects.toMatchObject({ code: 'FERRY_ERR_NOTHING_TO_SEND' })
+    const limits = { maxFiles: 2, maxSkippedReported: 10 }
+    await expect(collectShareFiles([dir], limits)).rejects.toBeInstanceOf(ShareLimitError)
+    await expect(collectShareFiles([join(dir, 'missing')], limits)).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_NOT_FOUND' })
+    await expect(collectShareFiles([], limits)).rejects.toMatchObject({ code: 'FERRY_ERR_NOTHING_TO_SEND' })
   })
 })
 

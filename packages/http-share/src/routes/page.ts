@@ -74,7 +74,7 @@ function sendAsset (req: Request, res: Response, asset: Asset, cache: string): v
 }
 
 export function assetRoutes (assets: Map<string, Asset>): Router {
-  const router = express.Router({ strict: true })
+  const router = express.Router({ strict: true, caseSensitive: true })
   router.get('/assets/:name', (req: Request, res: Response, next) => {
     const name = String(req.params.name)
     const asset = name === 'index.html' ? undefined : assets.get(name)

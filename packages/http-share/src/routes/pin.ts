@@ -14,7 +14,7 @@ import type { RouteDeps } from './route-deps.ts'
 const PIN_BODY_LIMIT = '1kb'
 
 export function pinRoutes (deps: RouteDeps): Router {
-  const router = express.Router({ mergeParams: true, strict: true })
+  const router = express.Router({ mergeParams: true, strict: true, caseSensitive: true })
   const limiter = rateLimit({
     windowMs: deps.limits.pinWindowMs,
     limit: deps.limits.maxPinAttempts,

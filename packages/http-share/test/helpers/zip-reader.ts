@@ -7,6 +7,8 @@ export interface ZipEntry {
   name: string
   method: 'store' | 'deflate'
   data: Buffer
+  /** The Unix mode in the entry's external attributes (0o120000 bits set for a symbolic link), or 0 when none. */
+  mode: number
 }
 
 const EOCD = 0x06054b50
@@ -42,6 +44,7 @@ export function readZip (zip: Buffer): ZipEntry[] {
     const nameLen = zip.readUInt16LE(p + 28)
     const extraLen = zip.readUInt16LE(p + 30)
     const commentLen = zip.readUInt16LE(p + 32)
+    const mode = zip.readUInt32LE(p + 38) >>> 16
     let local = zip.readUInt32LE(p + 42)
     const name = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8')
     // zip64 extra field: the 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
@@ -62,7 +65,7 @@ export function readZip (zip: Buffer): ZipEntry[] {
     const data = methodCode === 0 ? Buffer.from(raw) : inflateRawSync(raw)
     if (data.length !== size) throw new Error(`${name}: ${data.length} bytes, expected ${size}`)
     if (crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`)
-    entries.push({ name, method: methodCode === 0 ? 'store' : 'deflate', data })
+    entries.push({ name, method: methodCode === 0 ? 'store' : 'deflate', data, mode })
     p += 46 + nameLen + extraLen + commentLen
   }
   return entries
