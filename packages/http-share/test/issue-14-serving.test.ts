@@ -13,6 +13,7 @@ import request from 'supertest'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DownloadEvent, ShareInfo } from '../src/index.ts'
 import { blake3Of, sharePath, startFixture, type Fixture } from './helpers/share-fixture.ts'
+import { slowGet } from './helpers/slow-get.ts'
 import { readZip } from './helpers/zip-reader.ts'
 
 const MiB = 1024 * 1024
@@ -36,43 +37,6 @@ function pattern (size: number, seed: number): Buffer {
   const bytes = Buffer.allocUnsafe(size)
   for (let i = 0; i < size; i++) bytes[i] = (i * 7 + seed) & 0xff
   return bytes
-}
-
-interface SlowResult { status: number, body: Buffer, complete: boolean }
-
-/**
- * A GET that reads the first MiB of the body (so the server is surely inside the first file), stops reading while
- * `meanwhile` runs (the server fills the socket buffers and waits), then reads the rest. `complete` is whether the
- * body ended normally rather than being cut.
- */
-async function slowGet (path: string, meanwhile: () => Promise<void>): Promise<SlowResult> {
-  return await new Promise<SlowResult>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: fx.server.port, path, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      let received = 0
-      let first = true
-      let settled = false
-      const settle = (complete: boolean): void => {
-        if (settled) return
-        settled = true
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete })
-      }
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk)
-        received += chunk.byteLength
-        if (!first || received < MiB) return
-        first = false
-        res.pause()
-        meanwhile().then(() => { res.resume() }, reject)
-      })
-      res.on('end', () => { settle(true) })
-      res.on('aborted', () => { settle(false) })
-      res.on('error', () => { settle(false) })
-      res.on('close', () => { settle(res.complete) })
-    })
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 describe('issue 14: a listed file is served only as listed, never through a link', () => {
@@ -219,7 +183,7 @@ describe('issue 14: changed content is never served as unchanged', () => {
     fx = await startFixture()
     const path = await fx.file('big.bin', pattern(32 * MiB, 1))
     const { base } = await share(['big.bin'])
-    const result = await slowGet(`${base}files/0`, async () => {
+    const result = await slowGet(fx.server.port, `${base}files/0`, async () => {
       const handle = await open(path, 'r+')
       await handle.write(pattern(MiB, 9), 0, MiB, 24 * MiB)
       await handle.close()
@@ -246,7 +210,7 @@ describe('issue 14: changed content is never served as unchanged', () => {
     await fx.file('docs/a.bin', pattern(32 * MiB, 1))
     await fx.file('docs/b.bin', pattern(MiB, 2))
     const { base } = await share(['docs'])
-    const result = await slowGet(`${base}all.zip`, async () => { await change(fx.dir) })
+    const result = await slowGet(fx.server.port, `${base}all.zip`, async () => { await change(fx.dir) })
     expect(result.status).toBe(200)
     expect(result.complete).toBe(false)
     expect(() => readZip(result.body)).toThrow()
