@@ -2,11 +2,12 @@
 // browser-like client accepted with --yes or on the terminal, expiry, and the exit codes.
 
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UploadDeclinedError, uploadFiles } from '@ferry/http-share'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openRaw } from '../../../packages/http-share/test/helpers/raw-socket.ts'
 import { runFerry, type CliRun } from './helpers/cli-process.ts'
 
 let dir: string
@@ -63,6 +64,41 @@ describe('ferry share', () => {
     expect(await run.waitFor('offer')).toMatchObject({ from: { alias: 'Phone', peerId: 'browser:127.0.0.1' }, files: 1, totalBytes: 1024 * 1024 + 5 })
     expect(await run.waitFor('received')).toMatchObject({ files: 1, bytes: 1024 * 1024 + 5 })
     expect((await readFile(join(inbox, 'photo.jpg'))).equals(await readFile(photo))).toBe(true)
+  })
+
+  it('with --yes, takes each visitor\'s upload at once: one that trickles does not hold back another (issue 14)', async () => {
+    await writeFile(join(dir, 'shared.txt'), 'shared')
+    const inbox = join(dir, 'inbox')
+    const run = ferryShare([join(dir, 'shared.txt'), '--allow-upload', '--yes', '--dir', inbox])
+    const url = (await run.waitFor('share')).url as string
+    // The first visitor offers 10 MiB, then sends one small frame every 200 ms (enough to stay within the idle timeout).
+    const trickler = await openRaw(url)
+    await trickler.next('hello')
+    trickler.send({ type: 'offer', files: [{ path: 'slow.bin', size: 10 * 1024 * 1024, lastModified: 0 }] })
+    await trickler.next('answer')
+    trickler.send({ type: 'file', id: 0 })
+    let trickles = 0
+    const timer = setInterval(() => { if (trickles++ < 300) trickler.ws.send(Buffer.alloc(16)) }, 200)
+    try {
+      const note = join(dir, 'note.txt')
+      await writeFile(note, 'second visitor')
+      const second = uploadFiles(url, { files: [{ path: note }] })
+      const deadline = new Promise<never>((_resolve, reject) => { setTimeout(() => { reject(new Error('the second upload was not taken while the first one trickled')) }, 20_000).unref() })
+      expect((await Promise.race([second, deadline])).files.map((f) => f.savedAs)).toEqual(['note.txt'])
+      expect(trickler.ws.readyState).toBe(trickler.ws.OPEN)
+      expect(trickler.messages.map((m) => m.type)).not.toContain('error')
+    } finally {
+      clearInterval(timer)
+      trickler.ws.terminate()
+    }
+  })
+
+  it('reports the entries of a shared folder it leaves out: links are not followed (issue 14)', async () => {
+    await mkdir(join(dir, 'folder'))
+    await writeFile(join(dir, 'folder', 'a.txt'), 'a')
+    await symlink('/etc/passwd', join(dir, 'folder', 'passwd'))
+    const run = ferryShare([join(dir, 'folder')])
+    expect(await run.waitFor('share')).toMatchObject({ files: 1, skipped: [{ path: 'folder/passwd', reason: 'symlink' }], skippedCount: 1 })
   })
 
   it('asks on the terminal before taking an upload, and declines on "n"', async () => {

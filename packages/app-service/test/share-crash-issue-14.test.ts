@@ -4,11 +4,12 @@
 // share link, answer its API, and have logged the failed download with the client's address.
 
 import { fork } from 'node:child_process'
-import { truncate } from 'node:fs/promises'
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { slowGet } from '../../http-share/test/helpers/slow-get.ts'
+import { startService, type TestService } from './helpers.ts'
 import { smallByte, type ServiceProcessReady, type ServiceProcessReply, type ServiceProcessRequest } from './fixtures/share-service-process.ts'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/share-service-process.ts', import.meta.url))
@@ -63,7 +64,13 @@ async function startServiceProcess (config: { bigFileBytes: number, smallFileByt
 }
 
 let service: ServiceProcess | undefined
-afterEach(async () => { await service?.close() })
+let inProcess: TestService | undefined
+afterEach(async () => {
+  await service?.close()
+  service = undefined
+  await inProcess?.close()
+  inProcess = undefined
+})
 
 describe('issue 14: a share inside the app service', () => {
   it('fails a download of a shared file that shrinks, and the service stays alive, serving and answering', async () => {
@@ -87,5 +94,16 @@ describe('issue 14: a share inside the app service', () => {
     expect(shares[0]?.downloads).toEqual(expect.arrayContaining([
       expect.objectContaining({ fileId: big?.id, complete: false, remoteAddress: '127.0.0.1' })
     ]))
+  })
+
+  it('returns from createShare the entries of a shared folder it left out: links inside are not followed', async () => {
+    inProcess = await startService()
+    const folder = join(inProcess.dir, 'folder')
+    await mkdir(folder)
+    await writeFile(join(folder, 'a.txt'), 'a')
+    await symlink('/etc', join(folder, 'etc'))
+    const share = await inProcess.service.createShare({ paths: [folder], pin: false, expiresInMs: 60_000, allowUpload: false })
+    expect(share.files.map((f) => f.path)).toEqual(['folder/a.txt'])
+    expect(share).toMatchObject({ skipped: [{ path: 'folder/etc', reason: expect.stringMatching(/link/) }], skippedCount: 1 })
   })
 })

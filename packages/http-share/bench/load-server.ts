@@ -9,7 +9,7 @@ const server = await createShareServer({
   host: '127.0.0.1',
   port: 0,
   // Caps raised for the check's 200 sockets from one address; pings every second so 10 s of idling sees ten.
-  limits: { maxSocketsPerShare: 512, maxSocketsPerIp: 512, pingIntervalMs: 1000 }
+  limits: { maxSocketsPerShare: 512, maxSocketsPerIp: 512, maxConnectionsPerIp: 512, pingIntervalMs: 1000 }
 })
 const share = await server.addShare({ paths: [file], allowUpload: true })
 server.on('offer', (offer) => { void offer.respond({ accept: true, dir: join(dir, 'inbox') }).catch(() => {}) })

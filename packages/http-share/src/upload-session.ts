@@ -56,6 +56,22 @@ interface UploadFile {
 
 type State = 'offer' | 'deciding' | 'receiving' | 'ended'
 
+/**
+ * Errors whose messages are built here from what the browser itself sent (its names, sizes, hashes) or say nothing
+ * of this computer; any other error's message may name a folder on this computer and never reaches the browser.
+ */
+const BROWSER_SAFE: ReadonlyArray<new (...args: never[]) => FerryError> = [
+  UploadProtocolError, UploadTooLargeError, InvalidPathError, HashMismatchError, TimeoutError, CancelledError,
+  ConnectionLostError, ShareRevokedError, ShareExpiredError
+]
+
+/** What the browser is told of a failure: the error's own message only when it is browser-safe, never a path here. */
+function messageForBrowser (error: FerryError, dir: string): string {
+  if (error instanceof DiskError || error instanceof UnsafePathError) return 'The sharing computer could not save the upload'
+  if (!BROWSER_SAFE.some((cls) => error instanceof cls)) return 'The sharing computer could not take the upload'
+  return dir === '' ? error.message : error.message.split(dir).join('the folder')
+}
+
 /** WebSocket close codes: the client broke a rule (1008), the share is gone (1001), this side failed (1011). */
 function closeCodeFor (err: FerryError): number {
   if (err instanceof UploadProtocolError || err instanceof UploadTooLargeError || err instanceof InvalidPathError) return 1008
@@ -101,6 +117,9 @@ export class UploadSession {
     this.#ws.on('close', () => { this.#fail(new ConnectionLostError('The browser closed the upload')) })
     const { limits } = init
     this.#send({ type: 'hello', protocol: UPLOAD_PROTOCOL, maxFrameBytes: limits.maxFrameBytes, maxUploadFiles: limits.maxUploadFiles, maxUploadBytes: limits.maxUploadBytes })
+    // A socket that never offers anything would hold one of the share's and the address's upload slots for ever.
+    this.#timer = setTimeout(() => { this.#fail(new TimeoutError(`No offer within ${limits.offerTimeoutMs} ms`)) }, limits.offerTimeoutMs)
+    this.#timer.unref()
   }
 
   /** Ends the upload from this side: the share was revoked or expired, or the server is closing. */
@@ -169,6 +188,7 @@ export class UploadSession {
       respond: async (decision) => await this.#respond(decision)
     }
     this.#send({ type: 'waiting' })
+    clearTimeout(this.#timer)
     this.#timer = setTimeout(() => { this.#fail(new TimeoutError('Nobody answered the upload in time')) }, limits.answerTimeoutMs)
     this.#timer.unref()
     this.#init.emitOffer(offer)
@@ -347,7 +367,7 @@ export class UploadSession {
     this.#state = 'ended'
     const error = toFerryError(err, (m, o) => new ShareInternalError(m, o))
     this.#stopTimers()
-    this.#send({ type: 'error', code: error.code, message: error.message })
+    this.#send({ type: 'error', code: error.code, message: messageForBrowser(error, this.#dir) })
     if (this.#ws.readyState === this.#ws.OPEN) this.#ws.close(closeCodeFor(error), error.code)
     if (was === 'offer' || was === 'deciding') this.#withdrawn.abort(error)
     this.#settle.reject(error)

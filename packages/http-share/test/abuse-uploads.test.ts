@@ -198,7 +198,8 @@ describe('a client that ignores its credit and the acks', () => {
 describe('many upload sockets at once', () => {
   it('refuses all but maxSocketsPerIp of 400 simultaneous upgrades with 503, ends the silent ones by ping, and stays within bounded memory', async (context) => {
     const pingIntervalMs = 300
-    const busy = await startServerProcess({ bigFileBytes: 1, smallFileBytes: 1000, limits: { pingIntervalMs } })
+    // One address opens them all here: the per-address connection cap is lifted so that the upgrade's caps answer.
+    const busy = await startServerProcess({ bigFileBytes: 1, smallFileBytes: 1000, limits: { pingIntervalMs, maxConnectionsPerIp: 512 } })
     const sockets: WireSocket[] = []
     try {
       // Below the default maxConnections (512), so every refusal is the upgrade's own 503, not a dropped connection.

@@ -54,9 +54,14 @@ export async function share (paths: string[], options: ShareOptions, out: Output
     }))
     const dir = resolve(options.dir)
     const shown = info.urls[1] ?? info.urls[0] ?? ''
-    out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}) })
+    out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}), skipped: info.skipped.map(({ path, reason }) => ({ path, reason })), skippedCount: info.skippedCount })
     const until = new Date(info.expiresAt).toLocaleString()
     out.say(uploadOnly === undefined ? `Sharing ${count(info.files.length, 'file')}, ${formatBytes(info.totalBytes)}, until ${until}` : `Taking files from browsers until ${until}`)
+    if (info.skippedCount > 0) {
+      out.say(`Not shared: ${info.skippedCount} entr${info.skippedCount === 1 ? 'y' : 'ies'} inside the shared folders:`)
+      for (const entry of info.skipped) out.say(`  ${printable(entry.path)}: ${entry.message}`)
+      if (info.skippedCount > info.skipped.length) out.say(`  ... and ${info.skippedCount - info.skipped.length} more`)
+    }
     out.say('Open in a browser on the same network:')
     for (const url of info.urls) out.say(`  ${url}`)
     if (info.pin !== undefined) out.say(`PIN: ${info.pin}`)
@@ -68,10 +73,24 @@ export async function share (paths: string[], options: ShareOptions, out: Output
       out.event({ type: 'download', path: event.path, fileId: event.fileId, bytes: event.bytes, complete: event.complete, range: event.range, from: event.remoteAddress })
       if (event.complete) out.say(`  sent ${printable(event.path)} (${formatBytes(event.bytes)}${event.range === null ? '' : ', part'}) to ${event.remoteAddress}`)
     })
-    let queue: Promise<void> = Promise.resolve()
+    let questions: Promise<void> = Promise.resolve()
     server.on('offer', (offer) => {
-      // One question at a time on the terminal; offers wait their turn.
-      queue = queue.then(async () => { await handleUpload(offer, dir, options, out) })
+      announce(offer, out)
+      // The one offer policy: a browser is never trusted, and --yes never takes hidden folders or files.
+      const decision = decideOffer({ trusted: false, identityChanged: false, hiddenPaths: countHiddenPaths(offer.files) }, { yes: options.yes, interactive: process.stdin.isTTY === true, dir })
+      // An upload taken (with --yes) runs on its own at once, so a slow visitor never holds another back; how many
+      // run at once is capped by the share server (maxSocketsPerShare, maxSocketsPerIp). Questions come one at a
+      // time on the terminal, and an accepted upload runs while the next question is asked.
+      if (decision.action === 'accept') {
+        void receive(offer, dir, out)
+      } else if (decision.action === 'decline') {
+        void decline(offer, out, decision.why)
+      } else {
+        questions = questions.then(async () => {
+          if (await askYesNo(`Accept from ${who(offer)}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout)) void receive(offer, dir, out)
+          else await decline(offer, out)
+        })
+      }
     })
 
     const reason = await new Promise<'stopped' | 'expired'>((done) => {
@@ -94,23 +113,27 @@ export async function share (paths: string[], options: ShareOptions, out: Output
   }
 }
 
-async function handleUpload (offer: ShareOffer, dir: string, options: ShareOptions, out: Output): Promise<void> {
-  const who = `${offer.from.alias === undefined ? 'a browser' : `"${printable(offer.from.alias)}"`} (${offer.from.address.host})`
+function who (offer: ShareOffer): string {
+  return `${offer.from.alias === undefined ? 'a browser' : `"${printable(offer.from.alias)}"`} (${offer.from.address.host})`
+}
+
+function announce (offer: ShareOffer, out: Output): void {
   out.event({ type: 'offer', transferId: offer.transferId, from: { peerId: offer.from.peerId, alias: offer.from.alias, address: offer.from.address.host }, files: offer.files.length, totalBytes: offer.totalBytes })
-  out.say(`\n${who} wants to send ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  out.say(`\n${who(offer)} wants to send ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
   const hiddenWarning = hiddenPathsWarning(offer.files, printable)
   if (hiddenWarning !== undefined) out.say(hiddenWarning)
   for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
   if (offer.files.length > 20) out.say(`  ... and ${offer.files.length - 20} more`)
-  // The one offer policy: a browser is never trusted, and --yes never takes hidden folders or files.
-  const decision = decideOffer({ trusted: false, identityChanged: false, hiddenPaths: countHiddenPaths(offer.files) }, { yes: options.yes, interactive: process.stdin.isTTY === true, dir })
-  const accept = decision.action === 'accept' || (decision.action === 'ask' && await askYesNo(`Accept from ${who}? [y/N] `, offer.withdrawn, out.json ? process.stderr : process.stdout))
-  if (!accept) {
-    await offer.respond({ accept: false }).catch(() => {})
-    out.say(decision.action === 'decline' ? 'Declined: an upload with hidden folders or files is never accepted without asking.' : 'Declined.')
-    out.event({ type: 'declined', transferId: offer.transferId, ...(decision.action === 'decline' ? { reason: decision.why } : {}) })
-    return
-  }
+}
+
+/** Declines an offer; `why` when the policy declined it without asking (hidden folders or files with --yes). */
+async function decline (offer: ShareOffer, out: Output, why?: string): Promise<void> {
+  await offer.respond({ accept: false }).catch(() => {})
+  out.say(why === undefined ? 'Declined.' : 'Declined: an upload with hidden folders or files is never accepted without asking.')
+  out.event({ type: 'declined', transferId: offer.transferId, ...(why === undefined ? {} : { reason: why }) })
+}
+
+async function receive (offer: ShareOffer, dir: string, out: Output): Promise<void> {
   const bar = out.progress(offer.transferId)
   try {
     const result = await offer.respond({ accept: true, dir, onProgress: (p) => { bar.update(p) } })

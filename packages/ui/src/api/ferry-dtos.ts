@@ -231,6 +231,12 @@ export interface Share {
   createdAt: number
   /** Newest first; the host keeps a bounded number. */
   downloads: ShareDownload[]
+  /**
+   * Entries inside the shared folders that are not shared: links (never followed inside a folder) and special files,
+   * the first few by name with the reason (http-share: ShareInfo.skipped); `skippedCount` counts them all.
+   */
+  skipped?: Array<{ path: string, reason: string }>
+  skippedCount?: number
 }
 
 /** 'upsert' replaces the whole share (also when a download is logged); 'removed' drops it from the list. */
