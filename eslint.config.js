@@ -39,6 +39,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } }
   },
   {
+    // Its upload worker runs in a dedicated Worker (importScripts, self).
+    files: ['packages/http-share/page/**/*-worker.js'],
+    languageOptions: { globals: { ...globals.worker } }
+  },
+  {
     files: ['packages/ui/**'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -1,13 +1,15 @@
 // Entry point of the browser children, spawned by browser-run.ts (inside the path's namespace, so Chromium is too):
 //   node bench/browser-child.ts download --chromium PATH --url URL --dir DOWNLOADS --save-as PATH --link file|all --timeout-ms N
 //   node bench/browser-child.ts upload --chromium PATH --url URL --files LIST.json --timeout-ms N
-// Chromium (Debian's, headless, through playwright-core) opens the share link as a person would: clicks the file's
-// Download link or "Download all (.zip)", or picks files in the page's file input, at most UPLOAD_BATCH_FILES per
-// pick. JSON lines on stdout: `launched`, `start` (just before the page is opened: the run's clock starts there),
+// Chromium (Debian's, headless) opens the share link as a person would: clicks the file's Download link or "Download
+// all (.zip)" (driven by playwright-core), or picks files in the page's file input, at most UPLOAD_BATCH_FILES per
+// pick (driven over DevTools by hand, cdp-browser.ts: Playwright's network instrumentation would copy every byte
+// the page sends into DevTools events, which no person's browser does). JSON lines on stdout: `launched`, `start` (just before the page is opened: the run's clock starts there),
 // then `done` with the seconds from `start` to the last byte on disk (download) or verified (upload).
 import { readFile, rename, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { launchCdpBrowser } from './cdp-browser.ts'
 import { printLine } from './child-stats.ts'
 
 /** Quiet, headless, no sandbox (root in a container), nothing talking to the network but the page. */
@@ -19,9 +21,10 @@ const UPLOAD_BATCH_FILES = 1000
 const FILES_SECTION = '#files'
 const FILE_LINK = '#file-list [data-role="download"]'
 const DOWNLOAD_ALL = '#download-all'
-const UPLOAD_SECTION = '#upload'
 const FILE_PICKER = '#file-picker'
-const STATUS_DONE_OR_FAILED = '#status.ok, #status.bad'
+const UPLOAD_VISIBLE = "document.querySelector('#upload') !== null && !document.querySelector('#upload').hidden"
+const STATUS_DONE_OR_FAILED = "document.querySelector('#status.ok, #status.bad') !== null"
+const STATUS = "({ kind: document.getElementById('status').className, text: document.getElementById('status').textContent })"
 const RESET_STATUS = "(() => { const s = document.getElementById('status'); s.textContent = ''; s.className = '' })()"
 
 async function download(page: Page, url: string, link: string, saveAs: string): Promise<Record<string, unknown>> {
@@ -39,19 +42,26 @@ async function download(page: Page, url: string, link: string, saveAs: string): 
   return { seconds, bytes: (await stat(saveAs)).size, suggestedFilename: dl.suggestedFilename() }
 }
 
-async function upload(page: Page, url: string, files: readonly string[]): Promise<Record<string, unknown>> {
-  printLine({ type: 'start' })
-  const started = performance.now()
-  await page.goto(url)
-  await page.locator(UPLOAD_SECTION).waitFor({ state: 'visible' })
-  for (let i = 0; i < files.length; i += UPLOAD_BATCH_FILES) {
-    await page.evaluate(RESET_STATUS)
-    await page.locator(FILE_PICKER).setInputFiles(files.slice(i, i + UPLOAD_BATCH_FILES))
-    const status = page.locator(STATUS_DONE_OR_FAILED)
-    await status.waitFor()
-    if ((await status.getAttribute('class')) === 'bad') throw new Error(`the upload failed: ${await status.textContent()}`)
+async function upload(chromiumPath: string, url: string, files: readonly string[], timeoutMs: number): Promise<Record<string, unknown>> {
+  const browser = await launchCdpBrowser(chromiumPath, CHROMIUM_FLAGS)
+  try {
+    const page = await browser.newPage()
+    printLine({ type: 'launched' })
+    printLine({ type: 'start' })
+    const started = performance.now()
+    await page.goto(url)
+    await page.waitFor(UPLOAD_VISIBLE, timeoutMs)
+    for (let i = 0; i < files.length; i += UPLOAD_BATCH_FILES) {
+      await page.evaluate(RESET_STATUS)
+      await page.setInputFiles(FILE_PICKER, files.slice(i, i + UPLOAD_BATCH_FILES))
+      await page.waitFor(STATUS_DONE_OR_FAILED, timeoutMs)
+      const status = await page.evaluate<{ kind: string, text: string }>(STATUS)
+      if (status.kind === 'bad') throw new Error(`the upload failed: ${status.text}`)
+    }
+    return { seconds: (performance.now() - started) / 1000, files: files.length }
+  } finally {
+    await browser.close()
   }
-  return { seconds: (performance.now() - started) / 1000, files: files.length }
 }
 
 async function main(): Promise<void> {
@@ -71,6 +81,11 @@ async function main(): Promise<void> {
   const url = values.url ?? ''
   if (!/^http:\/\/(127\.0\.0\.1|10\.254\.200\.[12]):\d+\/s\/[\w-]+\/$/.test(url)) throw new Error(`not a share link on a bench address: ${url}`)
   const timeoutMs = Number(values['timeout-ms'] ?? 60_000)
+  if (role === 'upload' && values.files && values.chromium) {
+    const files = JSON.parse(await readFile(values.files, 'utf8')) as string[]
+    printLine({ type: 'done', ...(await upload(values.chromium, url, files, timeoutMs)) })
+    return
+  }
   let browser: Browser | undefined
   try {
     browser = await chromium.launch({ executablePath: values.chromium, headless: true, args: CHROMIUM_FLAGS, downloadsPath: values.dir })
@@ -80,9 +95,6 @@ async function main(): Promise<void> {
     printLine({ type: 'launched' })
     if (role === 'download' && values.dir && values['save-as'] && (values.link === 'file' || values.link === 'all')) {
       printLine({ type: 'done', ...(await download(page, url, values.link, values['save-as'])) })
-    } else if (role === 'upload' && values.files) {
-      const files = JSON.parse(await readFile(values.files, 'utf8')) as string[]
-      printLine({ type: 'done', ...(await upload(page, url, files)) })
     } else {
       throw new Error('usage: browser-child.ts download --url U --dir D --save-as P --link file|all | upload --url U --files LIST.json')
     }

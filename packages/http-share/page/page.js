@@ -1,7 +1,7 @@
 // The recipient page's behaviour, plain browser JavaScript with no framework: read the share's file list (asking for
 // the PIN when the share has one), offer each file as a normal download link (the browser streams it to disk and can
-// resume it), show and check BLAKE3 hashes with hash-wasm without uploading anything, and send files back over the
-// upload WebSocket within the server's credit (docs/http-share.md, "Upload protocol").
+// resume it), show and check BLAKE3 hashes with hash-wasm without uploading anything, and send files back through
+// upload-worker.js, a Worker that speaks the upload protocol (docs/http-share.md, "Upload protocol") off this thread.
 'use strict'
 
 ;(() => {
@@ -237,87 +237,42 @@
       row.note.textContent = text
       row.note.className = state === 'verified' ? 'ok' : state === 'failed' ? 'bad' : 'muted'
     }
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${base}upload`)
-    ws.binaryType = 'arraybuffer'
-    let credit = 0
-    let wake = null
-    let maxFrame = 0
-    let finished = false
-    const fail = (message) => {
-      if (finished) return
-      finished = true
-      for (const row of rows) if (row.row.dataset.state !== 'verified') setRow(row, 'failed', message)
-      setStatus(message, 'bad')
-      if (wake) wake()
-    }
-    const send = (message) => ws.send(JSON.stringify(message))
-
-    async function sendFiles (ids) {
-      for (const id of ids) {
-        const row = rows[id]
-        const file = row.file
-        setRow(row, 'sending', 'sending')
-        send({ type: 'file', id })
-        const hasher = await globalThis.hashwasm.createBLAKE3()
-        hasher.init()
-        for (let position = 0; position < file.size;) {
-          const bytes = await file.slice(position, position + maxFrame).arrayBuffer()
-          while (credit < bytes.byteLength && !finished) await new Promise((resolve) => { wake = resolve })
-          if (finished) return
-          credit -= bytes.byteLength
-          hasher.update(new Uint8Array(bytes))
-          ws.send(bytes)
-          position += bytes.byteLength
-          row.bar.value = position
-        }
-        setRow(row, 'checking', 'checking')
-        send({ type: 'file-end', id, blake3: hasher.digest('hex') })
-      }
-    }
-
-    ws.addEventListener('message', (event) => {
-      if (typeof event.data !== 'string') return
-      const message = JSON.parse(event.data)
+    // The bytes never touch this thread: the worker reads, hashes and sends them, and says what happened.
+    const worker = new Worker('/assets/upload-worker.js')
+    worker.addEventListener('message', (event) => {
+      const message = event.data
       switch (message.type) {
-        case 'hello':
-          maxFrame = message.maxFrameBytes
-          send({
-            type: 'offer',
-            alias: alias.value.trim() || undefined,
-            files: files.map((f) => ({ path: safeName(f.name), size: f.size, lastModified: f.lastModified }))
-          })
+        case 'status':
+          setStatus(message.text)
           break
-        case 'waiting':
-          setStatus('Waiting for the other computer to accept…')
+        case 'row':
+          setRow(rows[message.id], message.state, message.text)
           break
-        case 'answer':
-          if (!message.accepted) {
-            fail('The other computer declined these files')
-            break
+        case 'progress':
+          rows[message.id].bar.value = message.bytes
+          break
+        case 'finished':
+          if (message.ok) setStatus(message.message, 'ok')
+          else {
+            for (const row of rows) if (row.row.dataset.state !== 'verified') setRow(row, 'failed', message.message)
+            setStatus(message.message, 'bad')
           }
-          setStatus('Sending…')
-          credit = message.creditBytes
-          for (const [id, row] of rows.entries()) if (!message.files.includes(id)) setRow(row, 'skipped', 'not wanted')
-          sendFiles(message.files).catch((err) => fail(err.message))
-          break
-        case 'ack':
-          credit += message.bytes
-          if (wake) { const w = wake; wake = null; w() }
-          break
-        case 'verified':
-          setRow(rows[message.id], 'verified', `✓ received and verified (BLAKE3) as ${message.savedAs}`)
-          break
-        case 'done':
-          finished = true
-          setStatus(`Sent ${message.files} file(s), all verified`, 'ok')
-          break
-        case 'error':
-          fail(message.message)
+          worker.terminate()
           break
       }
     })
-    ws.addEventListener('close', (event) => {
-      if (!finished) fail(event.code === 1009 ? 'A piece of a file was too large for the server' : 'The connection closed before the files were saved')
+    worker.addEventListener('error', (event) => {
+      event.preventDefault()
+      for (const row of rows) if (row.row.dataset.state !== 'verified') setRow(row, 'failed', 'The upload stopped')
+      setStatus('The upload stopped', 'bad')
+      worker.terminate()
+    })
+    worker.postMessage({
+      type: 'upload',
+      url: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${base}upload`,
+      files,
+      names: files.map((f) => safeName(f.name)),
+      alias: alias.value.trim()
     })
   }
 

@@ -140,7 +140,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     http.maxConnections = limits.maxConnections
     capConnectionsPerIp(http, limits.maxConnectionsPerIp)
     const uploads = new UploadSockets({
-      server: http, registry, limits, logger, hashPool, activity, hostAllowed,
+      server: http, registry, limits, logger, activity, hostAllowed,
       emitOffer: (offer) => {
         const server = ref.server
         if (server === undefined || server.listenerCount('offer') === 0) void offer.respond({ accept: false }).catch(() => {})

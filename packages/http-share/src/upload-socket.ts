@@ -6,7 +6,7 @@
 
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { FerryError, type HashPool, type Logger } from '@ferry/p2p-core'
+import { FerryError, type Logger } from '@ferry/p2p-core'
 import { WebSocketServer, type WebSocket } from 'ws'
 import {
   HostRefusedError, OriginRefusedError, PinRequiredError, ShareNotFoundError, TooManyConnectionsError,
@@ -24,7 +24,6 @@ export interface UploadSocketsInit {
   registry: ShareRegistry
   limits: ShareLimits
   logger: Logger
-  hashPool: HashPool
   activity: ShareActivity
   hostAllowed: (host: string | undefined) => boolean
   emitOffer: (offer: ShareOffer) => void
@@ -127,7 +126,6 @@ export class UploadSockets {
       share,
       remote: { ip, port: req.socket.remotePort ?? 0, userAgent: req.headers['user-agent'] },
       limits: this.#init.limits,
-      hashPool: this.#init.hashPool,
       logger: this.#init.logger,
       emitOffer: this.#init.emitOffer,
       onEnd: this.#init.onUploadEnd

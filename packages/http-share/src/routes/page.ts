@@ -1,5 +1,5 @@
-// The recipient page and its assets: static HTML, one plain script, one stylesheet and hash-wasm's BLAKE3 build,
-// read and compressed once when the server starts. The HTML is the same for every share (the script reads the
+// The recipient page and its assets: static HTML, one plain script, the upload worker, one stylesheet and
+// hash-wasm's BLAKE3 build, read and compressed once when the server starts. The HTML is the same for every share (the script reads the
 // token from its own URL), so serving it reveals nothing; an unknown or expired token gets a short HTML notice.
 
 import { readFileSync } from 'node:fs'
@@ -30,6 +30,7 @@ export function sharePageFiles (): Record<string, URL> {
     'index.html': new URL('index.html', PAGE_DIR),
     'page.js': new URL('page.js', PAGE_DIR),
     'page.css': new URL('page.css', PAGE_DIR),
+    'upload-worker.js': new URL('upload-worker.js', PAGE_DIR),
     'hash-wasm-blake3.js': pathToFileURL(require.resolve('hash-wasm/dist/blake3.umd.min.js'))
   }
 }
@@ -38,6 +39,7 @@ const PAGE_TYPES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'page.js': 'text/javascript; charset=utf-8',
   'page.css': 'text/css; charset=utf-8',
+  'upload-worker.js': 'text/javascript; charset=utf-8',
   'hash-wasm-blake3.js': 'text/javascript; charset=utf-8'
 }
 
