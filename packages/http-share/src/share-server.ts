@@ -125,9 +125,18 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     const hostAllowed = (host: string | undefined): boolean => check(host)
     // Events go to whichever server object exists by then; requests arrive only after listen().
     const ref: { server?: ShareServer } = {}
+    // A download or upload-end listener of the app that throws must not end the process (the second is called from a
+    // socket's close event, where a throw is an uncaught exception): it is logged.
+    const guarded = (what: string, run: () => void): void => {
+      try {
+        run()
+      } catch (err) {
+        logger.error('a %s listener of the share server threw: %s', what, err instanceof Error ? err.stack : String(err))
+      }
+    }
     const app = createHttpApp({
       registry, limits, logger, hashes, activity, hostAllowed, assets: loadPageAssets(init.pageDir),
-      onDownload: (event) => { ref.server?.emit('download', event) }
+      onDownload: (event) => { guarded('download', () => ref.server?.emit('download', event)) }
     })
     const http = createServer({
       headersTimeout: limits.headersTimeoutMs,
@@ -144,9 +153,10 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
       emitOffer: (offer) => {
         const server = ref.server
         if (server === undefined || server.listenerCount('offer') === 0) void offer.respond({ accept: false }).catch(() => {})
+        // A throwing offer listener fails that upload (its error goes to the browser as an internal one).
         else server.emit('offer', offer)
       },
-      onUploadEnd: (event) => { ref.server?.emit('upload-end', event) }
+      onUploadEnd: (event) => { guarded('upload-end', () => ref.server?.emit('upload-end', event)) }
     })
     const host = init.host ?? '0.0.0.0'
     const aborted = (): boolean => init.signal?.aborted === true
@@ -156,6 +166,9 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
         http.once('error', reject)
         http.listen({ host, port: init.port ?? 0 }, () => {
           http.off('error', reject)
+          // Errors of the listening socket later (accept failing with EMFILE when out of file descriptors) are logged,
+          // never thrown at the process; Node keeps accepting once descriptors are free.
+          http.on('error', (err) => { logger.error('share server socket error: %s', err.message) })
           resolve()
         })
       })

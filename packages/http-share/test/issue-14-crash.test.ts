@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { smallByte } from './fixtures/share-server-process.ts'
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts'
 import { slowGet } from './helpers/slow-get.ts'
+import { textFrame, wireUpgrade } from './helpers/wire-socket.ts'
 
 const MiB = 1024 * 1024
 const BIG = 64 * MiB
@@ -77,5 +78,22 @@ describe('issue 14: a share server whose files change under running downloads', 
       expect(await res.text(), path).not.toContain('root:')
     }
     await aliveAndServing(server)
+  })
+
+  it('stays alive and serving when the app\'s download and upload-end listeners throw', async () => {
+    server = await startServerProcess({ bigFileBytes: MiB, smallFileBytes: 4096, listenersThrow: true })
+    const socket = await wireUpgrade(server.port, `${server.sharePath}upload`)
+    await socket.next('hello')
+    socket.socket.write(textFrame({ type: 'offer', files: [{ path: 'a.bin', size: 1000, lastModified: 0 }] }))
+    await socket.next('answer')
+    // The browser goes away mid-upload: the upload ends, and its upload-end listener throws.
+    socket.socket.destroy()
+    const s = server
+    const deadline = Date.now() + 5000
+    while ((await s.stats()).uploadEnds.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
+    expect((await s.stats()).uploadEnds).toEqual(['FERRY_ERR_CONNECTION_LOST'])
+    // A download whose download listener throws.
+    await aliveAndServing(s)
+    await aliveAndServing(s)
   })
 })

@@ -1,8 +1,8 @@
 // GET /s/:token/all.zip: every file of the share as one zip, streamed as it is made. Before the first byte every
 // listed file is checked to still be there as listed (a clear 404 or 410 otherwise); then the entries are added one
 // at a time, each opened as listed (listed-file.ts: never through a link, so the zip never holds a link entry) only
-// when its turn comes, and the pipeline moves bytes only as fast as the connection takes them, so neither memory nor
-// disk ever holds the zip. A file that shrinks, changes or disappears while the zip is made cuts the connection: the
+// when its turn comes, and bytes move only as fast as the connection takes them, so neither memory nor disk ever
+// holds the zip. A file that shrinks, changes or disappears while the zip is made cuts the connection: the
 // download fails visibly instead of ending as a valid zip with a wrong entry. Text-like files are deflated (level 1:
 // cheap, most of the gain); the rest is stored.
 
