@@ -98,7 +98,9 @@ describe('ferry share', () => {
     await writeFile(join(dir, 'folder', 'a.txt'), 'a')
     await symlink('/etc/passwd', join(dir, 'folder', 'passwd'))
     const run = ferryShare([join(dir, 'folder')])
-    expect(await run.waitFor('share')).toMatchObject({ files: 1, skipped: [{ path: 'folder/passwd', reason: 'symlink' }], skippedCount: 1 })
+    expect(await run.waitFor('share')).toMatchObject({
+      files: 1, skippedCount: 1, skipped: [{ path: 'folder/passwd', localPath: join(dir, 'folder', 'passwd'), reason: 'symlink', detail: '-> /etc/passwd' }]
+    })
   })
 
   it('asks on the terminal before taking an upload, and declines on "n"', async () => {

@@ -94,7 +94,9 @@ export class Shares {
       id: info.id, name: info.name, urls: info.urls, ...(info.pin === undefined ? {} : { pin: info.pin }), expiresAt: info.expiresAt,
       allowUpload: info.allowUpload, files: info.files.map((f) => ({ id: f.id, path: f.path, size: f.size })), totalBytes: info.totalBytes,
       status: Date.now() >= info.expiresAt ? 'expired' : 'active', createdAt: Date.now(), downloads: [],
-      ...(info.skippedCount === 0 ? {} : { skipped: info.skipped.map(({ path, message }) => ({ path, reason: message })), skippedCount: info.skippedCount })
+      ...(info.skippedCount === 0
+        ? {}
+        : { skipped: info.skipped.map((s) => ({ path: s.path, localPath: s.absolutePath, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) })), skippedCount: info.skippedCount })
     }
   }
 

@@ -104,6 +104,6 @@ describe('issue 14: a share inside the app service', () => {
     await symlink('/etc', join(folder, 'etc'))
     const share = await inProcess.service.createShare({ paths: [folder], pin: false, expiresInMs: 60_000, allowUpload: false })
     expect(share.files.map((f) => f.path)).toEqual(['folder/a.txt'])
-    expect(share).toMatchObject({ skipped: [{ path: 'folder/etc', reason: expect.stringMatching(/link/) }], skippedCount: 1 })
+    expect(share).toMatchObject({ skipped: [{ path: 'folder/etc', localPath: join(folder, 'etc'), reason: 'symlink', detail: '-> /etc' }], skippedCount: 1 })
   })
 })

@@ -86,7 +86,7 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   answerTimeoutMs: 10 * 60_000,
   uploadIdleTimeoutMs: 30_000,
   maxFilesPerShare: 10_000,
-  maxSkippedReported: 100,
+  maxSkippedReported: 1000,
   maxShares: 64,
   shareTtlMs: 60 * 60_000,
   readChunkBytes: 256 * 1024,

@@ -18,7 +18,7 @@ import { loadPageAssets } from './routes/page.ts'
 import type { DownloadEvent } from './routes/route-deps.ts'
 import { ShareActivity } from './share-activity.ts'
 import { generatePin, PIN_PATTERN, ShareRegistry, type Share } from './share-registry.ts'
-import { collectShareFiles, skipReasonText, type SkipReason } from './shared-files.ts'
+import { collectShareFiles, type SkippedEntry } from './shared-files.ts'
 import type { ShareOffer, UploadEndEvent } from './upload-session.ts'
 import { UploadSockets } from './upload-socket.ts'
 
@@ -65,9 +65,10 @@ export interface ShareInfo {
   totalBytes: number
   /**
    * Entries inside shared folders that are not shared: symbolic links (never followed inside a folder) and sockets,
-   * devices or pipes. At most `limits.maxSkippedReported` are listed; `skippedCount` counts them all.
+   * devices or pipes, with where they are on this computer (for the share's creator, never for a browser). At most
+   * `limits.maxSkippedReported` are listed; `skippedCount` counts them all.
    */
-  skipped: Array<{ path: string, reason: SkipReason, message: string }>
+  skipped: SkippedEntry[]
   skippedCount: number
 }
 
@@ -281,7 +282,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
       allowUpload: share.allowUpload,
       files: share.files.map((f) => ({ id: f.id, path: f.path, size: f.size, mtimeMs: f.mtimeMs })),
       totalBytes: share.totalBytes,
-      skipped: share.skipped.map((s) => ({ path: s.path, reason: s.reason, message: skipReasonText[s.reason] })),
+      skipped: share.skipped.map((s) => ({ ...s })),
       skippedCount: share.skippedCount
     }
   }

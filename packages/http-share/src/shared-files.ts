@@ -4,9 +4,10 @@
 // and pipes, are skipped and reported to whoever made the share. Each listed file keeps its identity (device and
 // inode) so that serving it later can check that what it opens is what was listed (listed-file.ts).
 
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { CancelledError, NothingToSendError, SourceNotFoundError } from '@ferry/p2p-core'
+import { CancelledError, NothingToSendError, SourceNotFoundError, type SkipReason } from '@ferry/p2p-core'
 import { ShareLimitError } from './errors.ts'
 
 export interface ShareFile {
@@ -27,13 +28,16 @@ export interface ShareFile {
   ino: bigint
 }
 
-/** Why an entry inside a shared folder is not in the share. */
-export type SkipReason = 'symlink' | 'special'
-
+/** An entry inside a shared folder that is not in the share, with why (p2p-core's reasons, as `ferry send` reports). */
 export interface SkippedEntry {
   /** Relative POSIX path, as it would have been listed. */
   path: string
+  /** Where it is on this computer (for the share's creator; never sent to a browser). */
+  absolutePath: string
+  /** 'symlink', or for a special file 'fifo', 'socket' or 'device'. */
   reason: SkipReason
+  /** A link's target (`-> /etc/passwd`). */
+  detail?: string
 }
 
 export interface CollectedFiles {
@@ -44,16 +48,20 @@ export interface CollectedFiles {
   skippedCount: number
 }
 
-export const skipReasonText: Readonly<Record<SkipReason, string>> = {
-  symlink: 'a symbolic link inside a shared folder is not followed',
-  special: 'not a regular file or folder (socket, device or pipe)'
+/** The reason a special file (neither file, folder nor link) is left out. */
+function specialReason (info: Pick<Stats, 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'> | null): SkipReason {
+  if (info === null) return 'unreadable'
+  if (info.isFIFO()) return 'fifo'
+  if (info.isSocket()) return 'socket'
+  if (info.isBlockDevice() || info.isCharacterDevice()) return 'device'
+  return 'unreadable'
 }
 
 type Found = Omit<ShareFile, 'id'>
 
 interface Collector {
   push: (item: Found) => void
-  skip: (entry: SkippedEntry) => void
+  skip: (absolutePath: string, path: string, reason: SkipReason) => Promise<void>
 }
 
 /** Lists the regular files under `paths` (files as themselves, folders recursively), at most `maxFiles`. */
@@ -71,9 +79,11 @@ export async function collectShareFiles (
       if (found.length >= options.maxFiles) throw new ShareLimitError(`A share lists at most ${options.maxFiles} files`)
       found.push(item)
     },
-    skip: (entry) => {
+    skip: async (absolutePath, path, reason) => {
       skippedCount++
-      if (skipped.length < options.maxSkippedReported) skipped.push(entry)
+      if (skipped.length >= options.maxSkippedReported) return
+      const target = reason === 'symlink' ? await readlink(absolutePath).catch(() => undefined) : undefined
+      skipped.push({ path, absolutePath, reason, ...(target === undefined ? {} : { detail: `-> ${target}` }) })
     }
   }
   for (const raw of paths) {
@@ -110,7 +120,7 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
       const childAbs = join(abs, entry.name)
       const childRel = `${rel}/${entry.name}`
       if (entry.isSymbolicLink()) {
-        collector.skip({ path: childRel, reason: 'symlink' })
+        await collector.skip(childAbs, childRel, 'symlink')
       } else if (entry.isDirectory()) {
         subdirs.push([childAbs, childRel])
       } else if (entry.isFile()) {
@@ -119,10 +129,10 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
         if (info.isFile()) {
           collector.push({ path: childRel, absPath: childAbs, root, size: Number(info.size), mtimeMs: Number(info.mtimeMs), dev: info.dev, ino: info.ino })
         } else {
-          collector.skip({ path: childRel, reason: info.isSymbolicLink() ? 'symlink' : 'special' })
+          await collector.skip(childAbs, childRel, info.isSymbolicLink() ? 'symlink' : specialReason(info))
         }
       } else {
-        collector.skip({ path: childRel, reason: 'special' })
+        await collector.skip(childAbs, childRel, specialReason(await lstat(childAbs).catch(() => null)))
       }
     }
     // Reversed onto the stack so folders come out in name order: a folder's files, then its folders, depth first.

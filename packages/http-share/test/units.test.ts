@@ -160,7 +160,10 @@ describe('collecting the shared files', () => {
     await symlink('/etc', join(dir, 'a/etc'))
     const { files, skipped, skippedCount } = await collectShareFiles([join(dir, 'a'), join(dir, 'a/z.txt'), join(dir, 'b/z.txt')], { maxFiles: 10, maxSkippedReported: 10 })
     expect(files.map((f) => [f.id, f.path, f.size])).toEqual([[0, 'a/z.txt', 1], [1, 'a/sub/y.txt', 1], [2, 'z.txt', 1], [3, 'z (1).txt', 2]])
-    expect(skipped).toEqual([{ path: 'a/etc', reason: 'symlink' }, { path: 'a/link-to-secret', reason: 'symlink' }])
+    expect(skipped).toEqual([
+      { path: 'a/etc', absolutePath: join(dir, 'a/etc'), reason: 'symlink', detail: '-> /etc' },
+      { path: 'a/link-to-secret', absolutePath: join(dir, 'a/link-to-secret'), reason: 'symlink', detail: `-> ${join(dir, 'secret')}` }
+    ])
     expect(skippedCount).toBe(2)
   })
 
@@ -186,10 +189,10 @@ describe('collecting the shared files', () => {
     try {
       const { files, skipped, skippedCount } = await collectShareFiles([dir], { maxFiles: 10, maxSkippedReported: 2 })
       expect(files.map((f) => f.path)).toEqual([`${basename(dir)}/file.txt`])
-      expect(skipped).toEqual([{ path: `${basename(dir)}/link0`, reason: 'symlink' }, { path: `${basename(dir)}/link1`, reason: 'symlink' }])
+      expect(skipped.map((e) => [e.path, e.reason])).toEqual([[`${basename(dir)}/link0`, 'symlink'], [`${basename(dir)}/link1`, 'symlink']])
       expect(skippedCount).toBe(4)
       const all = await collectShareFiles([dir], { maxFiles: 10, maxSkippedReported: 10 })
-      expect(all.skipped.at(-1)).toEqual({ path: `${basename(dir)}/socket`, reason: 'special' })
+      expect(all.skipped.at(-1)).toEqual({ path: `${basename(dir)}/socket`, absolutePath: join(dir, 'socket'), reason: 'socket' })
     } finally {
       await new Promise((resolve) => { server.close(resolve) })
     }

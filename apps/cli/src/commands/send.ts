@@ -4,11 +4,12 @@
 // Inside a sent folder links are not followed (--follow-links follows those to files and folders); whatever is
 // left out is listed with its reason before anything is sent.
 
-import { UnreachableError, type FerryNode, type SendResult, type SkipReason, type SourceListing } from '@ferry/p2p-core'
+import { UnreachableError, type FerryNode, type SendResult, type SourceListing } from '@ferry/p2p-core'
 import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
 import { count, amountInTime } from '../human-units.ts'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
+import { WHY_SKIPPED } from '../skip-reasons.ts'
 
 export interface SendOptions {
   to: string
@@ -19,16 +20,6 @@ export interface SendOptions {
   discoverTimeoutMs: number
   /** Follow links inside sent folders to regular files and folders. */
   followLinks: boolean
-}
-
-const WHY_SKIPPED: Record<SkipReason, string> = {
-  symlink: 'symbolic link, not followed',
-  fifo: 'fifo (named pipe)',
-  socket: 'socket',
-  device: 'device',
-  loop: 'loop',
-  unreadable: 'cannot be read',
-  'invalid-name': 'name not allowed'
 }
 
 /** Skipped entries shown on a terminal; --json lists all that the walker kept. */

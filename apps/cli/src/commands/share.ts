@@ -14,6 +14,10 @@ import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
 import { runtimeFiles } from '../runtime-files.ts'
+import { WHY_SKIPPED } from '../skip-reasons.ts'
+
+/** Skipped entries shown on a terminal; --json lists all that the server kept. */
+const SHOWN_SKIPS = 50
 
 export interface ShareOptions {
   pin: boolean
@@ -54,13 +58,13 @@ export async function share (paths: string[], options: ShareOptions, out: Output
     }))
     const dir = resolve(options.dir)
     const shown = info.urls[1] ?? info.urls[0] ?? ''
-    out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}), skipped: info.skipped.map(({ path, reason }) => ({ path, reason })), skippedCount: info.skippedCount })
+    out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}), skipped: info.skipped.map((s) => ({ path: s.path, localPath: s.absolutePath, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) })), skippedCount: info.skippedCount })
     const until = new Date(info.expiresAt).toLocaleString()
     out.say(uploadOnly === undefined ? `Sharing ${count(info.files.length, 'file')}, ${formatBytes(info.totalBytes)}, until ${until}` : `Taking files from browsers until ${until}`)
     if (info.skippedCount > 0) {
-      out.say(`Not shared: ${info.skippedCount} entr${info.skippedCount === 1 ? 'y' : 'ies'} inside the shared folders:`)
-      for (const entry of info.skipped) out.say(`  ${printable(entry.path)}: ${entry.message}`)
-      if (info.skippedCount > info.skipped.length) out.say(`  ... and ${info.skippedCount - info.skipped.length} more`)
+      out.say(`Not shared: ${info.skippedCount} entr${info.skippedCount === 1 ? 'y' : 'ies'} inside the shared folders (links inside folders are not followed):`)
+      for (const s of info.skipped.slice(0, SHOWN_SKIPS)) out.say(`  ${printable(s.path)}: ${WHY_SKIPPED[s.reason]}${s.detail === undefined ? '' : ` (${printable(s.detail)})`}`)
+      if (info.skippedCount > SHOWN_SKIPS) out.say(`  ... and ${info.skippedCount - SHOWN_SKIPS} more`)
     }
     out.say('Open in a browser on the same network:')
     for (const url of info.urls) out.say(`  ${url}`)

@@ -233,9 +233,9 @@ export interface Share {
   downloads: ShareDownload[]
   /**
    * Entries inside the shared folders that are not shared: links (never followed inside a folder) and special files,
-   * the first few by name with the reason (http-share: ShareInfo.skipped); `skippedCount` counts them all.
+   * with why (http-share: ShareInfo.skipped, at most 1,000 listed); `skippedCount` counts them all.
    */
-  skipped?: Array<{ path: string, reason: string }>
+  skipped?: SkippedSource[]
   skippedCount?: number
 }
 
