@@ -6,31 +6,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ShareInfo, ShareOffer } from '../src/index.ts'
-import { openRaw, upgradeStatus, type RawSocket } from './helpers/raw-socket.ts'
-import { blake3Of, startFixture, type Fixture } from './helpers/share-fixture.ts'
+import { upgradeStatus } from './helpers/raw-socket.ts'
+import { blake3Of } from './helpers/share-fixture.ts'
+import { startUploadShare, type UploadShare } from './helpers/upload-share.ts'
 
-let fx: Fixture
-let share: ShareInfo
-let url: string
-const sockets: RawSocket[] = []
-
-async function setup (options: Parameters<typeof startFixture>[0] = {}): Promise<void> {
-  fx = await startFixture(options)
-  await fx.file('shared.txt', 'shared')
-  share = await fx.server.addShare({ paths: [`${fx.dir}/shared.txt`], allowUpload: true })
-  url = share.urls[0] as string
-}
-
-async function raw (): Promise<RawSocket> {
-  const socket = await openRaw(url)
-  sockets.push(socket)
-  return socket
-}
-
-function nextOffer (): Promise<ShareOffer> {
-  return new Promise((resolve) => { fx.server.once('offer', resolve) })
-}
+let up: UploadShare
 
 async function exists (path: string): Promise<boolean> {
   return await stat(path).then(() => true, () => false)
@@ -44,28 +24,25 @@ async function until (what: string, check: () => Promise<boolean>, timeoutMs = 5
   }
 }
 
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate()
-  await fx.close()
-})
+afterEach(async () => { await up.close() })
 
 describe('issue 14: an upload socket that sends no offer', () => {
   it('is closed with FERRY_ERR_TIMEOUT after offerTimeoutMs, and its slot is free again', async () => {
-    await setup({ limits: { offerTimeoutMs: 300, maxSocketsPerIp: 2 } })
-    const silent = [await raw(), await raw()]
-    expect(await upgradeStatus(url)).toEqual({ status: 503, code: 'FERRY_ERR_SHARE_TOO_MANY_CONNECTIONS' })
+    up = await startUploadShare({ limits: { offerTimeoutMs: 300, maxSocketsPerIp: 2 } })
+    const silent = [await up.raw(), await up.raw()]
+    expect(await upgradeStatus(up.url)).toEqual({ status: 503, code: 'FERRY_ERR_SHARE_TOO_MANY_CONNECTIONS' })
     for (const socket of silent) {
       expect(await socket.next('error')).toMatchObject({ code: 'FERRY_ERR_TIMEOUT' })
       await socket.closed
     }
-    await until('the slots are free', async () => (await upgradeStatus(url)).status === 101)
+    await until('the slots are free', async () => (await upgradeStatus(up.url)).status === 101)
   })
 
   it('is not closed once it has offered, while the app decides', async () => {
-    await setup({ limits: { offerTimeoutMs: 200 } })
-    const socket = await raw()
+    up = await startUploadShare({ limits: { offerTimeoutMs: 200 } })
+    const socket = await up.raw()
     await socket.next('hello')
-    const offered = nextOffer()
+    const offered = up.nextOffer()
     socket.send({ type: 'offer', files: [{ path: 'a.txt', size: 1, lastModified: 0 }] })
     const offer = await offered
     await new Promise((resolve) => setTimeout(resolve, 600))
@@ -76,29 +53,29 @@ describe('issue 14: an upload socket that sends no offer', () => {
 
 describe('issue 14: what the browser is told of a failure', () => {
   it('never names a folder of this computer', async () => {
-    await setup()
-    const socket = await raw()
+    up = await startUploadShare()
+    const socket = await up.raw()
     await socket.next('hello')
-    const offered = nextOffer()
+    const offered = up.nextOffer()
     socket.send({ type: 'offer', files: [{ path: 'a.txt', size: 1, lastModified: 0 }] })
     // The destination lies under a file, so it cannot be made: the error on this computer names the folder.
-    const result = (await offered).respond({ accept: true, dir: join(fx.dir, 'shared.txt', 'inbox') })
-    await expect(result).rejects.toMatchObject({ code: 'FERRY_ERR_DISK', message: expect.stringContaining(fx.dir) })
+    const result = (await offered).respond({ accept: true, dir: join(up.fx.dir, 'shared.txt', 'inbox') })
+    await expect(result).rejects.toMatchObject({ code: 'FERRY_ERR_DISK', message: expect.stringContaining(up.fx.dir) })
     const error = await socket.next('error')
     expect(error.code).toBe('FERRY_ERR_DISK')
-    expect(error.message).not.toContain(fx.dir)
+    expect(error.message).not.toContain(up.fx.dir)
     expect(error.message).not.toMatch(/\/tmp|ENOTDIR|inbox/)
   })
 })
 
 describe('issue 14: folders made for a failed upload', () => {
   it('are removed when the upload fails and leaves them empty, and folders that were there before stay', async () => {
-    await setup()
-    const inbox = join(fx.dir, 'inbox')
+    up = await startUploadShare()
+    const inbox = up.inbox
     await mkdir(join(inbox, 'kept'), { recursive: true })
-    const socket = await raw()
+    const socket = await up.raw()
     await socket.next('hello')
-    const offered = nextOffer()
+    const offered = up.nextOffer()
     socket.send({ type: 'offer', files: [{ path: 'made/deeper/big.bin', size: 10 * 1024 * 1024, lastModified: 0 }, { path: 'kept/new/x.bin', size: 10, lastModified: 0 }] })
     const result = (await offered).respond({ accept: true, dir: inbox })
     result.catch(() => {})
@@ -114,11 +91,11 @@ describe('issue 14: folders made for a failed upload', () => {
   })
 
   it('are kept when they hold a file the upload saved before it failed', async () => {
-    await setup()
-    const inbox = join(fx.dir, 'fresh-inbox')
-    const socket = await raw()
+    up = await startUploadShare()
+    const inbox = up.inbox
+    const socket = await up.raw()
     await socket.next('hello')
-    const offered = nextOffer()
+    const offered = up.nextOffer()
     const saved = Buffer.from('saved')
     socket.send({ type: 'offer', files: [{ path: 'album/one.txt', size: saved.length, lastModified: 0 }, { path: 'album/two.bin', size: 1024 * 1024, lastModified: 0 }] })
     const result = (await offered).respond({ accept: true, dir: inbox })

@@ -8,30 +8,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { UploadDeclinedError, uploadFiles, type ShareInfo, type ShareOffer } from '../src/index.ts'
 import { openRaw, socketUrl, upgradeStatus, type RawSocket } from './helpers/raw-socket.ts'
-import { blake3Of, startFixture, type Fixture } from './helpers/share-fixture.ts'
+import { blake3Of, type Fixture } from './helpers/share-fixture.ts'
+import { startUploadShare, type UploadShare } from './helpers/upload-share.ts'
 
+let up: UploadShare
 let fx: Fixture
 let share: ShareInfo
 let url: string
 let inbox: string
-const sockets: RawSocket[] = []
 
-async function setup (options: Parameters<typeof startFixture>[0] = {}): Promise<void> {
-  fx = await startFixture(options)
-  await fx.file('shared.txt', 'shared')
-  share = await fx.server.addShare({ paths: [`${fx.dir}/shared.txt`], allowUpload: true })
-  url = share.urls[0] as string
-  inbox = join(fx.dir, 'inbox')
+async function setup (options: Parameters<typeof startUploadShare>[0] = {}): Promise<void> {
+  up = await startUploadShare(options)
+  ;({ fx, share, url, inbox } = up)
 }
 
 async function raw (headers?: Record<string, string>): Promise<RawSocket> {
-  const socket = await openRaw(url, { headers })
-  sockets.push(socket)
-  return socket
+  return await up.raw(headers)
 }
 
-function nextOffer (): Promise<ShareOffer> {
-  return new Promise((resolve) => { fx.server.once('offer', resolve) })
+async function nextOffer (): Promise<ShareOffer> {
+  return await up.nextOffer()
 }
 
 /** The promise, with a handler attached now so a rejection before the test awaits it is not "unhandled". */
@@ -45,10 +41,7 @@ async function inboxNames (): Promise<string[]> {
   return await readdir(inbox, { recursive: true }).catch(() => [])
 }
 
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate()
-  await fx.close()
-})
+afterEach(async () => { await up.close() })
 
 describe('an upload from the page', () => {
   beforeEach(async () => { await setup() })
@@ -371,8 +364,9 @@ describe('connection caps', () => {
     await setup({ limits: { maxSocketsPerShare: 10, maxSocketsPerIp: 2 } })
     const other = await fx.server.addShare({ paths: [`${fx.dir}/shared.txt`], allowUpload: true })
     await raw()
-    sockets.push(await openRaw(other.urls[0] as string))
+    const second = await openRaw(other.urls[0] as string)
     expect(await upgradeStatus(other.urls[0] as string)).toEqual({ status: 503, code: 'FERRY_ERR_SHARE_TOO_MANY_CONNECTIONS' })
+    second.ws.terminate()
   })
 })
 
