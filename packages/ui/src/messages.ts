@@ -48,6 +48,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_SHARE_ORIGIN_REFUSED: 'The share server refused a connection from another website.',
   FERRY_ERR_SHARE_TOO_MANY_CONNECTIONS: 'Too many people are using this share link right now. Try again shortly.',
   FERRY_ERR_SHARE_FILE_NOT_FOUND: 'That file isn’t part of the share.',
+  FERRY_ERR_SHARE_FILE_REPLACED: 'That file was replaced on the sharing computer after it was shared.',
   FERRY_ERR_SHARE_RANGE: 'A download asked for part of a file that doesn’t exist.',
   FERRY_ERR_SHARE_BUSY: 'The share server is busy. Try again shortly.',
   FERRY_ERR_SHARE_UPLOADS_DISABLED: 'This share link doesn’t accept uploads.',
