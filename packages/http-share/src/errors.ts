@@ -4,7 +4,7 @@
 
 import {
   CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, InvalidPathError, SourceChangedError,
-  SourceNotFoundError, TimeoutError, errorFromJson, type FerryPhase
+  SourceNotFoundError, TimeoutError, UnsafePathError, errorFromJson, type FerryPhase
 } from '@ferry/p2p-core'
 
 export class ShareError extends FerryError {
@@ -85,7 +85,8 @@ const coreStatuses = new Map<string, number>([
   [TimeoutError.code, 408],
   [CancelledError.code, 499],
   [ConnectionLostError.code, 499],
-  [DiskError.code, 507]
+  [DiskError.code, 507],
+  [UnsafePathError.code, 409]
 ])
 
 /** The codes from p2p-core that share links reuse, for the docs test. */

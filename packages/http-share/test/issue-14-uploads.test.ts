@@ -3,7 +3,7 @@
 // folders an upload made are removed again when it fails and leaves them empty.
 
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, stat, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { upgradeStatus } from './helpers/raw-socket.ts'
@@ -112,5 +112,28 @@ describe('issue 14: folders made for a failed upload', () => {
     await expect(result).rejects.toMatchObject({ code: 'FERRY_ERR_CONNECTION_LOST' })
     await until('the partial is removed', async () => (await readdir(join(inbox, 'album'))).length === 1)
     expect(await readdir(join(inbox, 'album'))).toEqual(['one.txt'])
+  })
+})
+
+describe('issue 14: the destination of an upload', () => {
+  it('is never written through a folder link already in it, and the browser is not told where it leads', async () => {
+    up = await startUploadShare()
+    const outside = join(up.fx.dir, 'outside')
+    await mkdir(outside)
+    await mkdir(up.inbox)
+    await symlink(outside, join(up.inbox, 'linked'))
+    const socket = await up.raw()
+    await socket.next('hello')
+    const offered = up.nextOffer()
+    socket.send({ type: 'offer', files: [{ path: 'linked/x.txt', size: 1, lastModified: 0 }] })
+    const result = (await offered).respond({ accept: true, dir: up.inbox })
+    result.catch(() => {})
+    await expect(result).rejects.toMatchObject({ code: 'FERRY_ERR_UNSAFE_PATH' })
+    const error = await socket.next('error')
+    expect(error.code).toBe('FERRY_ERR_UNSAFE_PATH')
+    expect(error.message).not.toContain(up.fx.dir)
+    expect(error.message).not.toContain('outside')
+    expect((await socket.closed).code).toBe(1011)
+    expect(await readdir(outside)).toEqual([])
   })
 })
