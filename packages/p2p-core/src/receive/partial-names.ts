@@ -15,6 +15,9 @@ const NAME_HEX = 32
 
 export class PartialNames {
   readonly #key: Uint8Array
+  /** Random per instance: fresh names are this plus a counter, unpredictable and never repeated (no RNG per file). */
+  readonly #freshPrefix = randomBytes(10).toString('hex')
+  #freshCount = 0
 
   /** `key`: a secret of this device that stays the same across restarts (so partials resume), or random bytes. */
   constructor (key: Uint8Array = randomBytes(32)) {
@@ -28,7 +31,7 @@ export class PartialNames {
 
   /** A fresh name nobody else uses, for a file that will not resume. */
   fresh (): string {
-    return `${PARTIAL_PREFIX}${randomBytes(NAME_HEX / 2).toString('hex')}${PARTIAL_SUFFIX}`
+    return `${PARTIAL_PREFIX}${this.#freshPrefix}${(this.#freshCount++).toString(16).padStart(NAME_HEX - 20, '0')}${PARTIAL_SUFFIX}`
   }
 }
 
