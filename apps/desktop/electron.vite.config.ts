@@ -46,7 +46,7 @@ export default defineConfig(async (): Promise<UserConfig> => ({
     plugins: [await copySharePage()],
     build: {
       outDir: resolve(here, 'out/main'),
-      externalizeDeps: { exclude: ['@ferry/app-service', '@ferry/ui'] },
+      externalizeDeps: { exclude: ['@ferry/api', '@ferry/app-service', '@ferry/ui'] },
       rolldownOptions: {
         input: { index: resolve(here, 'src/main/index.ts'), 'hash-worker': resolve(here, '../../packages/p2p-core/src/hash/hash-worker.ts') },
         external: nativeExternalPatterns

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFerryService, type FerryService } from '@ferry/app-service'
-import type { OfferEvent } from '@ferry/ui/api'
+import type { OfferEvent } from '@ferry/api'
 
 const root = join(import.meta.dirname, '..')
 const out = join(root, 'out')

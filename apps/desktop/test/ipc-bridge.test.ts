@@ -1,4 +1,5 @@
-import { FakeFerryApi, ferryApiEvents, ferryApiMethods, type CallOptions, type FerryMethodName } from '@ferry/ui/api'
+import { ferryApiEvents, ferryApiMethods, type CallOptions, type FerryMethodName } from '@ferry/api'
+import { FakeFerryApi } from '@ferry/api/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_CALLS_IN_FLIGHT, isAppPageUrl, registerIpcBridge, type IpcBridge } from '../src/main/ipc-bridge.ts'
 import { CANCEL_CHANNEL, callChannel, eventChannel, type IpcResult } from '../src/shared/ipc-protocol.ts'

@@ -1,4 +1,4 @@
-import { fakeOffer, FakeFerryApi } from '@ferry/ui/api'
+import { fakeOffer, FakeFerryApi } from '@ferry/api/testing'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 const electron = vi.hoisted(() => {

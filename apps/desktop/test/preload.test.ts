@@ -1,4 +1,4 @@
-import { ferryApiEvents, ferryApiMethods } from '@ferry/ui/api'
+import { ferryApiEvents, ferryApiMethods } from '@ferry/api'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 const exposed = vi.hoisted(() => ({ calls: [] as Array<[string, unknown]> }))

@@ -2,7 +2,7 @@
 // app's state through it) and delivered on a later turn of the event loop, so a slow or throwing listener never
 // runs on the engine's path. Bridges bound their own buffers (ws-bridge.ts).
 
-import type { FerryEventMap, FerryEventName, Unsubscribe } from '@ferry/ui/api'
+import type { FerryEventMap, FerryEventName, Unsubscribe } from '@ferry/api'
 import type { Logger } from '@ferry/p2p-core'
 
 export class EventHub {

@@ -7,11 +7,7 @@ import { networkInterfaces } from 'node:os'
 import {
   FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
-import {
-  ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi,
-  type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer, type PeerAddressDto, type Settings, type Share, type Trust,
-  type Unsubscribe
-} from '@ferry/ui/api'
+import { ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi, type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer, type PeerAddressDto, type Settings, type Share, type Trust, type Unsubscribe } from '@ferry/api'
 import { startDiscovery } from './discovery.ts'
 import { EventHub } from './event-hub.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'

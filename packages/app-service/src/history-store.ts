@@ -2,7 +2,7 @@
 // saved atomically to history.json so it survives restarts.
 
 import { join } from 'node:path'
-import type { HistoryEntry } from '@ferry/ui/api'
+import type { HistoryEntry } from '@ferry/api'
 import { createSerialWriter, readJsonFile } from './json-file.ts'
 
 export const HISTORY_FILE = 'history.json'

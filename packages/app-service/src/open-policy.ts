@@ -9,7 +9,7 @@
 
 import { lstat } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
-import { ApiError, apiErrorCodes, type HistoryEntry } from '@ferry/ui/api'
+import { ApiError, apiErrorCodes, type HistoryEntry } from '@ferry/api'
 
 export type OpenAction = 'open' | 'show'
 

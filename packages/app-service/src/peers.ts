@@ -5,7 +5,7 @@
 // not written: the store remembers devices the user dealt with, not everything that passed on the network.
 
 import { shortCodeFor, type DeviceType, type Logger } from '@ferry/p2p-core'
-import { apiErrorCodes, type Peer, type PeerAddressDto, type Trust } from '@ferry/ui/api'
+import { apiErrorCodes, type Peer, type PeerAddressDto, type Trust } from '@ferry/api'
 import { formatHostPort, parseHostPort } from './discovery.ts'
 import type { EventHub } from './event-hub.ts'
 import { viewPeer } from './trust/trust-policy.ts'

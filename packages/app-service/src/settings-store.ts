@@ -3,7 +3,7 @@
 
 import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
-import type { Settings } from '@ferry/ui/api'
+import type { Settings } from '@ferry/api'
 import { createSerialWriter, readJsonFile } from './json-file.ts'
 import { isValidSettings } from './validate.ts'
 

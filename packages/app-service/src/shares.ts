@@ -4,7 +4,7 @@
 
 import { createShareServer, type DownloadEvent, type ShareInfo, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import type { HashPool, Logger } from '@ferry/p2p-core'
-import type { CreateShareRequest, Party, Share } from '@ferry/ui/api'
+import type { CreateShareRequest, Party, Share } from '@ferry/api'
 import type { EventHub } from './event-hub.ts'
 import { readingSources } from './source-errors.ts'
 import { notFound } from './transfers.ts'

@@ -3,7 +3,7 @@
 // the UI shows. The sender walks again when it connects (and on each reconnect), so it offers what is on disk then.
 
 import { collectSourceFiles, type FerryLimits } from '@ferry/p2p-core'
-import type { SkippedSource } from '@ferry/ui/api'
+import type { SkippedSource } from '@ferry/api'
 
 /** Files listed per transfer; `count` still says how many there are. */
 export const MAX_LISTED_FILES = 1_000

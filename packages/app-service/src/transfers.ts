@@ -6,10 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import { type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
-import {
-  ApiError, apiErrorCodes, toErrorDto, type HistoryEntry, type IncomingOfferDto, type OfferDecisionDto, type OfferEndReason, type Party,
-  type Settings, type Transfer, type TransferStatus
-} from '@ferry/ui/api'
+import { ApiError, apiErrorCodes, toErrorDto, type HistoryEntry, type IncomingOfferDto, type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus } from '@ferry/api'
 import type { EventHub } from './event-hub.ts'
 import type { HistoryStore } from './history-store.ts'
 import type { PeerBook } from './peers.ts'

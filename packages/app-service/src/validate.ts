@@ -2,7 +2,7 @@
 // (STYLE.md rule 4). A bad argument rejects with FERRY_ERR_API_INVALID_ARGUMENT and a message naming it.
 
 import { isAbsolute } from 'node:path'
-import { ApiError, apiErrorCodes, type CreateShareRequest, type OfferDecisionDto, type Settings, type Trust } from '@ferry/ui/api'
+import { ApiError, apiErrorCodes, type CreateShareRequest, type OfferDecisionDto, type Settings, type Trust } from '@ferry/api'
 
 /** Limits on arguments, in the units named. */
 export const argumentLimits = {

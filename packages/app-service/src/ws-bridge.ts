@@ -1,4 +1,4 @@
-// FerryApi over a WebSocket: the server half of packages/ui/src/api/ws-client.ts (its header is the wire format).
+// FerryApi over a WebSocket: the server half of packages/api/src/ws-client.ts (its header is the wire format).
 // Attached to an HTTP server that listens on 127.0.0.1; an upgrade is refused unless its Host is this server's
 // own 127.0.0.1:PORT or localhost:PORT and its Origin is that same page, then the host's `authorize` decides (the
 // `ferry ui` server checks its session cookie; a page of ours that is not signed in is told 4401 so it stops
@@ -12,10 +12,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '@ferry/p2p-core'
 import { silentLogger } from '@ferry/p2p-core'
-import {
-  CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, ferryApiMethods, toErrorDto, type FerryApi, type FerryErrorDto,
-  type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe
-} from '@ferry/ui/api'
+import { CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, ferryApiMethods, toErrorDto, type FerryApi, type FerryErrorDto, type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe } from '@ferry/api'
 import { loadWs, type WsServer, type WsSocket } from './ws-module.ts'
 import { defaultWsBridgeLimits, Outbox, type OutboxClient, type WsBridgeLimits } from './ws-outbox.ts'
 

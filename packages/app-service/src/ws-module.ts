@@ -16,7 +16,7 @@ export interface WsSocket {
     ((event: 'close', listener: () => void) => void) &
     ((event: 'pong', listener: () => void) => void) &
     ((event: 'error', listener: (err: Error) => void) => void)
-  // Browser-style handlers: what packages/ui's ws-client expects of a socket (SocketLike).
+  // Browser-style handlers: what @ferry/api's ws-client expects of a socket (SocketLike).
   onopen: ((event: unknown) => void) | null
   onmessage: ((event: { data: unknown }) => void) | null
   onclose: ((event: { code: number }) => void) | null

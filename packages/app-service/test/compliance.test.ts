@@ -1,4 +1,4 @@
-import { describeFerryApiCompliance } from './compliance/ferry-api-compliance.ts'
+import { describeFerryApiCompliance } from '@ferry/api/compliance'
 import { complianceHarness } from './helpers.ts'
 
 describeFerryApiCompliance('the service, called directly', async () => await complianceHarness(false))

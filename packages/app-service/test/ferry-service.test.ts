@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/ui/api'
+import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } from '@ferry/api'
 import { faultyTransport, type Faults } from '@ferry/p2p-core/testing'
-import { nextEvent } from './compliance/ferry-api-compliance.ts'
+import { nextEvent } from '@ferry/api/compliance'
 import { offerFrom, startService, type TestService } from './helpers.ts'
 
 const open: TestService[] = []

@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWsFerryApi, type FerryApi, type SocketLike, type WsFerryApi } from '@ferry/ui/api'
+import { createWsFerryApi, type FerryApi, type SocketLike, type WsFerryApi } from '@ferry/api'
 import {
   attachWsBridge, createApiToken, createFerryService, loadWs, type FerryService, type FerryServiceInit, type WsBridge, type WsBridgeLimits
 } from '../src/index.ts'
-import type { ComplianceHarness } from './compliance/ferry-api-compliance.ts'
+import type { ComplianceHarness } from '@ferry/api/compliance'
 
 export interface TestService {
   service: FerryService

@@ -5,8 +5,8 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { OfferEvent, TransferEvent } from '@ferry/ui/api'
-import { nextEvent } from './compliance/ferry-api-compliance.ts'
+import type { OfferEvent, TransferEvent } from '@ferry/api'
+import { nextEvent } from '@ferry/api/compliance'
 import { offerFrom, startService, type TestService } from './helpers.ts'
 
 const open: TestService[] = []

@@ -6,9 +6,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { OfferEvent, Peer, TransferEvent } from '@ferry/ui/api'
+import type { OfferEvent, Peer, TransferEvent } from '@ferry/api'
 import { DEVICES_FILE, type DeviceRecord } from '../src/index.ts'
-import { nextEvent } from './compliance/ferry-api-compliance.ts'
+import { nextEvent } from '@ferry/api/compliance'
 import { offerFrom, startService, type TestService } from './helpers.ts'
 
 const quick = { probeIntervalMs: 150, probeTimeoutMs: 500, peerTtlMs: 1_000, probeBackoffMaxMs: 300, mdnsQueryIntervalMs: 500 }

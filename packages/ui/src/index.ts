@@ -1,9 +1,7 @@
-// @ferry/ui: Ferry's user interface (React + zustand). It talks only to the FerryApi contract (api/ferry-api.ts);
-// hosts give it one: Electron's preload (window.ferry), the `ferry ui` WebSocket bridge (ws-client.ts), or the
-// in-memory fake for tests and the demo page. No Node built-ins, no Electron, no engine code at run time.
+// @ferry/ui: Ferry's user interface (React + zustand). It talks only to the FerryApi contract (@ferry/api); hosts
+// give it one: Electron's preload (window.ferry), the `ferry ui` WebSocket bridge (@ferry/api's ws-client.ts), or
+// the in-memory fake for tests and the demo page. No Node built-ins, no Electron, no engine code at run time.
 
-export * from './api/index.ts'
-export { createDemoFerryApi, type DemoFerryApi } from './api/fake-demo.ts'
 export { createFerryStore, type FerryStore } from './store/ferry-store.ts'
 export type { FerryStoreState } from './store/store-types.ts'
 export { App } from './app/App.tsx'

@@ -3,8 +3,7 @@
 // The UI matches on `code` only; the engine's English `message` is kept as detail for unknown codes.
 // test/messages.test.tsx checks that every code the engine defines has a sentence here.
 
-import { apiErrorCodes } from './api/api-error.ts'
-import type { FerryErrorDto } from './api/ferry-api.ts'
+import { apiErrorCodes, type FerryErrorDto } from '@ferry/api'
 
 export const errorMessages: Readonly<Record<string, string>> = {
   // discover

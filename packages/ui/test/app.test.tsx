@@ -4,7 +4,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { fakeError, fakePeer, fakeTransfer } from '../src/api/fake-fixtures.ts'
+import { fakeError, fakePeer, fakeTransfer } from '@ferry/api/testing'
 import { App } from '../src/app/App.tsx'
 import { NOT_ANSWERING_AFTER_MS } from '../src/components/Banners.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'

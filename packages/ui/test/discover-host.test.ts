@@ -3,8 +3,8 @@
 // page's server says it is `ferry ui` (its /session answer), else the demo.
 
 import { describe, expect, it } from 'vitest'
-import { FakeFerryApi } from '../src/api/fake-ferry-api.ts'
-import type { WsFerryApi } from '../src/api/ws-client.ts'
+import { FakeFerryApi } from '@ferry/api/testing'
+import type { WsFerryApi } from '@ferry/api'
 import { discoverHost } from '../src/app/discover-host.ts'
 
 interface FakeWindow { ferry?: FakeFerryApi, search?: string, session?: unknown, replaced?: string[] }

@@ -3,7 +3,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeHistoryEntry } from '../src/api/fake-fixtures.ts'
+import { fakeHistoryEntry } from '@ferry/api/testing'
 import { HistoryScreen } from '../src/screens/HistoryScreen.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 

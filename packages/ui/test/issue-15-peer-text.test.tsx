@@ -5,7 +5,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeHistoryEntry, fakeOffer, fakePeer, partyOf } from '../src/api/fake-fixtures.ts'
+import { fakeHistoryEntry, fakeOffer, fakePeer, partyOf } from '@ferry/api/testing'
 import { peerText } from '../src/format.ts'
 import { HistoryScreen } from '../src/screens/HistoryScreen.tsx'
 import { NearbyScreen } from '../src/screens/NearbyScreen.tsx'

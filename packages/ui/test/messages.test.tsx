@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import protocolDoc from '../../../docs/protocol.md?raw'
 import coreErrors from '../../p2p-core/src/errors.ts?raw'
 import shareErrors from '../../http-share/src/errors.ts?raw'
-import { apiErrorCodes } from '../src/api/api-error.ts'
+import { apiErrorCodes } from '@ferry/api'
 import { errorMessages, messageFor } from '../src/messages.ts'
 
 /** Codes as string literals in a source file ('FERRY_ERR_...'), not mentions in its comments. */

@@ -3,7 +3,7 @@
 
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { fakePeer } from '../src/api/fake-fixtures.ts'
+import { fakePeer } from '@ferry/api/testing'
 import { NearbyScreen } from '../src/screens/NearbyScreen.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 

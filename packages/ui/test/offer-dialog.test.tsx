@@ -3,7 +3,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeOffer, fakePeer, partyOf } from '../src/api/fake-fixtures.ts'
+import { fakeOffer, fakePeer, partyOf } from '@ferry/api/testing'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 
 useFerryCleanup()

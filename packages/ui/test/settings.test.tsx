@@ -3,7 +3,7 @@
 
 import { act, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeSettings } from '../src/api/fake-fixtures.ts'
+import { fakeSettings } from '@ferry/api/testing'
 import { SettingsScreen } from '../src/screens/SettingsScreen.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 

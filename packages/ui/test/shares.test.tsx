@@ -4,7 +4,7 @@
 
 import { act, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeShare } from '../src/api/fake-fixtures.ts'
+import { fakeShare } from '@ferry/api/testing'
 import { SharesScreen } from '../src/screens/SharesScreen.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 

@@ -2,8 +2,8 @@
 // The store is a projection of the engine: what the FerryApi reports (snapshot, then events) is what it holds.
 
 import { describe, expect, it } from 'vitest'
-import { FakeFerryApi } from '../src/api/fake-ferry-api.ts'
-import { fakeError, fakeOffer, fakePeer, fakeShare, fakeTransfer } from '../src/api/fake-fixtures.ts'
+import { FakeFerryApi } from '@ferry/api/testing'
+import { fakeError, fakeOffer, fakePeer, fakeShare, fakeTransfer } from '@ferry/api/testing'
 import { createFerryStore } from '../src/store/ferry-store.ts'
 import { MAX_NOTICES } from '../src/store/errors-slice.ts'
 import { applyTransferEvent, MAX_FINISHED_TRANSFERS } from '../src/store/transfers-slice.ts'

@@ -4,7 +4,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeError, fakePeer, fakeTransfer, partyOf } from '../src/api/fake-fixtures.ts'
+import { fakeError, fakePeer, fakeTransfer, partyOf } from '@ferry/api/testing'
 import { TransfersScreen } from '../src/screens/TransfersScreen.tsx'
 import { renderFerry, useFerryCleanup } from './helpers/render-ferry.tsx'
 

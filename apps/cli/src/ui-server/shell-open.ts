@@ -8,7 +8,7 @@
 
 import { spawn } from 'node:child_process'
 import { dirname } from 'node:path'
-import { ApiError, apiErrorCodes } from '@ferry/ui/api'
+import { ApiError, apiErrorCodes } from '@ferry/api'
 
 export interface Opener {
   command: string

@@ -11,7 +11,7 @@ import { extname, resolve, sep } from 'node:path'
 import { attachWsBridge, type WsBridgeLimits } from '@ferry/app-service'
 import { UI_DIST, uiIsBuilt } from './build-ui.ts'
 import { UiSessions, type SessionsInit } from './sessions.ts'
-import type { FerryApi } from '@ferry/ui/api'
+import type { FerryApi } from '@ferry/api'
 
 /** The built page's own policy (packages/ui/vite.config.ts), plus what only a header can say. */
 export const CONTENT_SECURITY_POLICY = [

@@ -2,7 +2,7 @@
 // renderer is untrusted (STYLE.md rule 4). The shapes and bounds here are the IPC layer's; the service still checks
 // meaning (a peer that exists, a folder that is writable). A refusal is FERRY_ERR_API_INVALID_ARGUMENT.
 
-import { ApiError, apiErrorCodes, type FerryMethodName, ferryApiMethods } from '@ferry/ui/api'
+import { ApiError, apiErrorCodes, type FerryMethodName, ferryApiMethods } from '@ferry/api'
 
 /** Longest id, alias or address string accepted, in UTF-16 code units. */
 export const MAX_SHORT_STRING = 1024

@@ -1,7 +1,7 @@
 // What the desktop app does when an offer arrives: with receiving off it declines at once (the app's policy, not
 // the engine's: STYLE.md rule 6); otherwise, unless the window is in front, a system notification that opens it.
 
-import type { FerryApi, IncomingOfferDto, Unsubscribe } from '@ferry/ui/api'
+import type { FerryApi, IncomingOfferDto, Unsubscribe } from '@ferry/api'
 import { Notification } from 'electron'
 
 export interface OfferWatchInit {

@@ -2,7 +2,7 @@
 // `window.ferry` so the UI gets a plain FerryApi again: a call's AbortSignal travels as `{ aborted, onAbort }`, and a
 // rejection's `{ name, code, message }` becomes an ApiError.
 
-import { ApiError, type FerryApi, type FerryMethodName, ferryApiMethods, toErrorDto } from '@ferry/ui/api'
+import { ApiError, type FerryApi, type FerryMethodName, ferryApiMethods, toErrorDto } from '@ferry/api'
 import type { BridgedCallOptions } from '../shared/ipc-protocol.ts'
 
 function bridged (options: unknown): BridgedCallOptions | undefined {

@@ -8,7 +8,7 @@
 // A call answers with an IpcResult rather than throwing, because Electron rewrites an error thrown in a handler
 // into "Error invoking remote method ...: <message>" and drops its `code`; the envelope keeps `{ name, code, message }`.
 
-import type { FerryErrorDto, FerryEventName, FerryMethodName } from '@ferry/ui/api'
+import type { FerryErrorDto, FerryEventName, FerryMethodName } from '@ferry/api'
 
 export const CHANNEL_PREFIX = 'ferry:'
 export const CANCEL_CHANNEL = 'ferry:cancel'

@@ -2,7 +2,7 @@
 // histories do to a real one), built afresh on every getState the way FerryService builds its own. Everything else
 // is a no-op. For the bridge's memory tests: they are about what the bridge holds, not about the engine.
 
-import type { FerryApi, FerrySnapshot, HistoryEntry } from '@ferry/ui/api'
+import type { FerryApi, FerrySnapshot, HistoryEntry } from '@ferry/api'
 
 /** Characters per history entry's text. */
 const ENTRY_CHARS = 64 * 1024

@@ -3,8 +3,7 @@
 // signs it in; a page that is not signed in is refused and says how to sign in); anything else (vite dev, a static
 // file) gets the demo, loaded only then so the demo's fake engine stays out of the other hosts' way.
 
-import type { FerryApi } from '../api/ferry-api.ts'
-import { apiSocketUrl, createWsFerryApi } from '../api/ws-client.ts'
+import { apiSocketUrl, createWsFerryApi, type FerryApi } from '@ferry/api'
 import type { MountOptions } from './mount.tsx'
 
 declare global {
@@ -35,7 +34,7 @@ export async function discoverHost (win: Window): Promise<MountOptions & { kind:
     if (new URLSearchParams(win.location.search).has('launch')) win.history.replaceState(null, '', win.location.pathname)
     return { kind: 'websocket', api: createWsFerryApi({ url: apiSocketUrl(win.location) }) }
   }
-  const { createDemoFerryApi } = await import('../api/fake-demo.ts')
+  const { createDemoFerryApi } = await import('../demo/demo-api.ts')
   const demo = createDemoFerryApi()
   return { kind: 'demo', api: demo.api, demo: { simulateOffer: demo.simulateOffer } }
 }

@@ -2,7 +2,7 @@
 // api.resolveDroppedFiles with webUtils.getPathForFile, or the renderer passes its own resolver to mountFerryUi);
 // a browser never learns where a dropped File lives, so there the drop opens the host's file picker instead.
 
-import type { DropResolver, FerryApi } from '../api/ferry-api.ts'
+import type { DropResolver, FerryApi } from '@ferry/api'
 
 export function createDropResolver (api: Pick<FerryApi, 'resolveDroppedFiles' | 'pickFiles'>): DropResolver {
   const resolve = api.resolveDroppedFiles

@@ -3,7 +3,7 @@
 
 import { createContext, useContext, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import type { DropResolver } from '../api/ferry-api.ts'
+import type { DropResolver } from '@ferry/api'
 import type { FerryStore } from '../store/ferry-store.ts'
 import type { FerryStoreState } from '../store/store-types.ts'
 

@@ -3,7 +3,7 @@
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import type { DropResolver, FerryApi } from '../api/ferry-api.ts'
+import type { DropResolver, FerryApi } from '@ferry/api'
 import type { DemoControls } from '../components/Banners.tsx'
 import { createFerryStore } from '../store/ferry-store.ts'
 import { App } from './App.tsx'

@@ -2,7 +2,7 @@
 // for screen readers.
 
 import type { ReactNode } from 'react'
-import type { DeviceType } from '../api/ferry-api.ts'
+import type { DeviceType } from '@ferry/api'
 
 const labels: Record<DeviceType, string> = { desktop: 'Desktop', laptop: 'Laptop', phone: 'Phone', server: 'Server', unknown: 'Device' }
 

@@ -1,7 +1,7 @@
 // The app's trust in a device, in words (colour only repeats them).
 
 import type { ReactNode } from 'react'
-import type { Trust } from '../api/ferry-api.ts'
+import type { Trust } from '@ferry/api'
 
 const labels: Record<Trust, string> = { trusted: 'Trusted', known: 'Known', unknown: 'New device' }
 

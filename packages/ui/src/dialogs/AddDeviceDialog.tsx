@@ -2,7 +2,7 @@
 // dialog while Ferry is still trying abandons the attempt (its signal).
 
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
+import { toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { messageFor } from '../messages.ts'

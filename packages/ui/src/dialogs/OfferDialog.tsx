@@ -4,8 +4,7 @@
 // ×, not on Accept: an offer can pop up while someone is typing, and Enter must not take files by accident.
 
 import { useId, useState, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
-import type { IncomingOfferDto, OfferDecisionDto } from '../api/ferry-api.ts'
+import { type IncomingOfferDto, type OfferDecisionDto, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { Dialog } from '../components/Dialog.tsx'

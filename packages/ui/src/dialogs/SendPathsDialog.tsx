@@ -2,8 +2,7 @@
 // in a browser, where the page and the engine share one computer). One absolute path a line; the host checks them.
 
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
-import type { Peer } from '../api/ferry-api.ts'
+import { type Peer, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { messageFor } from '../messages.ts'

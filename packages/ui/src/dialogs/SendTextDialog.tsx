@@ -2,8 +2,7 @@
 // as with the keyboard.
 
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
-import type { Peer } from '../api/ferry-api.ts'
+import { type Peer, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { messageFor } from '../messages.ts'

@@ -2,8 +2,7 @@
 // how long the link lives, and whether visitors may upload.
 
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
-import type { Share } from '../api/ferry-api.ts'
+import { type Share, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { messageFor } from '../messages.ts'
 

@@ -3,8 +3,7 @@
 // file dialog (a browser on `ferry ui`) gets a dialog to type paths instead.
 
 import { useId, useState, type DragEvent, type ReactNode } from 'react'
-import { apiErrorCodes, toErrorDto } from '../api/api-error.ts'
-import type { Peer } from '../api/ferry-api.ts'
+import { apiErrorCodes, type Peer, toErrorDto } from '@ferry/api'
 import { useDropResolver, useFerry } from '../app/ferry-context.tsx'
 import { DeviceIcon } from '../components/DeviceIcon.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'

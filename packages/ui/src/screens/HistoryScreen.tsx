@@ -1,7 +1,7 @@
 // History: finished transfers, newest first, with each file's place on this computer to open or show.
 
 import type { ReactNode } from 'react'
-import type { HistoryEntry } from '../api/ferry-api.ts'
+import type { HistoryEntry } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
 import { formatBytes, formatTime, peerText } from '../format.ts'

@@ -2,7 +2,7 @@
 // drop target; plus how to add a device by address and how other devices can add this one.
 
 import { useState, type ReactNode } from 'react'
-import type { Peer } from '../api/ferry-api.ts'
+import type { Peer } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'

@@ -2,8 +2,7 @@
 // its error, in words) is what the form shows next. Changes saved elsewhere replace the form while it is untouched.
 
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
-import { toErrorDto } from '../api/api-error.ts'
-import type { Settings } from '../api/ferry-api.ts'
+import { type Settings, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { messageFor } from '../messages.ts'
 

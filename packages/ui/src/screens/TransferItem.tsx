@@ -2,7 +2,7 @@
 // what went wrong in words, what a send left out of its folders; Cancel while it runs, Retry or Resume when the engine says it can.
 
 import { useId, type ReactNode } from 'react'
-import type { SkippedSourceReason, Transfer, TransferStatus } from '../api/ferry-api.ts'
+import type { SkippedSourceReason, Transfer, TransferStatus } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { formatBytes, formatDuration, formatRate, peerText, percent } from '../format.ts'
 import { messageFor } from '../messages.ts'

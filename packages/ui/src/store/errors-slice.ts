@@ -1,8 +1,7 @@
 // Errors slice: problems to show the user as notices: the engine's own (onError) and failed actions that have no
 // dialog to show them in. Bounded to MAX_NOTICES, newest first; each is dismissed by the user.
 
-import { toErrorDto } from '../api/api-error.ts'
-import type { FerryErrorDto } from '../api/ferry-api.ts'
+import { type FerryErrorDto, toErrorDto } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export const MAX_NOTICES = 5

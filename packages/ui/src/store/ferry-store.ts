@@ -4,8 +4,7 @@
 // come back as events. No module-level instance: the composition root (main.tsx, a test) makes one per api.
 
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import { toErrorDto } from '../api/api-error.ts'
-import type { FerryApi, FerrySnapshot } from '../api/ferry-api.ts'
+import { type FerryApi, type FerrySnapshot, toErrorDto } from '@ferry/api'
 import { createErrorsSlice } from './errors-slice.ts'
 import { applyHistoryEntry, createHistorySlice, MAX_HISTORY_ENTRIES } from './history-slice.ts'
 import { applyOfferEvent, createOffersSlice } from './offers-slice.ts'

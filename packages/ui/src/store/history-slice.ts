@@ -1,7 +1,7 @@
 // History slice: finished transfers, newest first, bounded to MAX_HISTORY_ENTRIES in memory (the host keeps
 // the full record on disk).
 
-import type { HistoryEntry } from '../api/ferry-api.ts'
+import type { HistoryEntry } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export const MAX_HISTORY_ENTRIES = 500

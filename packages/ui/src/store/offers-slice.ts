@@ -1,7 +1,7 @@
 // Offers slice: incoming offers waiting for this user, oldest first (the dialog shows the first). An offer leaves
 // when the engine says so, or as soon as the user's answer was taken.
 
-import type { FerryApi, IncomingOfferDto, OfferDecisionDto, OfferEvent } from '../api/ferry-api.ts'
+import type { FerryApi, IncomingOfferDto, OfferDecisionDto, OfferEvent } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export interface OffersSlice {

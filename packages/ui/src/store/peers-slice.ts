@@ -1,7 +1,7 @@
 // Peers slice: the devices nearby or remembered, exactly as the engine last listed them, and the actions that
 // add one by address or change the trust in one.
 
-import type { FerryApi, Peer, Trust } from '../api/ferry-api.ts'
+import type { FerryApi, Peer, Trust } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export interface PeersSlice {

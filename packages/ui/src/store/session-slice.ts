@@ -1,7 +1,7 @@
 // Session slice: this device, whether the first snapshot has arrived, the bridge's link state, and the host's own
 // services (native file dialogs, opening files), which belong to no engine object.
 
-import type { CallOptions, ConnectionStatus, DeviceInfo, FerryApi, FerryErrorDto } from '../api/ferry-api.ts'
+import type { CallOptions, ConnectionStatus, DeviceInfo, FerryApi, FerryErrorDto } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export type LoadPhase = 'loading' | 'ready' | 'failed'

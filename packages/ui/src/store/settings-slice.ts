@@ -1,6 +1,6 @@
 // Settings slice: the settings as the host last saved them; the form edits a copy and saves a patch.
 
-import type { FerryApi, Settings } from '../api/ferry-api.ts'
+import type { FerryApi, Settings } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export interface SettingsSlice {

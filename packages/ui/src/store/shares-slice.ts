@@ -1,6 +1,6 @@
 // Shares slice: share links of this session with their download logs, as the engine last reported each one.
 
-import type { CreateShareRequest, FerryApi, Share, ShareEvent } from '../api/ferry-api.ts'
+import type { CreateShareRequest, FerryApi, Share, ShareEvent } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 export interface SharesSlice {

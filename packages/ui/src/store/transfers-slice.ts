@@ -1,7 +1,7 @@
 // Transfers slice: every transfer of this session, newest first, folded from the engine's upserts and progress
 // events. Finished transfers beyond MAX_FINISHED_TRANSFERS are dropped here (history keeps them).
 
-import type { FerryApi, Transfer, TransferEvent } from '../api/ferry-api.ts'
+import type { FerryApi, Transfer, TransferEvent } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
 
 /** Finished transfers kept in the list; older ones live on in history only. */

@@ -3,7 +3,7 @@
 
 import type {
   DeviceInfo, FerryErrorDto, HistoryEntry, IncomingOfferDto, Party, Peer, Settings, Share, Transfer
-} from './ferry-api.ts'
+} from '../ferry-api.ts'
 
 /** A fixed clock (2023-11-14T22:13:20Z) so fakes are deterministic; the demo passes Date.now instead. */
 export const FAKE_NOW = 1_700_000_000_000

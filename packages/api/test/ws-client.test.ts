@@ -1,10 +1,9 @@
-// @vitest-environment jsdom
 // The WebSocket bridge client speaks the wire format documented in ws-client.ts: calls as {id, method, args},
 // answers as {id, result|error}, events as {event, payload}, cancels as {cancel}. A fake socket plays the server.
 
 import { describe, expect, it } from 'vitest'
-import { ferryApiEvents, type FerryApi } from '../src/api/ferry-api.ts'
-import { apiSocketUrl, CLOSE_UNAUTHORIZED, createWsFerryApi, type SocketLike } from '../src/api/ws-client.ts'
+import { ferryApiEvents, type FerryApi } from '../src/ferry-api.ts'
+import { apiSocketUrl, CLOSE_UNAUTHORIZED, createWsFerryApi, type SocketLike } from '../src/ws-client.ts'
 
 class FakeSocket implements SocketLike {
   readonly sent: Array<Record<string, unknown>> = []

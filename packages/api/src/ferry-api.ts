@@ -1,6 +1,6 @@
 // FerryApi: the one contract between Ferry's UI and its host. Electron main implements it behind IPC (the preload
-// hands the renderer `window.ferry`), `ferry ui` behind a local WebSocket (ws-client.ts), tests and the demo page in
-// memory (fake-ferry-api.ts). The UI cannot tell them apart (DESIGN.md).
+// hands the renderer `window.ferry`), `ferry ui` behind a local WebSocket (ws-client.ts), tests and the UI's demo page in
+// memory (testing/fake-ferry-api.ts). The UI cannot tell them apart (DESIGN.md).
 //
 // Rules for every implementation:
 // - Everything that crosses is plain JSON: no class instances, functions, Dates, Maps or undefined-in-arrays. Times

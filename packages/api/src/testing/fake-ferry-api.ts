@@ -1,14 +1,14 @@
 // An in-memory FerryApi: no engine, no timers, no randomness. Component tests drive it like an engine would
 // (`fake.emitOffer(...)`, `fake.progress(...)`, `fake.completeTransfer(...)`) and read what the UI asked of it in
-// `fake.calls`; the demo page (fake-demo.ts) seeds it and moves it along with a timer. Every value it hands out
+// `fake.calls`; the UI's demo page (packages/ui/src/demo) seeds it and moves it along with a timer. Every value it hands out
 // goes through a JSON round trip, so a non-JSON DTO would show up here first.
 
-import { ApiError, abortedError, apiErrorCodes } from './api-error.ts'
+import { ApiError, abortedError, apiErrorCodes } from '../api-error.ts'
 import type {
   AppErrorEvent, CallOptions, ConnectionStatus, CreateShareRequest, DeviceInfo, DropResolver, FerryApi, FerryErrorDto,
   FerryEventMap, FerryEventName, FerryMethodName, FerrySnapshot, HistoryEntry, IncomingOfferDto, OfferDecisionDto,
   OfferEndReason, Peer, Settings, Share, ShareDownload, Transfer, TransferFile, TransferProgressDto, Trust
-} from './ferry-api.ts'
+} from '../ferry-api.ts'
 import { FAKE_NOW, fakeDevice, fakeOffer, fakeSettings, fakeTransfer, partyOf } from './fake-fixtures.ts'
 
 export interface FakeFerryInit {

@@ -1,8 +1,9 @@
 // The demo page's engine: the in-memory FerryApi seeded with a few devices, transfers, a share and some history,
-// and a timer that moves running transfers along, so the UI can be seen and tried without Ferry running.
+// and a timer that moves running transfers along, so the UI can be seen and tried without Ferry running. The one
+// place outside tests allowed to use @ferry/api/testing (eslint.config.js): discover-host.ts loads it only when no
+// host answers (vite dev, a static copy of the page), never in Electron or under `ferry ui`.
 
-import { FakeFerryApi } from './fake-ferry-api.ts'
-import { fakeDevice, fakeHistoryEntry, fakePeer, fakeShare, fakeTransfer, partyOf } from './fake-fixtures.ts'
+import { FakeFerryApi, fakeDevice, fakeHistoryEntry, fakePeer, fakeShare, fakeTransfer, partyOf } from '@ferry/api/testing'
 
 /** How often the demo moves its transfers, and how many bytes a second they pretend to move. */
 const TICK_MS = 500

@@ -1,10 +1,11 @@
 // One behaviour suite for every FerryApi host (STYLE.md rule 15): the service itself, the WebSocket bridge, and
 // the Electron IPC bridge (apps/desktop) each run it through describeFerryApiCompliance(). Importing this file
-// registers nothing; `describe`/`it`/`expect` come from vitest imports, not globals.
+// registers nothing; `describe`/`it`/`expect` come from vitest imports, not globals. It runs under Node (it opens a
+// UDP socket), so it is an entry point of its own (`@ferry/api/compliance`), apart from the browser-safe fakes.
 
 import { createSocket, type Socket } from 'node:dgram'
 import { describe, expect, it } from 'vitest'
-import type { FerryApi, OfferEvent, Settings } from '@ferry/ui/api'
+import type { FerryApi, OfferEvent, Settings } from '../ferry-api.ts'
 
 export interface ComplianceHarness {
   api: FerryApi
