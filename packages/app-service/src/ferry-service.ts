@@ -7,7 +7,11 @@ import { networkInterfaces } from 'node:os'
 import {
   FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
 } from '@ferry/p2p-core'
-import { ApiError, abortedError, apiErrorCodes, type CallOptions, type CreateShareRequest, type DeviceInfo, type FerryApi, type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer, type PeerAddressDto, type Settings, type Share, type Trust, type Unsubscribe } from '@ferry/api'
+import {
+  ApiError, abortedError, apiErrorCodes, SNAPSHOT_HISTORY_ENTRIES, type CallOptions, type CreateShareRequest,
+  type DeviceInfo, type FerryApi, type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer,
+  type PeerAddressDto, type Settings, type Share, type Trust, type Unsubscribe
+} from '@ferry/api'
 import { startDiscovery } from './discovery.ts'
 import { EventHub } from './event-hub.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
@@ -172,7 +176,7 @@ class Service implements FerryService {
     this.#open()
     return {
       device: structuredClone(this.#device), peers: this.#peers.list(), transfers: this.#transfers.list(), offers: this.#transfers.offers(),
-      shares: this.#shares.list(), history: this.#history.list().slice(0, 200), settings: this.#settings.get()
+      shares: this.#shares.list(), history: this.#history.list().slice(0, SNAPSHOT_HISTORY_ENTRIES), settings: this.#settings.get()
     }
   })
 

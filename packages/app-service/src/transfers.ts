@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import { type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
-import { ApiError, apiErrorCodes, toErrorDto, type HistoryEntry, type IncomingOfferDto, type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus } from '@ferry/api'
+import {
+  ApiError, apiErrorCodes, MAX_FINISHED_TRANSFERS, toErrorDto, type HistoryEntry, type IncomingOfferDto,
+  type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus
+} from '@ferry/api'
 import type { EventHub } from './event-hub.ts'
 import type { HistoryStore } from './history-store.ts'
 import type { PeerBook } from './peers.ts'
 import { readingSources } from './source-errors.ts'
 import { listSources } from './sources.ts'
 import { countHiddenPaths, decideOffer, isHiddenPath } from './trust/trust-policy.ts'
-
-/** Finished transfers kept in the list (history keeps the record); the oldest finished ones go first. */
-export const MAX_FINISHED_TRANSFERS = 200
 
 interface Running {
   dto: Transfer

@@ -2,11 +2,11 @@
 // The store is a projection of the engine: what the FerryApi reports (snapshot, then events) is what it holds.
 
 import { describe, expect, it } from 'vitest'
-import { FakeFerryApi } from '@ferry/api/testing'
-import { fakeError, fakeOffer, fakePeer, fakeShare, fakeTransfer } from '@ferry/api/testing'
+import { MAX_FINISHED_TRANSFERS } from '@ferry/api'
+import { FakeFerryApi, fakeError, fakeOffer, fakePeer, fakeShare, fakeTransfer } from '@ferry/api/testing'
 import { createFerryStore } from '../src/store/ferry-store.ts'
 import { MAX_NOTICES } from '../src/store/errors-slice.ts'
-import { applyTransferEvent, MAX_FINISHED_TRANSFERS } from '../src/store/transfers-slice.ts'
+import { applyTransferEvent } from '../src/store/transfers-slice.ts'
 
 async function setUp (init: ConstructorParameters<typeof FakeFerryApi>[0] = {}) {
   const fake = new FakeFerryApi(init)

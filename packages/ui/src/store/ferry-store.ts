@@ -13,7 +13,7 @@ import { createSessionSlice } from './session-slice.ts'
 import { createSettingsSlice } from './settings-slice.ts'
 import { applyShareEvent, createSharesSlice } from './shares-slice.ts'
 import type { FerryStoreState } from './store-types.ts'
-import { applyTransferEvent, createTransfersSlice, isActive, MAX_FINISHED_TRANSFERS } from './transfers-slice.ts'
+import { applyTransferEvent, bounded, createTransfersSlice } from './transfers-slice.ts'
 
 export interface FerryStore extends StoreApi<FerryStoreState> {
   /** Settles once the first snapshot was applied (or failed to load: see `phase` and `loadError`). */
@@ -25,11 +25,10 @@ export interface FerryStore extends StoreApi<FerryStoreState> {
 }
 
 function fromSnapshot (snapshot: FerrySnapshot): Partial<FerryStoreState> {
-  let finished = 0
   return {
     device: snapshot.device,
     peers: snapshot.peers,
-    transfers: snapshot.transfers.filter((t) => isActive(t) || ++finished <= MAX_FINISHED_TRANSFERS),
+    transfers: bounded(snapshot.transfers),
     offers: snapshot.offers,
     shares: snapshot.shares,
     history: [...snapshot.history].sort((a, b) => b.at - a.at).slice(0, MAX_HISTORY_ENTRIES),

@@ -1,11 +1,8 @@
 // Transfers slice: every transfer of this session, newest first, folded from the engine's upserts and progress
 // events. Finished transfers beyond MAX_FINISHED_TRANSFERS are dropped here (history keeps them).
 
-import type { FerryApi, Transfer, TransferEvent } from '@ferry/api'
+import { MAX_FINISHED_TRANSFERS, type FerryApi, type Transfer, type TransferEvent } from '@ferry/api'
 import type { SliceCreator } from './store-types.ts'
-
-/** Finished transfers kept in the list; older ones live on in history only. */
-export const MAX_FINISHED_TRANSFERS = 200
 
 export interface TransfersSlice {
   transfers: Transfer[]
@@ -17,7 +14,8 @@ export interface TransfersSlice {
 
 export const isActive = (t: Transfer): boolean => t.status === 'waiting' || t.status === 'running'
 
-function bounded (transfers: Transfer[]): Transfer[] {
+/** The list without the finished transfers past MAX_FINISHED_TRANSFERS (the host keeps the same number). */
+export function bounded (transfers: Transfer[]): Transfer[] {
   let finished = 0
   return transfers.filter((t) => isActive(t) || ++finished <= MAX_FINISHED_TRANSFERS)
 }
