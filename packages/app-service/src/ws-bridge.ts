@@ -12,7 +12,10 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '@ferry/p2p-core'
 import { silentLogger } from '@ferry/p2p-core'
-import { CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, ferryApiMethods, toErrorDto, type FerryApi, type FerryErrorDto, type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe } from '@ferry/api'
+import {
+  CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, ferryApiMethods, toErrorDto, type FerryApi, type FerryErrorDto,
+  type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe
+} from '@ferry/api'
 import { loadWs, type WsServer, type WsSocket } from './ws-module.ts'
 import { defaultWsBridgeLimits, Outbox, type OutboxClient, type WsBridgeLimits } from './ws-outbox.ts'
 

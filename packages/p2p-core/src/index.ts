@@ -11,12 +11,11 @@ export { PROTOCOL_ID, deviceTypes, type DeviceType } from './protocol/messages.t
 export { sanitizeRelativePath } from './protocol/paths.ts'
 export type { FerryConnection, FerryListener, FerryStream, PeerAddress, Transport } from './transport/types.ts'
 export { createQuicTransport } from './transport/quic-transport.ts'
-export type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './transfer/incoming-offer.ts'
+export type { Continuation, IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './transfer/incoming-offer.ts'
 export type { ReconnectEvent, SendRequest, SendResult } from './transfer/sender.ts'
 export {
   MAX_LISTED_SKIPS, collectSourceFiles, type SkipReason, type SkippedEntry, type SourceFile, type SourceListing, type SourceOptions
 } from './transfer/source-files.ts'
-export type { Continuation } from './transfer/interrupted.ts'
 export { backoffDelay } from './engine/reconnect.ts'
 export type { TransferProgress } from './transfer/progress.ts'
 export { MAX_FILES_PER_REPORT, type FileProgress } from './transfer/file-progress.ts'

@@ -60,3 +60,8 @@ const HIDDEN_FORMATTING = /[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]
 export function peerText (text: string): string {
   return text.replace(HIDDEN_FORMATTING, (c) => `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`)
 }
+
+/** A device's name as shown in titles and sentences: its alias made visible (peerText), or 'Unnamed device'. */
+export function peerName (peer: { alias?: string }): string {
+  return peer.alias === undefined ? 'Unnamed device' : peerText(peer.alias)
+}

@@ -4,7 +4,10 @@
 // main frame of a page this app loaded, and the arguments must fit the method (call-arguments.ts).
 // It needs only the slices of Electron typed below, so tests drive it with a fake ipcMain.
 
-import { apiErrorCodes, type FerryApi, type FerryEventName, type FerryMethodName, ferryApiEvents, ferryApiMethods, toErrorDto } from '@ferry/api'
+import {
+  apiErrorCodes, type FerryApi, type FerryEventName, type FerryMethodName, ferryApiEvents, ferryApiMethods,
+  toErrorDto
+} from '@ferry/api'
 import { CANCEL_CHANNEL, callChannel, eventChannel, isCallId, type IpcResult } from '../shared/ipc-protocol.ts'
 import { checkCallArguments, invalidArgument } from './call-arguments.ts'
 

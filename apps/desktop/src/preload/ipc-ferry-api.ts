@@ -3,7 +3,10 @@
 // answer becomes a value or an ApiError with the host's code, and each `onXxx` listens on `ferry:event:<name>`.
 // Only channels named in ../shared/ipc-protocol.ts are ever used.
 
-import { ApiError, abortedError, apiErrorCodes, type CallOptions, type DropResolver, type FerryApi, type FerryEventMap, type FerryEventName, type FerryMethodName, ferryApiMethods, hasErrorCode, methodsOverCall, type Unsubscribe } from '@ferry/api'
+import {
+  ApiError, abortedError, apiErrorCodes, type CallOptions, type DropResolver, type FerryApi, type FerryEventMap,
+  type FerryEventName, type FerryMethodName, ferryApiMethods, hasErrorCode, methodsOverCall, type Unsubscribe
+} from '@ferry/api'
 import { CANCEL_CHANNEL, callChannel, eventChannel, type IpcResult } from '../shared/ipc-protocol.ts'
 
 /** The parts of Electron's ipcRenderer this module uses. */

@@ -3,7 +3,10 @@
 // (BridgedCallOptions in ../shared/ipc-protocol.ts): `{ aborted, onAbort }` options become an AbortSignal, and a
 // failure crosses as a plain `{ name, code, message }` because the bridge strips an Error's `code`.
 
-import { type CallOptions, type FerryApi, type FerryEventName, type FerryMethodName, ferryApiEvents, ferryApiMethods, toErrorDto } from '@ferry/api'
+import {
+  type CallOptions, type FerryApi, type FerryEventName, type FerryMethodName, ferryApiEvents, ferryApiMethods,
+  toErrorDto
+} from '@ferry/api'
 import type { BridgedCallOptions } from '../shared/ipc-protocol.ts'
 
 /** A real signal when the options carry one (same world) or the bridged hooks; undefined otherwise. */

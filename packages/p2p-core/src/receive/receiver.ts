@@ -17,8 +17,10 @@ import type { ControlChannel } from '../protocol/control-channel.ts'
 import { controlSchema, type ControlMessage, type Hello, type Offer } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { closeGracefully, deferred, withTimeout } from '../transfer/async-utils.ts'
-import type { IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from '../transfer/incoming-offer.ts'
-import type { Continuation, InterruptedTransfers } from '../transfer/interrupted.ts'
+import type {
+  Continuation, IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile
+} from '../transfer/incoming-offer.ts'
+import type { InterruptedTransfers } from '../transfer/interrupted.ts'
 import { chunkForFrames } from '../transfer/offer-chunks.ts'
 import { ProgressMeter, watchIdle } from '../transfer/progress.ts'
 import { readDataStream, type ReceivedFile } from './data-stream.ts'

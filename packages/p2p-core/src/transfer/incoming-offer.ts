@@ -3,7 +3,6 @@
 
 import type { DeviceType } from '../protocol/messages.ts'
 import type { PeerAddress } from '../transport/types.ts'
-import type { Continuation } from './interrupted.ts'
 import type { TransferProgress } from './progress.ts'
 
 export interface RemotePeer {
@@ -20,6 +19,12 @@ export interface OfferedFileInfo {
   path: string
   size: number
   mtimeMs: number
+}
+
+/** What the user decided the first time about an interrupted transfer: which files, saved under which folder. */
+export interface Continuation {
+  fileIds: readonly number[]
+  dir: string
 }
 
 export type OfferDecision =

@@ -5,13 +5,7 @@
 
 import { createHash } from 'node:crypto'
 import type { FerryLimits } from '../limits.ts'
-import type { OfferedFileInfo } from './incoming-offer.ts'
-
-/** What the user decided the first time: which files, saved under which folder. */
-export interface Continuation {
-  fileIds: readonly number[]
-  dir: string
-}
+import type { Continuation, OfferedFileInfo } from './incoming-offer.ts'
 
 export interface InterruptedKey {
   transferId: string

@@ -5,8 +5,8 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { type Peer, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
+import { peerName } from '../format.ts'
 import { messageFor } from '../messages.ts'
-import { peerName } from '../screens/DeviceCard.tsx'
 
 /** The lines typed, trimmed, blank ones and repeats left out. */
 export function pathsFromText (text: string): string[] {

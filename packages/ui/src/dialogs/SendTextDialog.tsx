@@ -5,8 +5,8 @@ import { useState, type FormEvent, type ReactNode } from 'react'
 import { type Peer, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
+import { peerName } from '../format.ts'
 import { messageFor } from '../messages.ts'
-import { peerName } from '../screens/DeviceCard.tsx'
 
 /** p2p-core's default maxTextBytes; the engine checks the real limit. */
 const MAX_TEXT_BYTES = 65_536

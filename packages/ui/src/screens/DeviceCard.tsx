@@ -7,10 +7,8 @@ import { apiErrorCodes, type Peer, toErrorDto } from '@ferry/api'
 import { useDropResolver, useFerry } from '../app/ferry-context.tsx'
 import { DeviceIcon } from '../components/DeviceIcon.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
-import { peerText } from '../format.ts'
+import { peerName } from '../format.ts'
 import { SendPathsDialog } from '../dialogs/SendPathsDialog.tsx'
-
-export const peerName = (peer: Pick<Peer, 'alias'>): string => peer.alias === undefined ? 'Unnamed device' : peerText(peer.alias)
 
 export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (peer: Peer) => void }): ReactNode {
   const nameId = useId()
