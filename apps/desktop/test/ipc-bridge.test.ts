@@ -68,7 +68,14 @@ describe('IPC bridge (main side)', () => {
     ['updateSettings', [{ port: 70_000 }]],
     ['updateSettings', [{ evil: true }]],
     ['openFile', ['']],
-    ['showInFolder', [null]]
+    ['showInFolder', [null]],
+    // Issue 16: the bridge checks with the service's own rules, not looser ones of its own.
+    ['sendFiles', [PEER, ['relative/path']]],
+    ['sendFiles', ['not a device id', ['/a']]],
+    ['sendText', [PEER, '   ']],
+    ['respondToOffer', ['offer id with spaces', { accept: false }]],
+    ['updateSettings', [{ alias: 'x'.repeat(65) }]],
+    ['createShare', [{ paths: ['/tmp'], pin: false, expiresInMs: 31 * 24 * 3_600_000, allowUpload: false }]]
   ] as Array<[FerryMethodName, unknown[]]>)('refuses %s(%j) with FERRY_ERR_API_INVALID_ARGUMENT', async (method, args) => {
     const { api, invoke } = setup()
     const answer = await invoke(method, 1, ...args)

@@ -253,7 +253,7 @@ class Service implements FerryService {
   })
 
   updateSettings = async (patch: Partial<Settings>, options?: CallOptions): Promise<Settings> => await guarded(options, async () => {
-    const checked = checkSettingsPatch(patch, this.#settings.get())
+    const checked = checkSettingsPatch(patch)
     this.#open()
     const saved = await this.#settings.update(checked)
     this.#hub.emit('settings', saved)

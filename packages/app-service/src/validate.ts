@@ -1,15 +1,19 @@
-// Checks every argument of every FerryApi method before anything runs: the renderer and the browser are untrusted
-// (STYLE.md rule 4). A bad argument rejects with FERRY_ERR_API_INVALID_ARGUMENT and a message naming it.
+// The one validator of FerryApi arguments: the renderer and the browser are untrusted (STYLE.md rule 4). Electron
+// main's IPC bridge and the WebSocket bridge check each call with checkCall() before the service sees it, and every
+// service method checks its own arguments with the same functions, so a bridge and the service cannot disagree on
+// a rule. A bad argument rejects with FERRY_ERR_API_INVALID_ARGUMENT and a message naming it.
 
 import { isAbsolute } from 'node:path'
-import { ApiError, apiErrorCodes, type CreateShareRequest, type OfferDecisionDto, type Settings, type Trust } from '@ferry/api'
+import {
+  ApiError, apiErrorCodes, ferryApiMethods, type CreateShareRequest, type FerryMethodName, type OfferDecisionDto, type Settings, type Trust
+} from '@ferry/api'
 
 /** Limits on arguments, in the units named. */
 export const argumentLimits = {
-  /** Paths in one sendFiles or createShare call. */
-  maxPaths: 1_000,
-  /** UTF-16 units of one path. */
-  maxPathLength: 4_096,
+  /** Paths in one sendFiles or createShare call: a large selection dropped at once (the engine offers 100,000 files). */
+  maxPaths: 10_000,
+  /** UTF-16 units of one path: Windows' extended-length limit, the longest of any system Ferry runs on. */
+  maxPathLength: 32_767,
   /** UTF-8 bytes of a text message (the protocol's maxTextBytes). */
   maxTextBytes: 64 * 1024,
   /** Characters of what the user typed into "Add device". */
@@ -117,22 +121,61 @@ export function checkShareRequest (value: unknown): CreateShareRequest {
   return { paths, pin: value.pin, expiresInMs: ms, allowUpload: value.allowUpload, ...(name === undefined ? {} : { name }) }
 }
 
-const settingKeys = ['alias', 'downloadDir', 'autoAcceptTrusted', 'port', 'filesInFlight', 'followLinks'] as const
+/** Whether one setting's value is allowed (an alias as stored: trimmed). */
+const settingRules: { readonly [K in keyof Settings]: (value: unknown) => boolean } = {
+  alias: (v) => typeof v === 'string' && v.trim() !== '' && v.length <= argumentLimits.maxNameLength,
+  downloadDir: (v) => typeof v === 'string' && v.length <= argumentLimits.maxPathLength && isAbsolute(v) && !v.includes('\0'),
+  autoAcceptTrusted: (v) => typeof v === 'boolean',
+  followLinks: (v) => typeof v === 'boolean',
+  port: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535,
+  filesInFlight: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64
+}
+const settingKeys = Object.keys(settingRules) as Array<keyof Settings>
 
 export function isValidSettings (s: Record<string, unknown>): boolean {
-  return typeof s.alias === 'string' && s.alias.trim() !== '' && s.alias.length <= argumentLimits.maxNameLength &&
-    typeof s.downloadDir === 'string' && s.downloadDir.length <= argumentLimits.maxPathLength && isAbsolute(s.downloadDir) && !s.downloadDir.includes('\0') &&
-    typeof s.autoAcceptTrusted === 'boolean' && typeof s.followLinks === 'boolean' &&
-    Number.isInteger(s.port) && (s.port as number) >= 0 && (s.port as number) <= 65535 &&
-    Number.isInteger(s.filesInFlight) && (s.filesInFlight as number) >= 1 && (s.filesInFlight as number) <= 64
+  return settingKeys.every((key) => settingRules[key](s[key]))
 }
 
-/** A patch whose every field is known and whose result, applied to `current`, is valid settings. */
-export function checkSettingsPatch (value: unknown, current: Settings): Partial<Settings> {
+/** A patch whose every field is a known setting with an allowed value (an alias trimmed first). */
+export function checkSettingsPatch (value: unknown): Partial<Settings> {
   if (!isRecord(value)) throw invalid('patch must be an object')
   onlyKeys(value, settingKeys, 'patch')
   const patch = { ...value } as Record<string, unknown>
   if (typeof patch.alias === 'string') patch.alias = patch.alias.trim()
-  if (!isValidSettings({ ...current, ...patch })) throw invalid('A setting is out of range')
+  const wrong = settingKeys.find((key) => Object.hasOwn(patch, key) && !settingRules[key](patch[key]))
+  if (wrong !== undefined) throw invalid(`The setting ${wrong} is out of range`)
   return patch as Partial<Settings>
+}
+
+/** Each method's data arguments, checked in order (an omitted trailing argument is checked as undefined). */
+const argumentChecks: { readonly [M in FerryMethodName]: ReadonlyArray<(value: unknown) => unknown> } = {
+  getState: [],
+  sendFiles: [checkPeerId, checkPaths],
+  sendText: [checkPeerId, checkText],
+  addPeerByAddress: [checkAddress],
+  respondToOffer: [(v) => checkId(v, 'offerId'), checkDecision],
+  cancelTransfer: [(v) => checkId(v, 'transferId')],
+  retryTransfer: [(v) => checkId(v, 'transferId')],
+  setTrust: [checkPeerId, checkTrust, (v) => checkOptionalBoolean(v, 'autoAccept')],
+  createShare: [checkShareRequest],
+  revokeShare: [(v) => checkId(v, 'shareId')],
+  updateSettings: [checkSettingsPatch],
+  openFile: [(v) => checkPath(v)],
+  showInFolder: [(v) => checkPath(v)],
+  pickFiles: [],
+  pickFolder: []
+}
+
+/**
+ * A call as it arrives over a bridge: `method` must name a FerryApi method (never any other property of the
+ * service) and `args` fit it. Returns the method and its data arguments, omitted trailing ones as undefined.
+ */
+export function checkCall (method: unknown, args: unknown): { method: FerryMethodName, args: unknown[] } {
+  if (typeof method !== 'string' || !Object.hasOwn(ferryApiMethods, method)) throw invalid('Unknown method')
+  const name = method as FerryMethodName
+  const arity = ferryApiMethods[name]
+  if (!Array.isArray(args) || args.length > arity) throw invalid(`${name} takes at most ${arity} argument(s)`)
+  const padded = [...args, ...new Array<undefined>(arity - args.length).fill(undefined)]
+  argumentChecks[name].forEach((check, index) => { check(padded[index]) })
+  return { method: name, args: padded }
 }

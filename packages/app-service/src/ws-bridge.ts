@@ -2,9 +2,9 @@
 // Attached to an HTTP server that listens on 127.0.0.1; an upgrade is refused unless its Host is this server's
 // own 127.0.0.1:PORT or localhost:PORT and its Origin is that same page, then the host's `authorize` decides (the
 // `ferry ui` server checks its session cookie; a page of ours that is not signed in is told 4401 so it stops
-// reconnecting). Calls are dispatched only through the `ferryApiMethods` table, with the service validating every
-// argument; events go to every open socket. What is held for the sockets is bounded for all of them together
-// (ws-outbox.ts).
+// reconnecting). Calls are dispatched only through the `ferryApiMethods` table, each checked by the one validator
+// (validate.ts) before the service sees it; events go to every open socket. What is held for the sockets is
+// bounded for all of them together (ws-outbox.ts).
 
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
@@ -13,9 +13,10 @@ import type { Duplex } from 'node:stream'
 import type { Logger } from '@ferry/p2p-core'
 import { silentLogger } from '@ferry/p2p-core'
 import {
-  CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, ferryApiMethods, toErrorDto, type FerryApi, type FerryErrorDto,
-  type FerryEventMap, type FerryEventName, type FerryMethodName, type Unsubscribe
+  CLOSE_UNAUTHORIZED, apiErrorCodes, ferryApiEvents, toErrorDto, type FerryApi, type FerryErrorDto, type FerryEventMap,
+  type FerryEventName, type Unsubscribe
 } from '@ferry/api'
+import { checkCall } from './validate.ts'
 import { loadWs, type WsServer, type WsSocket } from './ws-module.ts'
 import { defaultWsBridgeLimits, Outbox, type OutboxClient, type WsBridgeLimits } from './ws-outbox.ts'
 
@@ -110,18 +111,20 @@ export function attachWsBridge (init: WsBridgeInit): WsBridge {
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return badFrame()
       const fail = (error: FerryErrorDto): void => { send({ id, error }) }
       const invalid = (text: string): void => { fail({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: text }) }
-      const method = frame.method
-      // Only names in the table are callable: never an arbitrary property of the service.
-      if (typeof method !== 'string' || !Object.hasOwn(ferryApiMethods, method)) return invalid('Unknown method')
-      const arity = ferryApiMethods[method as FerryMethodName]
-      const args = frame.args ?? []
-      if (!Array.isArray(args) || args.length > arity) return invalid(`${method} takes at most ${arity} arguments`)
+      // Only names in the table are callable (never an arbitrary property of the service), with arguments that
+      // pass the one validator (validate.ts).
+      let call: ReturnType<typeof checkCall>
+      try {
+        call = checkCall(frame.method, frame.args ?? [])
+      } catch (err) {
+        return fail(toErrorDto(err))
+      }
+      const { method, args: padded } = call
       if (calls.has(id)) return invalid('That call id is in use')
       if (calls.size >= WS_MAX_CALLS_IN_FLIGHT) return invalid('Too many calls at once')
       const controller = new AbortController()
       calls.set(id, controller)
-      const padded = [...args, ...new Array<undefined>(arity - args.length).fill(undefined)]
-      const target = init.api[method as FerryMethodName] as (...a: unknown[]) => Promise<unknown>
+      const target = init.api[method] as (...a: unknown[]) => Promise<unknown>
       // Started only once the page has read enough of what it was sent (ws-outbox.ts); the answer is serialised
       // inside, so a snapshot is built and queued while no other one is.
       void outbox.whenRoom(client, method === 'getState', async () => {

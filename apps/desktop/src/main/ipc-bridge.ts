@@ -1,7 +1,8 @@
 // Serves a FerryApi to renderers over Electron IPC (protocol in ../shared/ipc-protocol.ts): one `ferry:call:<method>`
 // handler per entry of `ferryApiMethods`, `ferry:cancel` to abort a call's signal, and every FerryApi event
 // forwarded as `ferry:event:<name>`. Every message is checked before the service sees it: the sender must be the
-// main frame of a page this app loaded, and the arguments must fit the method (call-arguments.ts).
+// main frame of a page this app loaded, and the arguments must pass the one validator of FerryApi arguments
+// (@ferry/app-service/validate, which the service and the WebSocket bridge use too).
 // It needs only the slices of Electron typed below, so tests drive it with a fake ipcMain.
 
 import {
@@ -9,7 +10,7 @@ import {
   toErrorDto
 } from '@ferry/api'
 import { CANCEL_CHANNEL, callChannel, eventChannel, isCallId, type IpcResult } from '../shared/ipc-protocol.ts'
-import { checkCallArguments, invalidArgument } from './call-arguments.ts'
+import { checkCall, invalid } from '@ferry/app-service/validate'
 
 /** Calls one renderer may have awaiting an answer; more are refused (every queue is bounded, STYLE.md rule 7). */
 export const MAX_CALLS_IN_FLIGHT = 256
@@ -88,11 +89,12 @@ export function registerIpcBridge (init: IpcBridgeInit): IpcBridge {
     }
     const key = `${event.sender.id}:${String(callId)}`
     const count = perSender.get(event.sender.id) ?? 0
+    let padded: unknown[]
     try {
-      if (!isCallId(callId)) throw invalidArgument('call id must be a positive integer')
-      if (inFlight.has(key)) throw invalidArgument(`call id ${callId} is already in use`)
-      if (count >= MAX_CALLS_IN_FLIGHT) throw invalidArgument(`more than ${MAX_CALLS_IN_FLIGHT} calls in flight`)
-      checkCallArguments(method, args)
+      if (!isCallId(callId)) throw invalid('call id must be a positive integer')
+      if (inFlight.has(key)) throw invalid(`call id ${callId} is already in use`)
+      if (count >= MAX_CALLS_IN_FLIGHT) throw invalid(`more than ${MAX_CALLS_IN_FLIGHT} calls in flight`)
+      padded = checkCall(method, args).args
     } catch (error) {
       return { ok: false, error: toErrorDto(error) }
     }
@@ -100,8 +102,7 @@ export function registerIpcBridge (init: IpcBridgeInit): IpcBridge {
     inFlight.set(key, controller)
     perSender.set(event.sender.id, count + 1)
     try {
-      // Options sit after all data arguments, so omitted trailing ones become undefined.
-      const padded = [...args, ...new Array<undefined>(ferryApiMethods[method] - args.length).fill(undefined)]
+      // Options sit after all data arguments, so omitted trailing ones are undefined (checkCall padded them).
       const invoke = api[method] as (...callArgs: unknown[]) => Promise<unknown>
       const value = await invoke.call(api, ...padded, { signal: controller.signal })
       return value === undefined ? { ok: true } : { ok: true, value }
