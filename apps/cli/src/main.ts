@@ -167,8 +167,9 @@ program.command('trust')
   .option('-d, --dir <dir>', 'folder for auto-accepted offers', defaultDownloadDir())
   .option('--json', 'print one JSON object a line', false)
   .action(async (device: string, opts: { autoAccept?: boolean, dir: string, json: boolean }) => {
-    const [{ formatHostPort, mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
-      import('@ferry/app-service/peers'), import('./commands/trust.ts'), import('./open-trust-store.ts'), import('./engine.ts'), import('./resolve-peer.ts')
+    const [{ formatHostPort }, { mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
+      import('@ferry/p2p-core'), import('@ferry/app-service/peers'), import('./commands/trust.ts'), import('./open-trust-store.ts'), import('./engine.ts'),
+      import('./resolve-peer.ts')
     ])
     const out = await output(opts.json)
     try {

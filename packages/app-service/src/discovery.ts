@@ -3,7 +3,7 @@
 // probed directly (for networks that drop multicast, and for loopback, where there is no multicast at all).
 
 import { isIP } from 'node:net'
-import { Discovery, type DiscoveryOptions, type FerryNode, type KnownPeer, type SuitableInterface } from '@ferry/p2p-core'
+import { Discovery, isWildcardHost, type DiscoveryOptions, type FerryNode, type KnownPeer, type SuitableInterface } from '@ferry/p2p-core'
 import type { TrustStore } from './trust/trust-store.ts'
 
 export interface AppDiscoveryOptions {
@@ -24,7 +24,7 @@ export function mdnsEnabled (flag: boolean | undefined, env: NodeJS.ProcessEnv =
 
 /** Advertise only where the engine listens: every interface for a wildcard bind, one address, or none on loopback. */
 export function interfaceFilterFor (host: string): (iface: SuitableInterface) => boolean {
-  if (host === '0.0.0.0' || host === '::') return () => true
+  if (isWildcardHost(host)) return () => true
   if (isLoopbackHost(host)) return () => false
   return (iface) => iface.address === host
 }
@@ -39,10 +39,6 @@ export function parseHostPort (text: string): { host: string, port: number } | u
   const match = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text)
   if (match === null || (isIP(match[1] as string) === 0 && !/^[a-zA-Z0-9.-]+$/.test(match[1] as string))) return undefined
   return { host: match[1] as string, port: Number(match[2]) }
-}
-
-export function formatHostPort (address: { host: string, port: number }): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
 }
 
 /** The remembered devices to probe, most recently seen first. */

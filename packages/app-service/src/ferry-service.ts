@@ -3,9 +3,9 @@
 // one FerryService in their composition root and put a bridge in front of it; the bridge forwards arguments
 // untouched, and every method here validates them first (validate.ts).
 
-import { networkInterfaces } from 'node:os'
 import {
-  FerryNode, createQuicTransport, loadOrCreateIdentity, parsePeerTarget, silentLogger, type DiscoveredPeer, type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger, type PeerAddress
+  FerryNode, createQuicTransport, ferryLink, loadOrCreateIdentity, parsePeerTarget, reachableHosts, silentLogger, type DiscoveredPeer,
+  type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger
 } from '@ferry/p2p-core'
 import {
   ApiError, abortedError, apiErrorCodes, SNAPSHOT_HISTORY_ENTRIES, type CallOptions, type CreateShareRequest,
@@ -88,15 +88,6 @@ async function guarded<T> (options: CallOptions | undefined, work: (signal: Abor
   }
 }
 
-function lanAddresses (bound: PeerAddress): PeerAddressDto[] {
-  if (bound.host !== '0.0.0.0' && bound.host !== '::') return [{ host: bound.host, port: bound.port }]
-  const found: PeerAddressDto[] = []
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) found.push({ host: info.address, port: bound.port })
-  }
-  return found.length > 0 ? found : [{ host: '127.0.0.1', port: bound.port }]
-}
-
 export async function createFerryService (init: FerryServiceInit): Promise<FerryService> {
   const logger = init.logger ?? silentLogger
   const report = (err: unknown): void => { logger.error('saving failed', err) }
@@ -142,11 +133,13 @@ class Service implements FerryService {
       ...(init.bundled === undefined ? {} : { pageDir: init.bundled.sharePageDir }),
       onUpload: (offer, from) => { this.#transfers.offered(offer, from) }
     })
-    const addresses = lanAddresses(this.#node.address)
+    // Where other devices can reach this one (p2p-core's rule, the CLI's too); the link shows the first.
+    const { port } = this.#node.address
+    const addresses: PeerAddressDto[] = reachableHosts(this.#node.address.host).map((host) => ({ host, port }))
     const first = addresses[0]
     this.#device = {
       peerId: this.#node.peerId, shortCode: this.#node.shortCode, alias: this.#settings.get().alias, deviceType: this.#node.deviceType, addresses,
-      ...(first === undefined ? {} : { link: `ferry://${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}/${this.#node.peerId}` })
+      ...(first === undefined ? {} : { link: ferryLink({ address: first, peerId: this.#node.peerId }) })
     }
     this.#discovery = startDiscovery(this.#node, parts.store, {
       advertise: init.mdns, browse: init.mdns, ...(init.discoveryTuning === undefined ? {} : { tuning: init.discoveryTuning })

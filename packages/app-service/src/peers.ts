@@ -4,9 +4,9 @@
 // (trust, auto-accept, where a device was last reached) is written through to the store. Mere mDNS sightings are
 // not written: the store remembers devices the user dealt with, not everything that passed on the network.
 
-import { shortCodeFor, type DeviceType, type Logger } from '@ferry/p2p-core'
+import { formatHostPort, shortCodeFor, type DeviceType, type Logger } from '@ferry/p2p-core'
 import { apiErrorCodes, type Peer, type PeerAddressDto, type Trust } from '@ferry/api'
-import { formatHostPort, parseHostPort } from './discovery.ts'
+import { parseHostPort } from './discovery.ts'
 import type { EventHub } from './event-hub.ts'
 import { viewPeer } from './trust/trust-policy.ts'
 import type { DeviceRecord, TrustStore } from './trust/trust-store.ts'

@@ -9,7 +9,7 @@ export {
 } from './trust/trust-policy.ts'
 export { writeFileAtomic, sweepStaleTemps } from './trust/atomic-file.ts'
 export {
-  formatHostPort, interfaceFilterFor, isLoopbackHost, knownPeers, mdnsEnabled, parseHostPort, startDiscovery, type AppDiscoveryOptions
+  interfaceFilterFor, isLoopbackHost, knownPeers, mdnsEnabled, parseHostPort, startDiscovery, type AppDiscoveryOptions
 } from './discovery.ts'
 // Light enough for `ferry share` too.
 export { readingSources, sourceError } from './source-errors.ts'

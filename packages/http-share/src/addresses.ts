@@ -1,5 +1,6 @@
-// The addresses this computer answers on: the hosts a share link is printed with, and the Host headers the server
-// accepts (host-check.ts). Interfaces come and go (Wi-Fi, VPN), so the list is re-read, at most once a few seconds.
+// The addresses this computer answers on: the Host headers the server accepts (host-check.ts). Interfaces come and
+// go (Wi-Fi, VPN), so the list is re-read, at most once a few seconds. The hosts a link is printed with are
+// p2p-core's reachableHosts(), the rule the app and the CLI use too.
 
 import { networkInterfaces } from 'node:os'
 
@@ -20,19 +21,4 @@ export function localAddresses (now = Date.now()): string[] {
   }
   cached = { at: now, addresses }
   return addresses
-}
-
-/** Hosts a browser on the LAN can use for a server bound to `boundHost`: 127.0.0.1 first, then LAN IPv4 addresses. */
-export function linkHosts (boundHost: string): string[] {
-  if (boundHost !== '0.0.0.0' && boundHost !== '::') return [boundHost]
-  const hosts = ['127.0.0.1']
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) hosts.push(info.address)
-  }
-  return hosts
-}
-
-/** `host:port` as a URL authority (IPv6 in brackets). */
-export function authority (host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
 }

@@ -5,8 +5,7 @@
 import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { CancelledError, HashPool, silentLogger, type Logger } from '@ferry/p2p-core'
-import { authority, linkHosts } from './addresses.ts'
+import { CancelledError, HashPool, formatHostPort, reachableHosts, silentLogger, type Logger } from '@ferry/p2p-core'
 import { capConnectionsPerIp } from './connection-cap.ts'
 import { ShareExpiredError, ShareRevokedError } from './errors.ts'
 import { FileHashes } from './file-hashes.ts'
@@ -191,7 +190,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
 
   /** Links for a share token on this server, one per usable address. */
   urlsFor (token: string): string[] {
-    return linkHosts(this.host).map((h) => `http://${authority(h, this.port)}/s/${token}/`)
+    return reachableHosts(this.host, { withLoopback: true }).map((host) => `http://${formatHostPort({ host, port: this.port })}/s/${token}/`)
   }
 
   /** Collects the files under `paths` and publishes them under a new token. */

@@ -2,8 +2,8 @@
 // that this one is yours, and learn that it is the one showing the PIN. Both then trust each other. The PIN never
 // crosses the network (docs/protocol.md, Pairing).
 
-import { UnreachableError, type FerryNode, type PairResult } from '@ferry/p2p-core'
-import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
+import { UnreachableError, formatHostPort, reachAny, type FerryNode } from '@ferry/p2p-core'
+import type { TrustStore } from '@ferry/app-service/peers'
 import { peerLabel, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
 
@@ -20,20 +20,12 @@ export async function pair (node: FerryNode, options: PairOptions, out: Output, 
   process.once('SIGINT', onSigint)
   try {
     const target = await resolvePeer(options.to, { node, store, mdns: options.mdns, timeoutMs: options.discoverTimeoutMs, signal: controller.signal })
-    let result: PairResult | undefined
-    let reached = ''
-    for (const [i, address] of target.addresses.entries()) {
-      try {
-        result = await node.pair({ address, ...(target.peerId === undefined ? {} : { peerId: target.peerId }), pin: options.pin.replace(/\s/g, ''), signal: controller.signal })
-        reached = formatHostPort(address)
-        break
-      } catch (err) {
-        if (err instanceof UnreachableError && i < target.addresses.length - 1 && !controller.signal.aborted) continue
-        throw err
-      }
-    }
-    if (result === undefined) throw new UnreachableError(`"${options.to}" was found, but at no address this device can reach`)
-    const paired = result
+    if (target.addresses.length === 0) throw new UnreachableError(`"${options.to}" was found, but at no address this device can reach`)
+    // Each address the device was seen at is tried in turn (p2p-core's reachAny, as for sends).
+    const pin = options.pin.replace(/\s/g, '')
+    const { value: paired, address } = await reachAny(target.addresses, async (address) =>
+      await node.pair({ address, ...(target.peerId === undefined ? {} : { peerId: target.peerId }), pin, signal: controller.signal }), controller.signal)
+    const reached = formatHostPort(address)
     await store.update(paired.peerId, (record) => {
       const now = new Date().toISOString()
       const base = record ?? { peerId: paired.peerId, shortCode: paired.shortCode, trusted: false, addresses: [], firstSeen: now, lastSeen: now }

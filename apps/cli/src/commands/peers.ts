@@ -2,8 +2,8 @@
 // with --add), each with alias, short code, addresses, how it was found and its trust state, flagged when it uses
 // the alias of another device we know. --watch prints appeared / updated / gone as they happen until stopped.
 
-import { parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
-import { formatHostPort, startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
+import { formatHostPort, parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
+import { startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
 import { printable, type Output } from '../output.ts'
 
 export interface PeersOptions {

@@ -3,10 +3,12 @@
 // --yes accepts the rest, otherwise ask (y / n / t = trust and accept). A device that reuses a known alias under
 // another id is flagged and never accepted without asking. With --pair it shows a PIN for `ferry pair`.
 
-import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { ConnectionLostError, generatePin, TimeoutError, type FerryNode, type IncomingOffer, type TransferProgress } from '@ferry/p2p-core'
+import {
+  ConnectionLostError, ferryLink, formatPeerTarget, generatePin, reachableHosts, TimeoutError, type FerryNode, type IncomingOffer,
+  type TransferProgress
+} from '@ferry/p2p-core'
 import {
   startDiscovery, decideOffer, describePeer, hiddenPathsWarning, identityWarning, offerFacts, viewPeer, type TrustView, type TrustStore
 } from '@ferry/app-service/peers'
@@ -23,16 +25,6 @@ export interface ReceiveOptions {
   pair: boolean
 }
 
-/** Addresses a peer on the LAN can use; 127.0.0.1 first when bound to every interface, for local use. */
-export function reachableHosts (boundHost: string): string[] {
-  if (boundHost !== '0.0.0.0' && boundHost !== '::') return [boundHost]
-  const hosts = ['127.0.0.1']
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) if (info.family === 'IPv4' && !info.internal) hosts.push(info.address)
-  }
-  return hosts
-}
-
 /**
  * With --once, how long an interrupted transfer waits for its sender to reconnect before the command ends, in ms:
  * more than a sender's whole reconnect budget (p2p-core's reconnectAttempts with their backoff and dial timeouts).
@@ -43,19 +35,21 @@ export const ONCE_RECONNECT_WAIT_MS = 120_000
 export async function receive (node: FerryNode, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
   const dir = resolve(options.dir)
   const { port } = node.address
-  const hosts = reachableHosts(node.address.host)
-  // The ferry:// link (address + device id) is what a QR code or a pasted link carries: the LAN address, not loopback.
-  const link = `ferry://${hosts[hosts.length - 1] ?? ''}:${port}/${node.peerId}`
-  out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: `${hosts[0] ?? ''}:${port}/${node.peerId}`, addresses: hosts.map((h) => `${h}:${port}/${node.peerId}`), link })
+  // 127.0.0.1 first, for use on this computer; then every LAN address.
+  const targets = reachableHosts(node.address.host, { withLoopback: true }).map((host) => formatPeerTarget({ address: { host, port }, peerId: node.peerId }))
+  // The ferry:// link is what a QR code or a pasted link carries: the first LAN address, not loopback.
+  const linkHost = reachableHosts(node.address.host)[0] ?? '127.0.0.1'
+  const link = ferryLink({ address: { host: linkHost, port }, peerId: node.peerId })
+  out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: targets[0] ?? '', addresses: targets, link })
   out.say(`Ferry device ${node.alias}, code ${node.shortCode}`)
   out.say(`Device id ${node.peerId}`)
   out.say(`Saving into ${dir}`)
   out.say('Send to this device with:')
-  for (const host of hosts) out.say(`  ferry send FILE... --to ${host}:${port}/${node.peerId}`)
+  for (const target of targets) out.say(`  ferry send FILE... --to ${target}`)
   const discovery = options.mdns ? startDiscovery(node, store, { advertise: true, browse: false, probeKnown: false }) : undefined
   if (discovery !== undefined) out.say(`  ferry send FILE... --to "${node.alias}"   (found over mDNS on this network)`)
   out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
-  if (options.pair) startPairing(node, store, out, hosts[hosts.length - 1] ?? '127.0.0.1')
+  if (options.pair) startPairing(node, store, out, linkHost)
 
   /** Questions on the terminal and transfers under way; Ctrl-C is theirs to handle while there are any. */
   let busy = 0
@@ -118,7 +112,7 @@ function startPairing (node: FerryNode, store: TrustStore, out: Output, host: st
   const pin = generatePin()
   node.setPairingPin(pin)
   out.event({ type: 'pairing', pin })
-  out.say(`\nPairing PIN: ${pin}   (on the other device: ferry pair --to ${host}:${node.address.port}/${node.peerId} --pin ${pin})`)
+  out.say(`\nPairing PIN: ${pin}   (on the other device: ferry pair --to ${formatPeerTarget({ address: { host, port: node.address.port }, peerId: node.peerId })} --pin ${pin})`)
   node.on('paired', ({ peer }) => {
     // One device per PIN: a second pairing needs a new PIN (run receive --pair again).
     node.setPairingPin(undefined)

@@ -4,8 +4,8 @@
 // Inside a sent folder links are not followed (--follow-links follows those to files and folders); whatever is
 // left out is listed with its reason before anything is sent.
 
-import { UnreachableError, type FerryNode, type SendResult, type SourceListing } from '@ferry/p2p-core'
-import { formatHostPort, type TrustStore } from '@ferry/app-service/peers'
+import { UnreachableError, formatHostPort, reachAny, type FerryNode, type SendResult, type SourceListing } from '@ferry/p2p-core'
+import type { TrustStore } from '@ferry/app-service/peers'
 import { count, amountInTime } from '../human-units.ts'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { resolvePeer } from '../resolve-peer.ts'
@@ -49,40 +49,32 @@ export async function send (node: FerryNode, paths: string[], options: SendOptio
   try {
     const target = await resolvePeer(options.to, { node, store, mdns: options.mdns, timeoutMs: options.discoverTimeoutMs, signal: controller.signal })
     if (target.addresses.length === 0) throw new UnreachableError(`"${options.to}" was found, but at no address this device can reach`)
-    let result: SendResult | undefined
     // Each attempt (and reconnect) walks the paths again; what was left out is said once.
     let reported = false
-    for (const [i, address] of target.addresses.entries()) {
+    // A device seen at several addresses may be reachable at only some of them: each is tried in turn.
+    const { value: result, address } = await reachAny(target.addresses, async (address) => {
       const where = `${target.alias === undefined ? '' : `"${printable(target.alias)}" at `}${formatHostPort(address)}`
-      try {
-        result = await node.send({
-          address,
-          peerId: target.peerId,
-          paths,
-          followLinks: options.followLinks,
-          onListed: (listing) => {
-            if (!reported) reportSkipped(listing, out, options.followLinks)
-            reported = true
-          },
-          text: options.text,
-          signal: controller.signal,
-          onProgress: (p) => { bar.update(p) },
-          // Said once the device answered and has the whole offer, not before.
-          onOffered: () => { out.say(`Waiting for ${where} to accept...`) },
-          onReconnect: (e) => {
-            out.event({ type: 'reconnecting', attempt: e.attempt, of: e.of, delayMs: e.delayMs, code: e.error.code, message: e.error.message })
-            out.say(`\nConnection lost (${printable(e.error.message)}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
-          }
-        })
-      } catch (err) {
-        // A device seen at several addresses may be reachable at only some of them.
-        if (err instanceof UnreachableError && i < target.addresses.length - 1 && !controller.signal.aborted) continue
-        throw err
-      }
-      await store.touch(result.peerId, { address: formatHostPort(address), ...(target.alias === undefined ? {} : { alias: target.alias }) }).catch(() => {})
-      break
-    }
-    if (result === undefined) throw new UnreachableError()
+      return await node.send({
+        address,
+        peerId: target.peerId,
+        paths,
+        followLinks: options.followLinks,
+        onListed: (listing) => {
+          if (!reported) reportSkipped(listing, out, options.followLinks)
+          reported = true
+        },
+        text: options.text,
+        signal: controller.signal,
+        onProgress: (p) => { bar.update(p) },
+        // Said once the device answered and has the whole offer, not before.
+        onOffered: () => { out.say(`Waiting for ${where} to accept...`) },
+        onReconnect: (e) => {
+          out.event({ type: 'reconnecting', attempt: e.attempt, of: e.of, delayMs: e.delayMs, code: e.error.code, message: e.error.message })
+          out.say(`\nConnection lost (${printable(e.error.message)}); reconnecting in ${(e.delayMs / 1000).toFixed(1)} s, attempt ${e.attempt} of ${e.of}...`)
+        }
+      })
+    }, controller.signal)
+    await store.touch(result.peerId, { address: formatHostPort(address), ...(target.alias === undefined ? {} : { alias: target.alias }) }).catch(() => {})
     bar.stop()
     out.event({ type: 'done', transferId: result.transferId, peerId: result.peerId, files: result.files, bytes: result.bytesSent, bytesResumed: result.bytesResumed, seconds: result.seconds, transferSeconds: result.transferSeconds })
     out.say(sentLine(result, options.text !== undefined))

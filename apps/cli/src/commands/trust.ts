@@ -4,9 +4,9 @@
 
 import { resolve } from 'node:path'
 import {
-  AmbiguousPeerError, PeerNotFoundError, matchPeer, parsePeerTarget, shortCodeFor
+  AmbiguousPeerError, PeerNotFoundError, formatHostPort, matchPeer, parsePeerTarget, shortCodeFor
 } from '@ferry/p2p-core'
-import { formatHostPort, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
+import type { DeviceRecord, TrustStore } from '@ferry/app-service/peers'
 import { peerLabel, type Output } from '../output.ts'
 
 export interface TrustOptions {

@@ -1,5 +1,6 @@
-// Parses what a user types to name a peer: `HOST:PORT`, `HOST:PORT/PEER_ID`, `[v6]:PORT/PEER_ID` or a
-// `ferry://HOST:PORT/PEER_ID` link. The peer id, when present, is what the TLS handshake must prove.
+// What a user types to name a peer, both ways: `HOST:PORT`, `HOST:PORT/PEER_ID`, `[v6]:PORT/PEER_ID` or a
+// `ferry://HOST:PORT/PEER_ID` link, parsed here and written here, so what Ferry prints is what it reads back. The
+// peer id, when present, is what the TLS handshake must prove.
 
 import type { PeerAddress } from '../transport/types.ts'
 
@@ -24,4 +25,19 @@ export function parsePeerTarget (input: string): PeerTarget {
   const port = Number(match[2])
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TypeError(`Port ${match[2]} is out of range`)
   return { address: { host: match[1] as string, port }, ...(peerId === undefined ? {} : { peerId }) }
+}
+
+/** `HOST:PORT`, an IPv6 host in brackets (also a URL's authority). */
+export function formatHostPort (address: PeerAddress): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
+}
+
+/** `HOST:PORT/PEER_ID` (or `HOST:PORT` without an id): what `--to` takes and parsePeerTarget reads back. */
+export function formatPeerTarget (target: PeerTarget): string {
+  return target.peerId === undefined ? formatHostPort(target.address) : `${formatHostPort(target.address)}/${target.peerId}`
+}
+
+/** The `ferry://HOST:PORT/PEER_ID` link a QR code or a pasted message carries; parsePeerTarget reads it back. */
+export function ferryLink (target: Required<PeerTarget>): string {
+  return `ferry://${formatPeerTarget(target)}`
 }
