@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
-import { type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
+import { reachAny, type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
 import {
   ApiError, apiErrorCodes, MAX_FINISHED_TRANSFERS, toErrorDto, type HistoryEntry, type IncomingOfferDto,
   type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus
@@ -97,15 +97,17 @@ export class Transfers {
   #runSend (record: Running): void {
     const send = record.send
     const peer = send === undefined ? undefined : this.#init.peers.get(send.peerId)
-    const address = peer?.addresses[0]
+    // Every address the device was seen at, the one it was last reached at first.
+    const addresses = peer?.addresses ?? []
     const controller = new AbortController()
     record.controller = controller
     record.done = (async () => {
       try {
-        if (send === undefined || address === undefined) throw notFound('An address for that device')
+        if (send === undefined || addresses.length === 0) throw notFound('An address for that device')
         // The app's id is the protocol's too: the receiver's app shows the same id, and a retry under it within the
-        // receiver's resume window continues without a new question.
-        const result = await this.#init.node.send({
+        // receiver's resume window continues without a new question. Each address is tried in turn (reachAny, as
+        // the CLI does).
+        const { value: result, address } = await reachAny(addresses, async (address) => await this.#init.node.send({
           address, peerId: send.peerId, paths: send.paths, followLinks: send.followLinks, signal: controller.signal, transferId: record.dto.id,
           ...(record.dto.text === undefined ? {} : { text: record.dto.text }),
           onProgress: (p) => { this.#progress(record, p) },
@@ -114,7 +116,7 @@ export class Transfers {
             record.dto = { ...record.dto, status: 'running', rate: 0, etaSeconds: null, reconnecting: { attempt: event.attempt, of: event.of, at: Date.now() + event.delayMs } }
             this.#upsert(record)
           }
-        })
+        }), controller.signal)
         this.#init.peers.seen({ peerId: send.peerId, addresses: [address], remember: true })
         this.#finish(record, 'completed', undefined, result.totalBytes, result.bytesResumed)
       } catch (err) {
