@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
-import { reachAny, type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
+import { reachAny, settleWithin, type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
 import {
   ApiError, apiErrorCodes, MAX_FINISHED_TRANSFERS, toErrorDto, type HistoryEntry, type IncomingOfferDto,
   type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus
@@ -16,6 +16,11 @@ import type { PeerBook } from './peers.ts'
 import { readingSources } from './source-errors.ts'
 import { listSources } from './sources.ts'
 import { countHiddenPaths, decideOffer, isHiddenPath } from './trust/trust-policy.ts'
+
+/** How long cancelTransfer waits for the transfer to end here before it answers anyway, in ms. */
+const CANCEL_WAIT_MS = 5_000
+/** How long closing waits for running transfers to end after cancelling them, in ms. */
+const CLOSE_WAIT_MS = 3_000
 
 interface Running {
   dto: Transfer
@@ -229,7 +234,7 @@ export class Transfers {
     if (ended(record.dto.status)) return
     record.controller?.abort()
     // Resolves once it has ended here; an engine that hangs does not hang the caller.
-    await Promise.race([record.done, new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
+    await settleWithin(record.done ?? Promise.resolve(), CANCEL_WAIT_MS)
   }
 
   #progress (record: Running, p: TransferProgress): void {
@@ -306,6 +311,6 @@ export class Transfers {
     this.#offers.clear()
     const running = [...this.#transfers.values()].filter((t) => !ended(t.dto.status))
     for (const t of running) t.controller?.abort()
-    await Promise.race([Promise.allSettled(running.map(async (t) => { await t.done })), new Promise((resolve) => setTimeout(resolve, 3_000).unref())])
+    await settleWithin(Promise.allSettled(running.map(async (t) => { await t.done })), CLOSE_WAIT_MS)
   }
 }

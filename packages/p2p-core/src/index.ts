@@ -22,6 +22,7 @@ export { MAX_FILES_PER_REPORT, type FileProgress } from './transfer/file-progres
 export { PARTIAL_PREFIX, PARTIAL_SUFFIX, SIDECAR_SUFFIX, PartialClaims, PartialNames, partialNamesFor, sidecarOf } from './receive/partial-names.ts'
 export { ferryLink, formatHostPort, formatPeerTarget, parsePeerTarget } from './engine/peer-target.ts'
 export { reachAny, type Reached } from './engine/reach.ts'
+export { settleWithin, sleep, withTimeout } from './async/deadline.ts'
 export { LOOPBACK_HOST, isWildcardHost, reachableHosts, type ReachableHostsOptions } from './transport/lan-hosts.ts'
 export type { PeerTarget } from './engine/peer-target.ts'
 export type { PingRequest, PingResult } from './engine/ping.ts'

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { errorCodes, errorFromJson } from '../src/errors.ts'
 import { defaultLimits } from '../src/limits.ts'
 import { PROTOCOL_ID } from '../src/protocol/messages.ts'
+import { LAST_FRAME_GRACE_MS } from '../src/protocol/control-channel.ts'
+import { WRITE_BATCH_CHUNKS } from '../src/receive/receiver.ts'
+import { BATCH_CHUNKS, BUFFERS_PER_FILE_IN_FLIGHT } from '../src/transfer/sender.ts'
 import { defaultDiscoveryOptions } from '../src/discovery/discovery.ts'
 
 const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
@@ -87,5 +90,21 @@ describe('docs/protocol.md', () => {
 
   it('states the protocol id', () => {
     expect(doc).toContain(PROTOCOL_ID)
+  })
+
+  // Issue 16: the numbers derived from the limits are named in the code; the spec states the same ones.
+  it('states the derived sizes the code uses: buffers per file in flight, batch and write-batch chunks', () => {
+    const multiples = (unit: string): number[] => [...doc.matchAll(new RegExp(`(\\d+) x \`${unit}\``, 'g'))].map((m) => Number(m[1]))
+    expect(new Set(multiples('filesInFlight'))).toEqual(new Set([BUFFERS_PER_FILE_IN_FLIGHT]))
+    expect(new Set(multiples('chunkBytes'))).toEqual(new Set([BATCH_CHUNKS, WRITE_BATCH_CHUNKS]))
+    expect(doc).toContain(`reach ${BATCH_CHUNKS} x \`chunkBytes\``)
+    expect(doc).toContain(`batches of ${WRITE_BATCH_CHUNKS} x \`chunkBytes\``)
+  })
+
+  it('states the grace a last frame gets, wherever the graceful close says how long', () => {
+    const waits = [...doc.matchAll(/(?:waits|wait) up to (\d+) ms/g)].map((m) => Number(m[1]))
+    // 3000 ms is the receiver's wait after every end (engine/inbound.ts); every other wait is a last frame's.
+    expect(waits.filter((ms) => ms !== 3000).length).toBeGreaterThanOrEqual(6)
+    expect(new Set(waits.filter((ms) => ms !== 3000))).toEqual(new Set([LAST_FRAME_GRACE_MS]))
   })
 })

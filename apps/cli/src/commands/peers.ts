@@ -2,7 +2,7 @@
 // with --add), each with alias, short code, addresses, how it was found and its trust state, flagged when it uses
 // the alias of another device we know. --watch prints appeared / updated / gone as they happen until stopped.
 
-import { formatHostPort, parsePeerTarget, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
+import { formatHostPort, parsePeerTarget, settleWithin, type DiscoveredPeer, type FerryNode } from '@ferry/p2p-core'
 import { startDiscovery, identityWarning, viewPeer, type DeviceRecord, type TrustStore } from '@ferry/app-service/peers'
 import { printable, type Output } from '../output.ts'
 
@@ -74,7 +74,7 @@ export async function peers (node: FerryNode, options: PeersOptions, out: Output
       await stopped
       return 0
     }
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, Math.max(0, options.waitMs - (Date.now() - started))))])
+    await settleWithin(stopped, options.waitMs - (Date.now() - started))
     const found = discovery.peers().sort((a, b) => (a.alias ?? '').localeCompare(b.alias ?? ''))
     const seen = new Set(found.map((p) => p.peerId))
     const offline = store.list().filter((d) => !seen.has(d.peerId))

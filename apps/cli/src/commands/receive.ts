@@ -6,7 +6,7 @@
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import {
-  ConnectionLostError, ferryLink, formatPeerTarget, generatePin, reachableHosts, TimeoutError, type FerryNode, type IncomingOffer,
+  ConnectionLostError, ferryLink, formatPeerTarget, generatePin, reachableHosts, settleWithin, TimeoutError, type FerryNode, type IncomingOffer,
   type TransferProgress
 } from '@ferry/p2p-core'
 import {
@@ -94,18 +94,16 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   }
 }
 
-/** Resolves when the engine reports the end of this transfer's session, or after 5 s at most. */
+/** How long --once waits for the engine to close a transfer's session after its result is known, in ms. */
+const SESSION_END_WAIT_MS = 5_000
+
+/** Resolves when the engine reports the end of this transfer's session, or after SESSION_END_WAIT_MS at most. */
 async function sessionEnd (node: FerryNode, transferId: string): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(finish, 5_000)
-    function finish (): void {
-      clearTimeout(timer)
-      node.off('transfer-end', onEnd)
-      resolve()
-    }
-    function onEnd (event: { transferId: string }): void { if (event.transferId === transferId) finish() }
-    node.on('transfer-end', onEnd)
-  })
+  let onEnd = (_event: { transferId: string }): void => {}
+  const ended = new Promise<void>((resolve) => { onEnd = (event) => { if (event.transferId === transferId) resolve() } })
+  node.on('transfer-end', onEnd)
+  await settleWithin(ended, SESSION_END_WAIT_MS)
+  node.off('transfer-end', onEnd)
 }
 
 function startPairing (node: FerryNode, store: TrustStore, out: Output, host: string): void {

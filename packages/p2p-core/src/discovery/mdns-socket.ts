@@ -7,6 +7,7 @@
 
 import type { EventEmitter } from 'node:events'
 import { createRequire } from 'node:module'
+import { settleWithin } from '../async/deadline.ts'
 import type { Bonjour as BonjourClass, Service, ServiceConfig } from 'bonjour-service'
 import type { SuitableInterface } from './interfaces.ts'
 import { SERVICE_PROTOCOL, SERVICE_TYPE } from './txt-record.ts'
@@ -81,10 +82,7 @@ export const createBonjourSocket: MdnsSocketFactory = (iface, onError) => {
     async close () {
       if (closed) return
       closed = true
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, GOODBYE_MS)
-        bonjour.unpublishAll(() => { clearTimeout(timer); resolve() })
-      })
+      await settleWithin(new Promise<void>((resolve) => { bonjour.unpublishAll(() => { resolve() }) }), GOODBYE_MS)
       await new Promise<void>((resolve) => { bonjour.destroy(() => { resolve() }) })
     }
   }

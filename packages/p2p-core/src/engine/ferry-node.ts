@@ -11,7 +11,9 @@ import { resolveLimits, type FerryLimits } from '../limits.ts'
 import { silentLogger, type Logger } from '../logger.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
-import { closeGracefully, randomId, withTimeout } from '../transfer/async-utils.ts'
+import { sleep, withTimeout } from '../async/deadline.ts'
+import { randomId } from '../protocol/ids.ts'
+import { closeGracefully } from '../transport/close-gracefully.ts'
 import { InterruptedTransfers } from '../transfer/interrupted.ts'
 import { PartialClaims, partialNamesFor, type PartialNames } from '../receive/partial-names.ts'
 import { ReceiveBudget } from '../receive/receive-budget.ts'
@@ -28,7 +30,7 @@ import { serveInbound } from './inbound.ts'
 import { pingPeer, type PingRequest, type PingResult } from './ping.ts'
 import { PeerSessions, trackActivity } from './peer-sessions.ts'
 import { sendTransfer, type AttemptState, type SendRequest, type SendResult } from '../transfer/sender.ts'
-import { backoffDelay, isReconnectable, sleep } from './reconnect.ts'
+import { backoffDelay, isReconnectable } from './reconnect.ts'
 
 export interface FerryNodeInit {
   identity: Identity
@@ -71,7 +73,7 @@ async function refuse (connection: FerryConnection, error: FerryError, maxFrameB
   try {
     const stream = await withTimeout(connection.acceptStream(), REFUSE_WAIT_MS, 'The peer opened no stream')
     const control = new ControlChannel(stream, maxFrameBytes)
-    await withTimeout(control.send(errorFrame(error)), REFUSE_WAIT_MS, 'error frame').catch(() => {})
+    await control.sendLast(errorFrame(error), REFUSE_WAIT_MS)
     await control.finish()
     await closeGracefully(connection, REFUSE_WAIT_MS)
   } catch {

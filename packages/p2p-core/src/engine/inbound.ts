@@ -8,7 +8,8 @@ import { ControlChannel } from '../protocol/control-channel.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import { PROTOCOL_ID, helloSchema, intentSchema, type DeviceType, type Hello, type PairRequest } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
-import { closeGracefully, withTimeout } from '../transfer/async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
+import { closeGracefully } from '../transport/close-gracefully.ts'
 import type { IncomingOffer, ReceiveResult, RemotePeer } from '../transfer/incoming-offer.ts'
 import { receiveTransfer, type ReceiverComponents } from '../receive/receiver.ts'
 
@@ -49,7 +50,7 @@ export async function serveInbound (
   } catch (err) {
     const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
     if (!(err instanceof CancelledError) && !(err instanceof ConnectionLostError)) {
-      await withTimeout(control.send(errorFrame(error)), 500, 'error frame').catch(() => {})
+      await control.sendLast(errorFrame(error))
     }
     throw error
   } finally {

@@ -1,7 +1,7 @@
 // A short control session that is not a transfer (a ping, a pairing): dial the peer (its id proven by TLS when one
 // is expected), open the control stream and say `hello`. The caller sends its intent and closes the session.
 
-import { randomId } from '../transfer/async-utils.ts'
+import { randomId } from '../protocol/ids.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
 import { PROTOCOL_ID, type DeviceType } from '../protocol/messages.ts'
 import type { FerryConnection, PeerAddress, Transport } from '../transport/types.ts'

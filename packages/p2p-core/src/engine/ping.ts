@@ -7,7 +7,7 @@ import { errorFromJson } from '../errors.ts'
 import { shortCodeFor } from '../identity/identity.ts'
 import { errorSchema, pongSchema, type DeviceType } from '../protocol/messages.ts'
 import type { PeerAddress } from '../transport/types.ts'
-import { withTimeout } from '../transfer/async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
 import { openOutboundSession, type OutboundComponents, type OutboundTarget } from './outbound-session.ts'
 
 const pongOrError = z.discriminatedUnion('type', [pongSchema, errorSchema])

@@ -21,13 +21,3 @@ export function isReconnectable (err: unknown, everAccepted: boolean): boolean {
   if (!everAccepted) return false
   return err instanceof ConnectionLostError || err instanceof TimeoutError || err instanceof UnreachableError
 }
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
-  signal?.throwIfAborted()
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}

@@ -6,7 +6,7 @@ import { PairingFailedError, errorFromJson } from '../errors.ts'
 import { shortCodeFor } from '../identity/identity.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import { errorSchema, pairChallengeSchema, pairResultSchema, type DeviceType } from '../protocol/messages.ts'
-import { withTimeout } from '../transfer/async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
 import { openOutboundSession, type OutboundComponents, type OutboundTarget } from '../engine/outbound-session.ts'
 import { PIN_PATTERN, proofsEqual, startPinExchange } from './pin-exchange.ts'
 
@@ -51,7 +51,7 @@ export async function pairWith (request: PairRequest, components: PairComponents
     // Our proof goes out only once the peer has shown it knows the PIN too.
     if (!proofsEqual(challenge.proof, proofs.receiver)) {
       const err = new PairingFailedError(`The PIN does not match the one device ${shortCodeFor(receiver)} shows`)
-      await withTimeout(control.send(errorFrame(err)), 500, 'error frame').catch(() => {})
+      await control.sendLast(errorFrame(err))
       throw err
     }
     await control.send({ type: 'pair-confirm', proof: proofs.sender })

@@ -7,7 +7,7 @@ import { PairingFailedError, errorFromJson } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
 import { errorSchema, pairConfirmSchema, type DeviceType, type PairRequest } from '../protocol/messages.ts'
-import { withTimeout } from '../transfer/async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
 import type { PairingGuard } from './pairing-guard.ts'
 import { proofsEqual, startPinExchange } from './pin-exchange.ts'
 

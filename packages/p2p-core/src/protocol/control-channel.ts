@@ -4,12 +4,19 @@
 import type { z } from 'zod'
 import { ConnectionLostError } from '../errors.ts'
 import type { FerryStream } from '../transport/types.ts'
-import { deferred, type Deferred } from '../transfer/async-utils.ts'
+import { settleWithin } from '../async/deadline.ts'
+import { deferred, type Deferred } from '../async/deferred.ts'
 import { FrameReader, encodeFrame } from './frames.ts'
 import { parseMessage, type OutgoingMessage } from './messages.ts'
 
 /** Most bytes of queued frames sent in one write. */
 const BATCH_BYTES = 256 * 1024
+
+/**
+ * How long a last frame (a cancel, an error) may take to reach the transport, and then the peer to close after
+ * reading it, in ms: either side's cancel stops both within a second (docs/protocol.md, graceful close).
+ */
+export const LAST_FRAME_GRACE_MS = 500
 
 function concat (parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
@@ -28,7 +35,10 @@ export class ControlChannel {
   // Frames queued while a write is in flight go out together in the next write: 10,000 small files mean
   // 10,000 file-done and verified frames, and one transport write each would cost more than the files.
   #queue: Array<{ frame: Uint8Array, done: Deferred<void> }> = []
+  /** Whether the write loop runs; set and cleared in the same turn as the loop starts and ends. */
   #flushing = false
+  /** The last write loop: finish() waits on it, never polls. */
+  #flushed: Promise<void> = Promise.resolve()
 
   constructor (stream: FerryStream, maxFrameBytes: number) {
     this.stream = stream
@@ -40,10 +50,11 @@ export class ControlChannel {
   async send (message: OutgoingMessage): Promise<void> {
     const done = deferred<void>()
     this.#queue.push({ frame: encodeFrame(message, this.#maxFrameBytes), done })
-    if (!this.#flushing) void this.#flush()
+    if (!this.#flushing) this.#flushed = this.#flush()
     await done.promise
   }
 
+  /** Writes queued frames until none are left; every frame's promise settles (a failed write rejects the rest). */
   async #flush (): Promise<void> {
     this.#flushing = true
     while (this.#queue.length > 0) {
@@ -81,8 +92,18 @@ export class ControlChannel {
     return frame === null ? null : parseMessage(schema, frame)
   }
 
+  /**
+   * Sends a frame the peer should read before the connection closes (a cancel, an error), waiting at most
+   * `graceMs` for the transport to take it. Never throws: the connection is ending either way.
+   */
+  async sendLast (message: OutgoingMessage, graceMs = LAST_FRAME_GRACE_MS): Promise<void> {
+    await settleWithin(this.send(message), graceMs)
+  }
+
+  /** FINs the control stream once every queued frame has gone to the transport (or failed). */
   async finish (): Promise<void> {
-    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve))
+    // A frame queued while waiting starts a new write loop; the stream ends after that one too.
+    while (this.#flushing) await this.#flushed
     await this.stream.finish().catch(() => {})
   }
 }

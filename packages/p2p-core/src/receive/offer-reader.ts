@@ -8,7 +8,7 @@ import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
 import { offerFilesSchema, type Offer } from '../protocol/messages.ts'
 import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
-import { withTimeout } from '../transfer/async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
 import type { ReceiveBudget } from './receive-budget.ts'
 

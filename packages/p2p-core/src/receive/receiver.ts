@@ -13,10 +13,12 @@ import {
 import type { HashPool } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
-import type { ControlChannel } from '../protocol/control-channel.ts'
+import { LAST_FRAME_GRACE_MS, type ControlChannel } from '../protocol/control-channel.ts'
 import { controlSchema, type ControlMessage, type Hello, type Offer } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
-import { closeGracefully, deferred, withTimeout } from '../transfer/async-utils.ts'
+import { settleWithin, withTimeout } from '../async/deadline.ts'
+import { deferred } from '../async/deferred.ts'
+import { closeGracefully } from '../transport/close-gracefully.ts'
 import type {
   Continuation, IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile
 } from '../transfer/incoming-offer.ts'
@@ -46,8 +48,6 @@ export interface ReceiverComponents {
   interrupted?: InterruptedTransfers
 }
 
-/** How long a cancel waits for the peer to read it, in ms (cancel must stop both sides within a second). */
-export const CANCEL_GRACE_MS = 500
 /** How long the end of a transfer waits for its streams' writes to land before partials are kept or removed, in ms. */
 const SETTLE_WRITES_MS = 2_000
 /** Files planned between two turns of the event loop (planning is blocking metadata calls). */
@@ -239,7 +239,7 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
   life.accept()
   if (signal?.aborted === true) {
     // Accepted and cancelled in one breath: tell the sender it was a cancel, not a failure.
-    await withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), CANCEL_GRACE_MS, 'cancel').catch(() => {})
+    await control.sendLast({ type: 'cancel', reason: 'cancelled by the receiver' })
     throw new CancelledError('The transfer was cancelled on this device')
   }
   const destination = Destination.open(decision.dir)
@@ -263,8 +263,8 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
   const onAbort = (): void => {
     if (!life.fail(new CancelledError('The transfer was cancelled on this device'))) return
     cancelledHere = true
-    void withTimeout(control.send({ type: 'cancel', reason: 'cancelled by the receiver' }), CANCEL_GRACE_MS, 'cancel').catch(() => {})
-      .finally(() => { void closeGracefully(connection, CANCEL_GRACE_MS) })
+    void control.sendLast({ type: 'cancel', reason: 'cancelled by the receiver' })
+      .finally(() => { void closeGracefully(connection, LAST_FRAME_GRACE_MS) })
   }
 
   /** A file whose bytes and whose sender's hash are both in: verified and committed, or the transfer fails. */
@@ -381,7 +381,7 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
   if (!complete && run.replaced()) connection.close()
   // A reconnect, or the same offer sent again, reads the partials' length: every write of this transfer must have
   // landed by then. On a dead connection the streams end at once; the bound is for a stuck disk.
-  await Promise.race([Promise.allSettled([...tasks]), new Promise((resolve) => setTimeout(resolve, SETTLE_WRITES_MS).unref())])
+  await settleWithin(Promise.allSettled([...tasks]), SETTLE_WRITES_MS)
   for (const { file, committed } of files.values()) {
     if (committed) continue
     if (resumable) file.keep()

@@ -1,6 +1,7 @@
 // A transport wrapper for tests (p2p-core's and the apps'): sees every stream the sender opens and can count, corrupt or
 // cut them. The first stream of a connection is the control stream; the rest carry data.
 
+import { sleep } from '../async/deadline.ts'
 import type { FerryConnection, FerryStream, Transport } from '../transport/types.ts'
 
 export interface Faults {
@@ -29,8 +30,8 @@ export function faultyTransport (inner: Transport, faults: Faults, stats: FaultS
     return {
       read: async (n) => await stream.read(n),
       async write (data) {
-        if (faults.writeDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, faults.writeDelayMs))
-        if (faults.stallAfter !== undefined && stats.dataBytes >= faults.stallAfter) await new Promise((resolve) => setTimeout(resolve, 5_000))
+        if (faults.writeDelayMs !== undefined) await sleep(faults.writeDelayMs)
+        if (faults.stallAfter !== undefined && stats.dataBytes >= faults.stallAfter) await sleep(5_000)
         const start = stats.dataBytes
         stats.dataBytes += data.byteLength
         let out = data

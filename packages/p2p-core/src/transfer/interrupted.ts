@@ -4,6 +4,7 @@
 // Bounded in count (`maxInterruptedTransfers`, oldest dropped first) and in time (`resumeWindowMs`).
 
 import { createHash } from 'node:crypto'
+import { settleWithin } from '../async/deadline.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Continuation, OfferedFileInfo } from './incoming-offer.ts'
 
@@ -84,9 +85,7 @@ export class InterruptedTransfers {
     const run = this.#running.get(key.transferId)
     if (run !== undefined && run.peerId === key.peerId && run.fingerprint === fingerprint(key.files)) {
       run.supersede()
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([run.ended, new Promise<void>((resolve) => { timer = setTimeout(resolve, TAKE_OVER_WAIT_MS) })])
-      clearTimeout(timer)
+      await settleWithin(run.ended, TAKE_OVER_WAIT_MS)
     }
     return this.match(key)
   }

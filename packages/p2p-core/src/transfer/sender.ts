@@ -14,15 +14,26 @@ import { blake3Hex } from '../hash/blake3.ts'
 import { createInlineHasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
-import { ControlChannel } from '../protocol/control-channel.ts'
+import { ControlChannel, LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
 import { encodeFrame } from '../protocol/frames.ts'
 import { PROTOCOL_ID, controlSchema, type DeviceType } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream, PeerAddress, Transport } from '../transport/types.ts'
 import { BufferPool } from './buffer-pool.ts'
-import { closeGracefully, randomId, withTimeout } from './async-utils.ts'
+import { withTimeout } from '../async/deadline.ts'
+import { randomId } from '../protocol/ids.ts'
+import { closeGracefully } from '../transport/close-gracefully.ts'
 import { ProgressMeter, watchIdle, type TransferProgress } from './progress.ts'
 import { checkUnchangedStats, collectSourceFiles, openSource, readSourceBlocking, type SourceFile, type SourceListing } from './source-files.ts'
 import { chunkForFrames } from './offer-chunks.ts'
+
+/**
+ * Read buffers in the pool per file in flight. A file holds one at a time (read, taken by the transport and the
+ * hasher, released); the second is headroom, so reading never waits on the pool. The sender's read memory is
+ * BUFFERS_PER_FILE_IN_FLIGHT x filesInFlight x chunkBytes, as docs/protocol.md says.
+ */
+export const BUFFERS_PER_FILE_IN_FLIGHT = 2
+/** A batch of small files closes once its bytes reach this many chunks (2 MiB by default), or at batchMaxFiles. */
+export const BATCH_CHUNKS = 8
 
 export interface SendRequest {
   address: PeerAddress
@@ -193,8 +204,8 @@ async function endTransfer (connection: FerryConnection, control: ControlChannel
     ? { type: 'cancel' as const, reason: 'cancelled by the sender' }
     : err instanceof SourceChangedError || err instanceof TimeoutError ? errorFrame(err) : undefined
   if (control !== undefined && tell !== undefined) {
-    await withTimeout(control.send(tell), 500, 'last frame').catch(() => {})
-    await closeGracefully(connection, 500)
+    await control.sendLast(tell)
+    await closeGracefully(connection, LAST_FRAME_GRACE_MS)
   }
   connection.close()
 }
@@ -253,7 +264,7 @@ interface StreamFilesInit {
 async function streamFiles (init: StreamFilesInit): Promise<void> {
   const { limits } = init.components
   const limit = pLimit(limits.filesInFlight)
-  const pool = new BufferPool(limits.filesInFlight * 2, limits.chunkBytes)
+  const pool = new BufferPool(limits.filesInFlight * BUFFERS_PER_FILE_IN_FLIGHT, limits.chunkBytes)
   const units: Array<Array<[SourceFile, number]>> = []
   let batch: Array<[SourceFile, number]> = []
   let batchBytes = 0
@@ -265,7 +276,7 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
     }
     batch.push(entry)
     batchBytes += file.size - offset
-    if (batch.length >= limits.batchMaxFiles || batchBytes >= limits.chunkBytes * 8) {
+    if (batch.length >= limits.batchMaxFiles || batchBytes >= limits.chunkBytes * BATCH_CHUNKS) {
       units.push(batch)
       batch = []
       batchBytes = 0
