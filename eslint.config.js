@@ -11,6 +11,9 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'ne
 
 const noUiFrameworks = { group: ['electron', 'electron/*', 'react', 'react/*', 'react-dom', 'react-dom/*'], message: 'Engine packages and the app layer never import Electron, React or the DOM (DESIGN.md layers).' }
 const noAppsOrUi = { group: ['**/apps/**', '@ferry/ui', '@ferry/ui/*', '@ferry/desktop', '@ferry/cli'], message: 'Packages never import apps or the UI.' }
+/** p2p-core is the bottom layer, and http-share sits on it alone: neither reaches up to the app layer or the contract. */
+const noAppLayer = { group: ['@ferry/app-service', '@ferry/app-service/*', '@ferry/api', '@ferry/api/*'], message: 'The engine packages never import the app layer or the FerryApi contract.' }
+const noHttpShare = { group: ['@ferry/http-share', '@ferry/http-share/*'], message: 'p2p-core is the bottom layer: it never imports http-share.' }
 const uiLayer = [
   { group: nodeBuiltins, message: 'The UI never imports Node built-ins (DESIGN.md layers).' },
   { group: ['electron', 'electron/*'], message: 'The UI never imports Electron; it talks to FerryApi.' },
@@ -44,13 +47,21 @@ export default tseslint.config(
     }
   },
   {
-    files: ['packages/p2p-core/**', 'packages/http-share/**'],
-    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi), 'no-console': 'error' }
+    files: ['packages/http-share/**'],
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer), 'no-console': 'error' }
   },
   {
-    files: ['packages/p2p-core/src/**', 'packages/http-share/src/**'],
+    files: ['packages/p2p-core/**'],
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare), 'no-console': 'error' }
+  },
+  {
+    files: ['packages/http-share/src/**'],
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noTesting) }
+  },
+  {
+    files: ['packages/p2p-core/src/**'],
     ignores: testSupport,
-    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noTesting) }
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare, noTesting) }
   },
   {
     files: ['packages/p2p-core/src/**', 'packages/http-share/src/**'],

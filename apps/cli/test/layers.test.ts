@@ -19,6 +19,10 @@ describe('the layer lint rule', () => {
     ['packages/ui/src/x.ts', "import { readFile } from 'node:fs/promises'\nexport const r = readFile\n"],
     ['packages/ui/src/x.ts', "import { ipcRenderer } from 'electron'\nexport const i = ipcRenderer\n"],
     ['packages/ui/src/x.ts', "import { FerryNode } from '@ferry/p2p-core'\nexport const n = FerryNode\n"],
+    // Issue 16: the engine packages never reach up to the app layer or the contract; p2p-core is the bottom.
+    ['packages/p2p-core/src/x.ts', "import { createShareServer } from '@ferry/http-share'\nexport const c = createShareServer\n"],
+    ['packages/p2p-core/src/x.ts', "import { decideOffer } from '@ferry/app-service/peers'\nexport const d = decideOffer\n"],
+    ['packages/http-share/src/x.ts', "import { ApiError } from '@ferry/api'\nexport const a = ApiError\n"],
     // Issue 16: the app layer is fenced too (no React, no DOM, no Electron, no UI).
     ['packages/app-service/src/x.ts', "import { app } from 'electron'\nexport const a = app\n"],
     ['packages/app-service/src/x.ts', "import React from 'react'\nexport const r = React\n"],
