@@ -55,7 +55,7 @@ export interface ShareInfo {
   id: string
   name: string
   token: string
-  /** One link per address a browser can use: 127.0.0.1 first, then this computer's LAN addresses. */
+  /** One link per address a browser can use: the one other devices reach first (p2p-core's reachableHosts), 127.0.0.1 last. */
   urls: string[]
   pin?: string
   expiresAt: number
@@ -190,7 +190,8 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
 
   /** Links for a share token on this server, one per usable address. */
   urlsFor (token: string): string[] {
-    return reachableHosts(this.host, { withLoopback: true }).map((host) => `http://${formatHostPort({ host, port: this.port })}/s/${token}/`)
+    // The link other devices open first (a phone scans the first one's QR code); 127.0.0.1 last, for this computer.
+    return reachableHosts(this.host, { withLoopback: 'last' }).map((host) => `http://${formatHostPort({ host, port: this.port })}/s/${token}/`)
   }
 
   /** Collects the files under `paths` and publishes them under a new token. */

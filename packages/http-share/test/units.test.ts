@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { reachableHosts } from '@ferry/p2p-core'
 import { isCompressible } from '../src/compression.ts'
 import { ShareExpiredError, ShareLimitError, ShareNotFoundError } from '../src/errors.ts'
 import { createHostCheck, parseHostHeader } from '../src/host-check.ts'
-import { defaultShareLimits, parseDuration, resolveShareLimits } from '../src/index.ts'
+import { createShareServer, defaultShareLimits, parseDuration, resolveShareLimits } from '../src/index.ts'
 import { ifRangeHolds, parseRange } from '../src/range.ts'
 import { ShareRegistry, TOKEN_PATTERN } from '../src/share-registry.ts'
 import { collectShareFiles } from '../src/shared-files.ts'
@@ -220,5 +221,18 @@ describe('small helpers', () => {
     expect(cleanAlias('  Ana\u0000\u001b[31m  ')).toBe('Ana[31m')
     expect(cleanAlias('x'.repeat(100))).toHaveLength(64)
     expect(cleanAlias('   ')).toBeUndefined()
+  })
+})
+
+describe('the links a share is given (issue 15)', () => {
+  it('lead with the address other devices reach, as p2p-core orders them, and end with 127.0.0.1', async () => {
+    const server = await createShareServer({ host: '0.0.0.0', port: 0 })
+    try {
+      const hosts = server.urlsFor('token').map((url) => new URL(url).hostname)
+      expect(hosts.at(-1)).toBe('127.0.0.1')
+      expect(hosts.slice(0, -1)).toEqual(reachableHosts('0.0.0.0').filter((h) => h !== '127.0.0.1'))
+    } finally {
+      await server.close()
+    }
   })
 })

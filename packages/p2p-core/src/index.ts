@@ -23,7 +23,7 @@ export { PARTIAL_PREFIX, PARTIAL_SUFFIX, SIDECAR_SUFFIX, PartialClaims, PartialN
 export { ferryLink, formatHostPort, formatPeerTarget, parsePeerTarget } from './engine/peer-target.ts'
 export { reachAny, type Reached } from './engine/reach.ts'
 export { settleWithin, sleep, withTimeout } from './async/deadline.ts'
-export { LOOPBACK_HOST, isWildcardHost, reachableHosts, type ReachableHostsOptions } from './transport/lan-hosts.ts'
+export { LOOPBACK_HOST, defaultRouteInterface, isWildcardHost, reachableHosts, type ReachableHostsOptions } from './transport/lan-hosts.ts'
 export type { PeerTarget } from './engine/peer-target.ts'
 export type { PingRequest, PingResult } from './engine/ping.ts'
 export type { PairRequest, PairResult } from './pairing/pair-with.ts'

@@ -57,7 +57,8 @@ export async function share (paths: string[], options: ShareOptions, out: Output
       ...(name === undefined ? {} : { name })
     }))
     const dir = resolve(options.dir)
-    const shown = info.urls[1] ?? info.urls[0] ?? ''
+    // The first link is the one other devices reach (the default route's interface); 127.0.0.1 comes last.
+    const shown = info.urls[0] ?? ''
     out.event({ type: 'share', shareId: info.id, url: shown, urls: info.urls, pin: info.pin ?? null, expiresAt: new Date(info.expiresAt).toISOString(), files: info.files.length, totalBytes: info.totalBytes, allowUpload: info.allowUpload, ...(info.allowUpload ? { dir } : {}), skipped: info.skipped.map((s) => ({ path: s.path, localPath: s.absolutePath, reason: s.reason, ...(s.detail === undefined ? {} : { detail: s.detail }) })), skippedCount: info.skippedCount })
     const until = new Date(info.expiresAt).toLocaleString()
     out.say(uploadOnly === undefined ? `Sharing ${count(info.files.length, 'file')}, ${formatBytes(info.totalBytes)}, until ${until}` : `Taking files from browsers until ${until}`)
