@@ -65,3 +65,8 @@ export function peerText (text: string): string {
 export function peerName (peer: { alias?: string }): string {
   return peer.alias === undefined ? 'Unnamed device' : peerText(peer.alias)
 }
+
+/** "1 file", "3 files", "0 files"; `many` for irregular plurals ("entries"). */
+export function plural (count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`
+}

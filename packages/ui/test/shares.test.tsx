@@ -54,12 +54,33 @@ describe('the share links screen', () => {
     expect(screen.getByText(/1 download/)).toBeTruthy()
   })
 
-  it('revokes a link', async () => {
+  it('revokes a link only after asking (issue 15), and keeps it on "Keep"', async () => {
     const { fake, user } = await renderFerry(<SharesScreen />, { shares: [fakeShare({ id: 's1' })] })
     await user.click(screen.getByRole('button', { name: 'Revoke' }))
+    expect(fake.callsTo('revokeShare')).toEqual([])
+    expect(screen.getByRole('group', { name: /Revoke this link\?/ })).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Keep' }))
+    expect(fake.callsTo('revokeShare')).toEqual([])
+    await user.click(screen.getByRole('button', { name: 'Revoke' }))
+    await user.click(screen.getByRole('button', { name: 'Yes, revoke' }))
     expect(fake.callsTo('revokeShare')).toEqual([['s1']])
     await waitFor(() => { expect(screen.getByText(/^Revoked/)).toBeTruthy() })
     expect(screen.queryByRole('button', { name: 'Revoke' })).toBeNull()
+  })
+
+  it('gives every other address of this computer its own Copy button and QR code (issue 15)', async () => {
+    const urls = ['http://192.168.1.10:47000/s/tok', 'http://10.8.0.4:47000/s/tok', 'http://127.0.0.1:47000/s/tok']
+    const { user } = await renderFerry(<SharesScreen />, { shares: [fakeShare({ id: 's1', urls })] })
+    await user.click(screen.getByRole('button', { name: 'Details and QR code' }))
+    const details = screen.getByRole('dialog', { name: 'Share link' })
+    expect((within(details).getByRole('textbox', { name: 'Link' }) as HTMLInputElement).value).toBe(urls[0])
+    const others = within(details).getByRole('region', { name: 'Other addresses of this computer' })
+    expect(within(others).getByText(urls[1] as string)).toBeTruthy()
+    expect(within(others).getByRole('button', { name: 'Copy the link for 10.8.0.4' })).toBeTruthy()
+    await user.click(within(others).getByRole('button', { name: 'Copy the link for 127.0.0.1' }))
+    expect(await navigator.clipboard.readText()).toBe(urls[2])
+    await user.click(within(others).getByRole('button', { name: 'Show the QR code for 10.8.0.4' }))
+    expect(await within(others).findByRole('img', { name: 'QR code of the link for 10.8.0.4' })).toBeTruthy()
   })
 
   it('closes the dialog with Escape', async () => {

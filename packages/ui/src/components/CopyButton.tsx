@@ -2,7 +2,7 @@
 
 import { useState, type ReactNode } from 'react'
 
-export function CopyButton ({ text, label = 'Copy' }: { text: string, label?: string }): ReactNode {
+export function CopyButton ({ text, label = 'Copy', ariaLabel }: { text: string, label?: string, ariaLabel?: string }): ReactNode {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   const copy = async (): Promise<void> => {
     try {
@@ -14,7 +14,7 @@ export function CopyButton ({ text, label = 'Copy' }: { text: string, label?: st
   }
   return (
     <span className='copy'>
-      <button type='button' onClick={() => { void copy() }}>{label}</button>
+      <button type='button' aria-label={ariaLabel} onClick={() => { void copy() }}>{label}</button>
       <span role='status' className='copy-status'>
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy; select the text and copy it by hand' : ''}
       </span>

@@ -1,11 +1,12 @@
-// Share links: each with its state, link, PIN and downloads so far; open one for its QR code and log.
+// Share links: each with its state, link, PIN and downloads so far; open one for its QR code and log; Revoke asks first.
 
 import { useState, type ReactNode } from 'react'
 import { useFerry } from '../app/ferry-context.tsx'
+import { ConfirmButton } from '../components/ConfirmButton.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
 import { ShareDialog } from '../dialogs/ShareDialog.tsx'
 import { spacedPin } from '../dialogs/ShareDetails.tsx'
-import { formatTime } from '../format.ts'
+import { formatTime, plural } from '../format.ts'
 
 export function SharesScreen (): ReactNode {
   const shares = useFerry((s) => s.shares)
@@ -33,13 +34,17 @@ export function SharesScreen (): ReactNode {
                 <p className='share-meta'>
                   {share.status === 'active' ? `Active until ${formatTime(share.expiresAt)}` : share.status === 'expired' ? 'Expired' : 'Revoked'}
                   {share.pin !== undefined && <> · PIN {spacedPin(share.pin)}</>}
-                  {' · '}{share.downloads.length === 1 ? '1 download' : `${share.downloads.length} downloads`}
+                  {' · '}{plural(share.downloads.length, 'download')}
                 </p>
                 {share.urls[0] !== undefined && <p><code>{share.urls[0]}</code></p>}
                 <div className='row'>
                   <button type='button' aria-describedby={`share-name-${share.id}`} onClick={() => { setDialog({ shareId: share.id }) }}>Details and QR code</button>
                   {share.status === 'active' && (
-                    <button type='button' className='danger' aria-describedby={`share-name-${share.id}`} onClick={() => { revoke(share.id).catch((err: unknown) => { reportError(err, 'Revoke share') }) }}>Revoke</button>
+                    <ConfirmButton
+                      label='Revoke' className='danger' describedBy={`share-name-${share.id}`} confirmLabel='Yes, revoke'
+                      question='Revoke this link? Nobody can open it any more.'
+                      onConfirm={() => { revoke(share.id).catch((err: unknown) => { reportError(err, 'Revoke share') }) }}
+                    />
                   )}
                 </div>
               </li>
