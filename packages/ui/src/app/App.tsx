@@ -1,9 +1,11 @@
 // The app shell: this device in the header, the incoming-offer indicator, navigation between the five screens,
-// the screen itself, the offer dialog on top, and the notices. Which screen is shown is view state, kept here;
+// the screen itself, the offer dialog on top of everything (attention.ts: the title counts offers, a background
+// page notifies), and the notices. Which screen is shown is view state, kept here;
 // everything the engine owns comes from the store.
 
 import { useState, type ReactNode } from 'react'
-import { useFerry } from './ferry-context.tsx'
+import { useOfferAttention } from './attention.ts'
+import { useFerry, useNotifier } from './ferry-context.tsx'
 import { ConnectionBanner, DemoBanner, type DemoControls } from '../components/Banners.tsx'
 import { Notices } from '../components/Notices.tsx'
 import { OfferDialog } from '../dialogs/OfferDialog.tsx'
@@ -27,6 +29,8 @@ const screens: ReadonlyArray<{ id: ScreenId, label: string, view: () => ReactNod
 
 function OfferQueue ({ later, onLater, onShow }: { later: ReadonlySet<string>, onLater: (id: string) => void, onShow: () => void }): ReactNode {
   const offers = useFerry((s) => s.offers)
+  const loaded = useFerry((s) => s.phase !== 'loading')
+  useOfferAttention(offers, useNotifier(), loaded)
   const next = offers.find((o) => !later.has(o.id))
   return (
     <>

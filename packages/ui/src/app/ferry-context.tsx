@@ -1,4 +1,4 @@
-// React's view of the composition root: the store and the drop resolver travel by context, so components
+// React's view of the composition root: the store, the drop resolver and the notifier travel by context, so components
 // never reach for a global, and tests mount the UI on a store of their own.
 
 import { createContext, useContext, type ReactNode } from 'react'
@@ -6,16 +6,19 @@ import { useStore } from 'zustand'
 import type { DropResolver } from '@ferry/api'
 import type { FerryStore } from '../store/ferry-store.ts'
 import type { FerryStoreState } from '../store/store-types.ts'
+import type { Notifier } from './notifier.ts'
 
 interface FerryContextValue {
   store: FerryStore
   resolveDrop: DropResolver
+  /** Notifications for a page in the background (a browser host); undefined where the host notifies itself. */
+  notifier?: Notifier | undefined
 }
 
 const FerryContext = createContext<FerryContextValue | null>(null)
 
-export function FerryProvider ({ store, resolveDrop, children }: FerryContextValue & { children: ReactNode }): ReactNode {
-  return <FerryContext value={{ store, resolveDrop }}>{children}</FerryContext>
+export function FerryProvider ({ store, resolveDrop, notifier, children }: FerryContextValue & { children: ReactNode }): ReactNode {
+  return <FerryContext value={{ store, resolveDrop, notifier }}>{children}</FerryContext>
 }
 
 function useFerryContext (): FerryContextValue {
@@ -31,4 +34,8 @@ export function useFerry<T> (selector: (state: FerryStoreState) => T): T {
 
 export function useDropResolver (): DropResolver {
   return useFerryContext().resolveDrop
+}
+
+export function useNotifier (): Notifier | undefined {
+  return useFerryContext().notifier
 }

@@ -9,6 +9,7 @@ import { createFerryStore } from '../store/ferry-store.ts'
 import { App } from './App.tsx'
 import { createDropResolver } from './drop-resolver.ts'
 import { FerryProvider } from './ferry-context.tsx'
+import type { Notifier } from './notifier.ts'
 
 export interface MountOptions {
   api: FerryApi
@@ -16,6 +17,8 @@ export interface MountOptions {
   resolveDrop?: DropResolver
   /** Shows the demo banner with these controls. */
   demo?: DemoControls
+  /** Notifies of offers while the page is in the background (`ferry ui` in a browser); the desktop does it natively. */
+  notifier?: Notifier
 }
 
 /** Renders Ferry into `element`; the returned function unmounts it and lets go of the api. */
@@ -24,7 +27,7 @@ export function mountFerryUi (element: HTMLElement, options: MountOptions): () =
   const root = createRoot(element)
   root.render(
     <StrictMode>
-      <FerryProvider store={store} resolveDrop={options.resolveDrop ?? createDropResolver(options.api)}>
+      <FerryProvider store={store} resolveDrop={options.resolveDrop ?? createDropResolver(options.api)} notifier={options.notifier}>
         <App {...(options.demo === undefined ? {} : { demo: options.demo })} />
       </FerryProvider>
     </StrictMode>

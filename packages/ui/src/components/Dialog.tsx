@@ -1,5 +1,6 @@
 // A modal dialog: labelled by its title, focus moved inside on open, kept inside with Tab, given back on close;
 // Escape and a click on the backdrop close it. Not <dialog>.showModal(): jsdom lacks it and tests must run there.
+// Dialogs of the 'top' layer (offers) stack above all others, whatever is open.
 
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
 
@@ -11,9 +12,14 @@ export interface DialogProps {
   children: ReactNode
   /** Extra class on the panel, e.g. for a wider dialog. */
   className?: string
+  /**
+   * 'top': above every other dialog (an incoming offer, which must never open behind the share dialog a visitor's
+   * upload came through). Default 'base'.
+   */
+  layer?: 'base' | 'top'
 }
 
-export function Dialog ({ title, onClose, children, className }: DialogProps): ReactNode {
+export function Dialog ({ title, onClose, children, className, layer = 'base' }: DialogProps): ReactNode {
   const titleId = useId()
   const panel = useRef<HTMLDivElement>(null)
 
@@ -45,7 +51,7 @@ export function Dialog ({ title, onClose, children, className }: DialogProps): R
   }
 
   return (
-    <div className='dialog-backdrop' onMouseDown={(event) => { if (event.target === event.currentTarget) onClose() }}>
+    <div className={`dialog-backdrop${layer === 'top' ? ' dialog-backdrop--top' : ''}`} onMouseDown={(event) => { if (event.target === event.currentTarget) onClose() }}>
       <div
         ref={panel}
         className={`dialog ${className ?? ''}`}

@@ -1,9 +1,11 @@
 // An incoming offer: who (alias, short code, trust, identity warning), what (files with sizes and checkboxes,
 // a text with Copy), and the answer: accept all, accept the checked files, or decline; optionally trusting the
-// sender. Escape or × only puts the offer aside: it stays in the queue until answered or withdrawn. Focus starts on
-// ×, not on Accept: an offer can pop up while someone is typing, and Enter must not take files by accident.
+// sender. Escape or × only puts the offer aside: it stays in the queue until answered or withdrawn. It opens above
+// any other dialog. Focus starts on Accept (on Decline when the offer is flagged: hidden folders, a changed
+// identity), but an offer can pop up while someone is typing, so Enter or Space on it does nothing for the first
+// OFFER_KEYS_ARM_MS: a key meant for something else never takes files.
 
-import { useId, useState, type ReactNode } from 'react'
+import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { type IncomingOfferDto, type OfferDecisionDto, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
@@ -11,9 +13,22 @@ import { Dialog } from '../components/Dialog.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
 import { formatBytes, formatClock, peerText } from '../format.ts'
 import { messageFor } from '../messages.ts'
+import { offerWhat, senderName } from '../offer-summary.ts'
 
 /** Files listed with a checkbox; beyond that they are taken or left with "Accept all" / "Decline". */
 export const MAX_OFFER_FILES_SHOWN = 200
+/** How long after the dialog opens Enter and Space on its buttons are ignored, in ms (mouse clicks count at once). */
+export const OFFER_KEYS_ARM_MS = 600
+
+/** Enter and Space do nothing until `armed`: a key typed for something else as the dialog opened. */
+function useArmedKeys (): (event: KeyboardEvent) => void {
+  const [armed, setArmed] = useState(false)
+  useEffect(() => {
+    const timer = setTimeout(() => { setArmed(true) }, OFFER_KEYS_ARM_MS)
+    return () => { clearTimeout(timer) }
+  }, [])
+  return (event) => { if (!armed && (event.key === 'Enter' || event.key === ' ')) event.preventDefault() }
+}
 
 export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLater: () => void }): ReactNode {
   const trustHintId = useId()
@@ -22,12 +37,14 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
   const [trustIt, setTrustIt] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const name = offer.from.name === undefined ? (offer.from.kind === 'browser' ? 'A browser' : 'Unknown device') : peerText(offer.from.name)
+  const guardKeys = useArmedKeys()
+  const name = senderName(offer)
+  const flagged = offer.hiddenPaths !== undefined || offer.identityChanged
   const files = offer.files
   const shown = files.slice(0, MAX_OFFER_FILES_SHOWN)
   const selectedBytes = files.reduce((sum, f) => selected.has(f.id) ? sum + f.size : sum, 0)
   const canTrust = offer.from.kind === 'device' && (offer.trust !== 'trusted' || offer.identityChanged)
-  const what = files.length === 0 ? 'a message' : files.length === 1 ? '1 file' : `${files.length} files`
+  const what = offerWhat(offer)
 
   const answer = async (decision: OfferDecisionDto): Promise<void> => {
     setBusy(true)
@@ -51,7 +68,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
   }
 
   return (
-    <Dialog title={`${name} wants to send you ${what}`} onClose={onLater} className='dialog--wide'>
+    <Dialog title={`${name} wants to send you ${what}`} onClose={onLater} className='dialog--wide' layer='top'>
       <p className='offer-from'>
         {offer.from.shortCode !== undefined && <span className='code' title='Short code: compare it with the one on the sending device'>{offer.from.shortCode}</span>}
         {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>Share link upload</span>}
@@ -100,14 +117,14 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
       {offer.expiresAt !== undefined && <p className='hint'>Unanswered, it is declined by itself at {formatClock(offer.expiresAt)}.</p>}
       {error !== null && <p className='error' role='alert'>{error}</p>}
       <div className='dialog-actions'>
-        <button type='button' disabled={busy} onClick={() => { void answer({ accept: false }) }}>Decline</button>
+        <button type='button' disabled={busy} data-autofocus={flagged ? true : undefined} onKeyDown={guardKeys} onKeyUp={guardKeys} onClick={() => { void answer({ accept: false }) }}>Decline</button>
         <span className='spacer' />
         {files.length > 1 && (
-          <button type='button' disabled={busy || selected.size === 0} onClick={() => { accept([...selected].sort((a, b) => a - b)) }}>
+          <button type='button' disabled={busy || selected.size === 0} onKeyDown={guardKeys} onKeyUp={guardKeys} onClick={() => { accept([...selected].sort((a, b) => a - b)) }}>
             Accept selected ({selected.size})
           </button>
         )}
-        <button type='button' className='primary' disabled={busy} onClick={() => { accept() }}>
+        <button type='button' className='primary' disabled={busy} data-autofocus={flagged ? undefined : true} onKeyDown={guardKeys} onKeyUp={guardKeys} onClick={() => { accept() }}>
           {files.length > 1 ? 'Accept all' : 'Accept'}
         </button>
       </div>

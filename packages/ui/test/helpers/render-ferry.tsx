@@ -11,6 +11,7 @@ import { FakeFerryApi, type FakeFerryInit } from '@ferry/api/testing'
 import { App } from '../../src/app/App.tsx'
 import { createDropResolver } from '../../src/app/drop-resolver.ts'
 import { FerryProvider } from '../../src/app/ferry-context.tsx'
+import type { Notifier, NotifyPermission } from '../../src/app/notifier.ts'
 import { createFerryStore, type FerryStore } from '../../src/store/ferry-store.ts'
 
 export interface Rendered extends RenderResult {
@@ -23,14 +24,26 @@ export function useFerryCleanup (): void {
   afterEach(() => { cleanup() })
 }
 
-export async function renderFerry (ui: ReactNode = <App />, init: FakeFerryInit & { resolveDrop?: DropResolver } = {}): Promise<Rendered> {
-  const { resolveDrop, ...fakeInit } = init
+export async function renderFerry (ui: ReactNode = <App />, init: FakeFerryInit & { resolveDrop?: DropResolver, notifier?: Notifier } = {}): Promise<Rendered> {
+  const { resolveDrop, notifier, ...fakeInit } = init
   const fake = new FakeFerryApi(fakeInit)
   const store = createFerryStore(fake)
   const user = userEvent.setup()
   const result = render(
-    <FerryProvider store={store} resolveDrop={resolveDrop ?? createDropResolver(fake)}>{ui}</FerryProvider>
+    <FerryProvider store={store} resolveDrop={resolveDrop ?? createDropResolver(fake)} notifier={notifier}>{ui}</FerryProvider>
   )
   await act(async () => { await store.ready })
   return { ...result, fake, store, user }
+}
+
+/** A Notifier that records what it was asked to show; `background` says whether the page counts as hidden. */
+export class RecordingNotifier implements Notifier {
+  readonly shown: Array<{ title: string, body: string, tag: string }> = []
+  background = true
+  granted: NotifyPermission
+  constructor (permission: NotifyPermission = 'granted') { this.granted = permission }
+  permission = (): NotifyPermission => this.granted
+  requestPermission = async (): Promise<NotifyPermission> => { this.granted = 'granted'; return this.granted }
+  inBackground = (): boolean => this.background
+  notify = (message: { title: string, body: string, tag: string }): void => { if (this.granted === 'granted') this.shown.push(message) }
 }
