@@ -76,7 +76,8 @@ export function App ({ demo }: { demo?: DemoControls }): ReactNode {
           {screens.map((s) => (
             <li key={s.id}>
               <button type='button' aria-current={screen === s.id ? 'page' : undefined} onClick={() => { setScreen(s.id) }}>
-                {s.label}
+                {/* data-label reserves the bold width, so tabs do not shift when one turns bold (app.css). */}
+                <span className='nav-label' data-label={s.label}>{s.label}</span>
                 {s.id === 'transfers' && activeCount > 0 && <><span className='count' aria-hidden='true'>{activeCount}</span><span className='sr-only'>, {activeCount} active</span></>}
               </button>
             </li>

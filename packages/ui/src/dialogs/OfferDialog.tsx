@@ -72,7 +72,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
       <p className='offer-from'>
         {offer.from.shortCode !== undefined && <span className='code' title='Short code: compare it with the one on the sending device'>{offer.from.shortCode}</span>}
         {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>Share link upload</span>}
-        <span>{formatBytes(offer.totalBytes)}</span>
+        {files.length > 0 && <span>{formatBytes(offer.totalBytes)}</span>}
       </p>
       {offer.identityChanged && <IdentityWarning name={name} />}
       {offer.hiddenPaths !== undefined && (

@@ -26,7 +26,7 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
         <h3 className='transfer-title'>{entry.direction === 'sent' ? `Sent to ${name}` : `Received from ${name}`}</h3>
         <span className={`status status--${entry.status}`}>{statusText[entry.status]}</span>
       </div>
-      <p className='hint'>{formatTime(entry.at)} · {formatBytes(entry.totalBytes)}</p>
+      <p className='hint'>{formatTime(entry.at)} · {entry.files.length === 0 ? 'Message' : formatBytes(entry.totalBytes)}</p>
       {entry.text !== undefined && <p className='transfer-text'><bdi>{entry.text}</bdi></p>}
       {entry.error !== undefined && <p className='error'>{messageFor(entry.error)}</p>}
       {entry.files.length > 0 && (

@@ -1,5 +1,6 @@
 // One transfer: who, which way, how far (overall and per file, as <progress>), how fast, how long still, and
-// what went wrong in words, what a send left out of its folders; Cancel while it runs, Retry or Resume when the engine says it can.
+// what went wrong in words, what a send left out of its folders; Cancel while it runs, Retry or Resume (files) or Send
+// again (a message) when the engine says it can; once done, where the files went and what to do next (TransferOutcome).
 
 import { useId, type ReactNode } from 'react'
 import type { SkippedSourceReason, Transfer, TransferStatus } from '@ferry/api'
@@ -7,6 +8,7 @@ import { useFerry } from '../app/ferry-context.tsx'
 import { formatBytes, formatDuration, formatRate, peerText, percent } from '../format.ts'
 import { messageFor } from '../messages.ts'
 import { isActive } from '../store/transfers-slice.ts'
+import { TransferOutcome } from './TransferOutcome.tsx'
 
 /** Files listed per transfer; the rest are counted, so a 10,000-file transfer stays light. */
 export const MAX_FILES_SHOWN = 50
@@ -40,8 +42,10 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
   const active = isActive(t)
   const shown = t.files.slice(0, MAX_FILES_SHOWN)
   const hidden = t.fileCount - shown.length
-  // A network failure keeps the receiver's partial files, so trying again goes on from what arrived.
-  const resumes = ['FERRY_ERR_CONNECTION_LOST', 'FERRY_ERR_TIMEOUT', 'FERRY_ERR_UNREACHABLE'].includes(t.error?.code ?? '')
+  // A network failure keeps the receiver's partial files, so trying again goes on from what arrived; a message has
+  // nothing to resume, it is sent again.
+  const resumes = t.fileCount > 0 && ['FERRY_ERR_CONNECTION_LOST', 'FERRY_ERR_TIMEOUT', 'FERRY_ERR_UNREACHABLE'].includes(t.error?.code ?? '')
+  const retryLabel = t.fileCount === 0 ? 'Send again' : resumes ? 'Resume' : 'Retry'
 
   return (
     <li className={`transfer transfer--${t.status}`} aria-labelledby={titleId}>
@@ -72,6 +76,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
         </p>
       )}
       {t.error !== undefined && t.status !== 'cancelled' && <p className='error'>{messageFor(t.error)}</p>}
+      <TransferOutcome transfer={t} name={name} />
       {t.fileCount > 0 && (
         <details className='transfer-files' open={t.fileCount <= 5}>
           <summary>{t.fileCount === 1 ? '1 file' : `${t.fileCount} files`}</summary>
@@ -101,7 +106,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
         {active && <button type='button' aria-describedby={titleId} onClick={() => { cancel(t.id).catch((err: unknown) => { reportError(err, 'Cancel') }) }}>Cancel</button>}
         {t.canRetry && !active && (
           <button type='button' aria-describedby={titleId} onClick={() => { retry(t.id).catch((err: unknown) => { reportError(err, 'Retry') }) }}>
-            {resumes ? 'Resume' : 'Retry'}
+            {retryLabel}
           </button>
         )}
       </div>
