@@ -4,7 +4,7 @@
 
 import { act, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { fakeError, fakeHistoryEntry, fakeOffer, fakePeer, fakeTransfer, partyOf } from '../src/api/fake-fixtures.ts'
+import { fakeError, fakeHistoryEntry, fakeOffer, fakePeer, fakeTransfer, partyOf } from '@ferry/api/testing'
 import { App } from '../src/app/App.tsx'
 import { HistoryScreen } from '../src/screens/HistoryScreen.tsx'
 import { baseFolder } from '../src/screens/TransferOutcome.tsx'

@@ -45,7 +45,7 @@ describe('the nearby devices screen', () => {
     fake.pickFilesResult = ['/home/me/a.txt', '/home/me/b.txt']
     await user.click(within(card('Ada’s laptop')).getByRole('button', { name: 'Send files…' }))
     expect(fake.callsTo('sendFiles')).toEqual([[ada.id, ['/home/me/a.txt', '/home/me/b.txt']]])
-    expect(within(card('Ada’s laptop')).getByRole('status').textContent).toMatch(/Offered 2 items/)
+    expect(within(card('Ada’s laptop')).getByRole('status').textContent).toMatch(/Offered 2 files to Ada’s laptop: waiting for Ada’s laptop to accept/)
   })
 
   it('sends nothing when the file picker is dismissed', async () => {
@@ -88,7 +88,7 @@ describe('the nearby devices screen', () => {
     await user.click(send)
     expect(fake.callsTo('sendFiles')).toEqual([[ada.id, ['/home/me/album', '/home/me/a.txt']]])
     expect(screen.queryByRole('dialog')).toBeNull()
-    expect(within(card('Ada’s laptop')).getByRole('status').textContent).toMatch(/Offered 2 items/)
+    expect(within(card('Ada’s laptop')).getByRole('status').textContent).toMatch(/Offered 2 files to Ada’s laptop: waiting for Ada’s laptop to accept/)
   })
 
   it('names the dropped files when the browser cannot say where they are, and keeps the dialog open on a bad path', async () => {

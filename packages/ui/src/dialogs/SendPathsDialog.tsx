@@ -17,7 +17,7 @@ export function SendPathsDialog ({ peer, dropped = [], onSent, onClose }: {
   peer: Peer
   /** Names of files dropped on the card whose paths the host could not learn. */
   dropped?: readonly string[]
-  onSent: (count: number) => void
+  onSent: () => void
   onClose: () => void
 }): ReactNode {
   const hintId = useId()
@@ -34,7 +34,7 @@ export function SendPathsDialog ({ peer, dropped = [], onSent, onClose }: {
     setError(null)
     try {
       await sendFiles(peer.id, paths)
-      onSent(paths.length)
+      onSent()
       onClose()
     } catch (err) {
       setError(messageFor(toErrorDto(err)))

@@ -3,7 +3,7 @@
 // opened and shown only as Ferry recorded it (the host checks again: open-policy.ts in app-service).
 
 import type { ReactNode } from 'react'
-import type { HistoryEntry, Transfer } from '../api/ferry-api.ts'
+import type { HistoryEntry, Transfer } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { peerText, plural } from '../format.ts'
 

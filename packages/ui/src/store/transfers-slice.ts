@@ -6,6 +6,8 @@ import type { SliceCreator } from './store-types.ts'
 
 export interface TransfersSlice {
   transfers: Transfer[]
+  /** The last transfer this page sent to each device (peer id to transfer id): its card on Nearby tells what became of it. */
+  lastSentTo: Readonly<Record<string, string>>
   sendFiles: (peerId: string, paths: string[]) => Promise<string>
   sendText: (peerId: string, text: string) => Promise<string>
   cancelTransfer: (transferId: string) => Promise<void>
@@ -39,10 +41,17 @@ export function applyTransferEvent (transfers: Transfer[], event: TransferEvent)
   })
 }
 
-export const createTransfersSlice = (api: FerryApi): SliceCreator<TransfersSlice> => () => ({
-  transfers: [],
-  sendFiles: async (peerId, paths) => (await api.sendFiles(peerId, paths)).transferId,
-  sendText: async (peerId, text) => (await api.sendText(peerId, text)).transferId,
-  cancelTransfer: async (transferId) => { await api.cancelTransfer(transferId) },
-  retryTransfer: async (transferId) => { await api.retryTransfer(transferId) }
-})
+export const createTransfersSlice = (api: FerryApi): SliceCreator<TransfersSlice> => (set) => {
+  const sent = (peerId: string, transferId: string): string => {
+    set((state) => ({ lastSentTo: { ...state.lastSentTo, [peerId]: transferId } }))
+    return transferId
+  }
+  return {
+    transfers: [],
+    lastSentTo: {},
+    sendFiles: async (peerId, paths) => sent(peerId, (await api.sendFiles(peerId, paths)).transferId),
+    sendText: async (peerId, text) => sent(peerId, (await api.sendText(peerId, text)).transferId),
+    cancelTransfer: async (transferId) => { await api.cancelTransfer(transferId) },
+    retryTransfer: async (transferId) => { await api.retryTransfer(transferId) }
+  }
+}
