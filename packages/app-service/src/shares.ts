@@ -24,6 +24,17 @@ export interface SharesInit {
   onUpload: (offer: ShareOffer, from: Party) => void
 }
 
+/**
+ * Who offers an upload through a share link: the name the visitor typed on the page (http-share cleans it; else it
+ * names the browser, "Firefox on Android"), with the address it came from, since nothing proves the name. The
+ * share it came through travels as `shareId`, so the UI names the share itself.
+ */
+export function visitorParty (offer: Pick<ShareOffer, 'from' | 'shareId'>): Party {
+  const { host, port } = offer.from.address
+  const said = offer.from.alias
+  return { kind: 'browser', id: `${host}:${port}`, name: said === undefined ? `A browser at ${host}` : `${said} (browser at ${host})`, shareId: offer.shareId }
+}
+
 export class Shares {
   readonly #init: SharesInit
   readonly #shares = new Map<string, Share>()
@@ -71,10 +82,7 @@ export class Shares {
         const share = this.#shares.get(shareId)
         if (share !== undefined && share.status === 'active') this.#put({ ...share, status: reason })
       })
-      server.on('offer', (offer) => {
-        const name = this.#shares.get(offer.shareId)?.name
-        this.#init.onUpload(offer, { kind: 'browser', id: `${offer.from.address.host}:${offer.from.address.port}`, name: `A browser at ${offer.from.address.host}${name === undefined ? '' : ` (share “${name}”)`}`, shareId: offer.shareId })
-      })
+      server.on('offer', (offer) => { this.#init.onUpload(offer, visitorParty(offer)) })
       return server
     })
     // A failed start is retried by the next createShare.

@@ -33,6 +33,7 @@ function useArmedKeys (): (event: KeyboardEvent) => void {
 export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLater: () => void }): ReactNode {
   const trustHintId = useId()
   const respond = useFerry((s) => s.respondToOffer)
+  const shareName = useFerry((s) => offer.from.shareId === undefined ? undefined : s.shares.find((x) => x.id === offer.from.shareId)?.name)
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set(offer.files.map((f) => f.id)))
   const [trustIt, setTrustIt] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -71,7 +72,7 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
     <Dialog title={`${name} wants to send you ${what}`} onClose={onLater} className='dialog--wide' layer='top'>
       <p className='offer-from'>
         {offer.from.shortCode !== undefined && <span className='code' title='Short code: compare it with the one on the sending device'>{offer.from.shortCode}</span>}
-        {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>Share link upload</span>}
+        {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>{shareName === undefined ? 'Share link upload' : `Upload through your share link “${shareName}”`}</span>}
         {files.length > 0 && <span>{formatBytes(offer.totalBytes)}</span>}
       </p>
       {offer.identityChanged && <IdentityWarning name={name} />}
