@@ -136,6 +136,7 @@ program.command('share')
   .option('-d, --dir <dir>', 'folder for files sent from browsers', defaultDownloadDir())
   .option('-y, --yes', 'accept every upload without asking', false)
   .option('--name <name>', 'name shown on the page and given to the zip')
+  .addOption(new Option('--linger <duration>', 'after the link expires, keep telling visitors it has ended for this long, then exit').argParser(duration).default(10 * 60_000, '10m'))
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions, command: Command) => {
     if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')

@@ -127,13 +127,18 @@ describe('ferry share', () => {
     expect((await readFile(join(inbox, 'note.txt'))).toString()).toBe('hello')
   })
 
-  it('exits 0 with an "expired" line when the share expires', async () => {
+  it('after expiry keeps telling visitors "This share has ended" for --linger, then exits 0 (issue 15)', async () => {
     await writeFile(join(dir, 'a.txt'), 'a')
-    const run = ferryShare([join(dir, 'a.txt'), '--expires', '1s'])
+    const run = ferryShare([join(dir, 'a.txt'), '--expires', '1s', '--linger', '3s'])
     const shared = await run.waitFor('share')
+    expect(await run.waitFor('expired')).toMatchObject({ lingerMs: 3_000 })
+    expect(run.child.exitCode).toBeNull()
+    const page = await fetch(shared.url as string)
+    expect(page.status).toBe(410)
+    expect(await page.text()).toContain('This share has ended')
     const exited = await run.exited
     expect(exited.code, exited.stderr).toBe(0)
-    expect(run.events.map((e) => e.type)).toContain('expired')
+    expect(run.events.map((e) => e.type).slice(-3)).toEqual(['expired', 'stopped', 'stats'])
     expect(Date.parse(shared.expiresAt as string)).toBeLessThanOrEqual(Date.now())
   })
 

@@ -131,7 +131,8 @@ class Service implements FerryService {
     this.#shares = new Shares({
       hub: this.#hub, logger: parts.logger, hashPool: this.#node.hashPool, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
       ...(init.bundled === undefined ? {} : { pageDir: init.bundled.sharePageDir }),
-      onUpload: (offer, from) => { this.#transfers.offered(offer, from) }
+      onUpload: (offer, from) => { this.#transfers.offered(offer, from) },
+      ownerName: () => this.#settings.get().alias
     })
     // Where other devices can reach this one (p2p-core's rule, the CLI's too); the link shows the first.
     const { port } = this.#node.address

@@ -22,6 +22,8 @@ export interface SharesInit {
   /** The recipient page's folder in a bundled app (ShareServerInit.pageDir). */
   pageDir?: URL
   onUpload: (offer: ShareOffer, from: Party) => void
+  /** This device's name now, which the share page shows as who shares. */
+  ownerName: () => string
 }
 
 /**
@@ -51,7 +53,7 @@ export class Shares {
   async create (request: CreateShareRequest, signal?: AbortSignal): Promise<Share> {
     const server = await this.#start()
     const info = await readingSources('Cannot share that', async () => await server.addShare({
-      paths: request.paths, pin: request.pin, expiresInMs: request.expiresInMs, allowUpload: request.allowUpload,
+      paths: request.paths, pin: request.pin, expiresInMs: request.expiresInMs, allowUpload: request.allowUpload, from: this.#init.ownerName(),
       ...(request.name === undefined ? {} : { name: request.name }), ...(signal === undefined ? {} : { signal })
     }))
     const share = this.#project(info)

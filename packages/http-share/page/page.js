@@ -1,7 +1,9 @@
 // The recipient page's behaviour, plain browser JavaScript with no framework: read the share's file list (asking for
-// the PIN when the share has one), offer each file as a normal download link (the browser streams it to disk and can
-// resume it), show and check BLAKE3 hashes with hash-wasm without uploading anything, and send files back through
-// upload-worker.js, a Worker that speaks the upload protocol (docs/http-share.md, "Upload protocol") off this thread.
+// the PIN when the share has one, with the tries left and a held button while the server refuses attempts), say who
+// shares what until when, offer each file as a normal download link (the browser streams it to disk and can resume
+// it), a zip only for more than one file, check a downloaded copy's BLAKE3 with hash-wasm without uploading anything,
+// say "This share has ended" once it expired or was revoked (instead of buttons that fail), and send files back
+// through upload-worker.js, a Worker that speaks the upload protocol (docs/http-share.md, "Upload protocol").
 'use strict'
 
 ;(() => {
@@ -11,7 +13,6 @@
   const VERIFY_CHUNK = 4 * 1024 * 1024
   const el = (id) => document.getElementById(id)
   const hashes = new Map()
-  let verifyTarget = null
 
   function formatBytes (n) {
     if (n < 1000) return `${n} B`
@@ -44,12 +45,56 @@
     }
   }
 
+  /** "1 file", "3 files". */
+  function count (n, one, many) {
+    return `${n.toLocaleString()} ${n === 1 ? one : (many || `${one}s`)}`
+  }
+
+  /** A moment in the visitor's own format, without seconds: "today at 14:05", "12 Mar 2026, 14:05". */
+  function formatWhen (ms) {
+    const when = new Date(ms)
+    const time = when.toLocaleTimeString(undefined, { timeStyle: 'short' })
+    return when.toDateString() === new Date().toDateString() ? `today at ${time}` : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  }
+
+  /** How often an open page asks whether its share is still there (revoked, expired), in ms. */
+  const RECHECK_MS = 60_000
+  /** setTimeout cannot wait longer than this. */
+  const MAX_TIMER_MS = 2 ** 31 - 1
+  let endTimer = null
+  let recheckTimer = null
+  let ended = false
+
+  /** The share is gone: say so, and take away every button that would fail. */
+  function end (reason) {
+    if (ended) return
+    ended = true
+    clearTimeout(endTimer)
+    clearInterval(recheckTimer)
+    setStatus('')
+    el('ended-reason').textContent = reason || 'Its link no longer works. Ask the sender for a new one if you still need the files.'
+    el('ended').hidden = false
+    el('files').hidden = true
+    el('upload').hidden = true
+    el('pin-form').hidden = true
+    document.title = 'Share ended – Ferry'
+  }
+
+  async function fetchManifest () {
+    return await fetch(`${base}files`, { credentials: 'same-origin', cache: 'no-store' })
+  }
+
   async function load () {
-    const res = await fetch(`${base}files`, { credentials: 'same-origin', cache: 'no-store' })
+    const res = await fetchManifest()
     if (res.status === 401) {
       setStatus('')
       el('pin-form').hidden = false
       el('pin-input').focus()
+      return
+    }
+    if (res.status === 404 || res.status === 410) {
+      const err = await readError(res)
+      end(`${err.message}. Ask the sender for a new link if you still need the files.`)
       return
     }
     if (!res.ok) {
@@ -60,53 +105,69 @@
     render(await res.json())
   }
 
+  /** Ends the page when the share expires, and asks now and then (and when the tab comes back) whether it still exists. */
+  function watchEnd (expiresAt) {
+    clearTimeout(endTimer)
+    const arm = () => {
+      const wait = expiresAt - Date.now()
+      if (wait <= 0) end('It expired. Ask the sender for a new link if you still need the files.')
+      else endTimer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS))
+    }
+    arm()
+    const recheck = async () => {
+      if (ended || document.visibilityState === 'hidden') return
+      try {
+        const res = await fetchManifest()
+        if (res.status === 404 || res.status === 410) end(`${(await readError(res)).message}. Ask the sender for a new link if you still need the files.`)
+      } catch {
+        // The sharing computer is not answering now: the next check, or a download, will tell.
+      }
+    }
+    clearInterval(recheckTimer)
+    recheckTimer = setInterval(recheck, RECHECK_MS)
+    document.addEventListener('visibilitychange', () => { void recheck() })
+  }
+
   function render (manifest) {
     el('pin-form').hidden = true
     document.title = `${manifest.name} – Ferry`
     el('share-name').textContent = manifest.name
-    const expires = new Date(manifest.expiresAt)
-    el('share-meta').textContent = `${manifest.files.length} file(s), ${formatBytes(manifest.totalBytes)} · available until ${expires.toLocaleString()}`
+    const from = el('share-from')
+    from.hidden = !manifest.from
+    from.textContent = manifest.from ? `${manifest.from} shares with you` : ''
+    const size = formatBytes(manifest.totalBytes)
+    el('share-meta').textContent = manifest.files.length === 0
+      ? `Open until ${formatWhen(manifest.expiresAt)}`
+      : `${count(manifest.files.length, 'file')}, ${size} · available until ${formatWhen(manifest.expiresAt)}`
     setStatus('')
-    const list = el('file-list')
-    list.replaceChildren(...manifest.files.map(fileItem))
+    shared = manifest.files
+    el('file-list').replaceChildren(...manifest.files.map(fileItem))
+    // One file needs no zip: its own Download button is the whole share.
     const all = el('download-all')
+    all.hidden = manifest.files.length < 2
     all.href = `${base}all.zip`
     all.setAttribute('download', manifest.zipName)
-    el('total').textContent = formatBytes(manifest.totalBytes)
+    el('total').textContent = manifest.files.length < 2 ? '' : `${count(manifest.files.length, 'file')}, ${size}`
     el('files').hidden = manifest.files.length === 0
     el('upload').hidden = !manifest.allowUpload
+    watchEnd(manifest.expiresAt)
   }
 
+  /** The files of the share, for the check of a downloaded copy. */
+  let shared = []
+
   function fileItem (file) {
-    const hashLine = make('p', { className: 'hash' })
-    hashLine.dataset.role = 'hash'
+    const name = file.path.split('/').pop()
     const link = make('a', { className: 'button primary', href: `${base}files/${file.id}`, textContent: 'Download' })
-    link.setAttribute('download', file.path.split('/').pop())
+    link.setAttribute('download', name)
+    link.setAttribute('aria-label', `Download ${file.path}`)
     link.dataset.role = 'download'
-    const showHash = make('button', { type: 'button', textContent: 'BLAKE3' })
-    showHash.dataset.role = 'show-hash'
-    showHash.addEventListener('click', async () => {
-      hashLine.textContent = 'Computing…'
-      try {
-        hashLine.textContent = await hashOf(file)
-      } catch (err) {
-        hashLine.textContent = err.message
-      }
-    })
-    const verify = make('button', { type: 'button', textContent: 'Check a downloaded copy' })
-    verify.dataset.role = 'verify'
-    verify.addEventListener('click', () => {
-      verifyTarget = { file, line: hashLine }
-      el('verify-picker').value = ''
-      el('verify-picker').click()
-    })
-    const item = make('li', {}, [
+    const item = make('li', { className: 'file' }, [
       make('div', { className: 'file-head' }, [
         make('span', { className: 'file-name', textContent: file.path }),
         make('span', { className: 'muted', textContent: formatBytes(file.size) })
       ]),
-      make('div', { className: 'file-actions' }, [link, showHash, verify]),
-      hashLine
+      link
     ])
     item.dataset.fileId = String(file.id)
     item.dataset.path = file.path
@@ -133,46 +194,124 @@
     return hasher.digest('hex')
   }
 
+  /** The shared files a local copy could be: the same size, the one with the same name first ("a (1).jpg" too). */
+  function candidatesFor (local) {
+    const stem = (n) => n.replace(/ \(\d+\)(?=\.[^.]*$|$)/, '')
+    const same = shared.filter((f) => f.size === local.size)
+    const named = same.filter((f) => stem(f.path.split('/').pop()) === stem(local.name))
+    return [...named, ...same.filter((f) => !named.includes(f))]
+  }
+
+  el('verify-button').addEventListener('click', () => {
+    el('verify-picker').value = ''
+    el('verify-picker').click()
+  })
+
   el('verify-picker').addEventListener('change', async (event) => {
     const local = event.target.files[0]
-    const target = verifyTarget
-    if (!local || !target) return
-    const { file, line } = target
-    line.className = 'hash'
-    delete line.dataset.verdict
-    line.textContent = `Checking ${local.name}…`
+    if (!local) return
+    const line = el('verify-result')
+    const say = (text, verdict) => {
+      line.textContent = text
+      line.className = `hash${verdict === 'match' ? ' ok' : verdict ? ' bad' : ''}`
+      if (verdict) line.dataset.verdict = verdict
+      else delete line.dataset.verdict
+    }
+    const candidates = candidatesFor(local)
+    if (candidates.length === 0) {
+      say(`✗ ${local.name} is not a complete copy of any file here: no shared file has its size (${formatBytes(local.size)}).`, 'mismatch')
+      return
+    }
+    say(`Checking ${local.name}…`)
     try {
-      const [expected, actual] = await Promise.all([hashOf(file), hashLocal(local, (done) => {
-        line.textContent = `Checking ${local.name}… ${Math.floor(done * 100 / Math.max(1, local.size))}%`
-      })])
-      const same = expected === actual
-      line.className = `hash ${same ? 'ok' : 'bad'}`
-      line.dataset.verdict = same ? 'match' : 'mismatch'
-      line.textContent = same
-        ? `✓ ${local.name} matches (BLAKE3 ${actual})`
-        : `✗ ${local.name} does not match: BLAKE3 ${actual}, expected ${expected}`
+      const actual = await hashLocal(local, (done) => { say(`Checking ${local.name}… ${Math.floor(done * 100 / Math.max(1, local.size))}%`) })
+      for (const file of candidates) {
+        if (await hashOf(file) === actual) {
+          say(`✓ ${local.name} is an intact copy of ${file.path} (BLAKE3 ${actual})`, 'match')
+          return
+        }
+      }
+      say(`✗ ${local.name} does not match ${candidates[0].path}: BLAKE3 ${actual}, expected ${await hashOf(candidates[0])}. Download it again.`, 'mismatch')
     } catch (err) {
-      line.className = 'hash bad'
-      line.dataset.verdict = 'error'
-      line.textContent = err.message
+      say(err.message, 'error')
     }
   })
+
+  // PIN ----------------------------------------------------------------------------------------------------------
+
+  const pinInput = el('pin-input')
+  const pinSubmit = el('pin-submit')
+  let lockTimer = null
+
+  // Digits only: anything else is dropped as it is typed or pasted, and the page says why.
+  pinInput.addEventListener('input', () => {
+    const digits = pinInput.value.replace(/\D/g, '').slice(0, 6)
+    if (digits !== pinInput.value) {
+      pinInput.value = digits
+      el('pin-error').textContent = 'The PIN is digits only.'
+    }
+  })
+
+  /** Holds the form until the server takes attempts again, with a countdown. */
+  function lockPin (seconds) {
+    const until = Date.now() + seconds * 1000
+    pinSubmit.disabled = true
+    pinInput.disabled = true
+    clearInterval(lockTimer)
+    const tick = () => {
+      const left = Math.ceil((until - Date.now()) / 1000)
+      if (left <= 0) {
+        clearInterval(lockTimer)
+        pinSubmit.disabled = false
+        pinInput.disabled = false
+        pinSubmit.textContent = 'Open'
+        el('pin-error').textContent = 'You can try the PIN again.'
+        pinInput.focus()
+        return
+      }
+      pinSubmit.textContent = `Wait ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
+    }
+    tick()
+    lockTimer = setInterval(tick, 1000)
+  }
 
   el('pin-form').addEventListener('submit', async (event) => {
     event.preventDefault()
     const error = el('pin-error')
+    const pin = pinInput.value.trim()
+    if (!/^\d{6}$/.test(pin)) {
+      error.textContent = 'The PIN has 6 digits.'
+      pinInput.focus()
+      return
+    }
     error.textContent = ''
-    const res = await fetch(`${base}pin`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pin: el('pin-input').value.trim() })
-    })
+    pinSubmit.disabled = true
+    let res
+    try {
+      res = await fetch(`${base}pin`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pin })
+      })
+    } catch {
+      pinSubmit.disabled = false
+      error.textContent = 'The sharing computer is not answering. Try again in a moment.'
+      return
+    }
+    pinSubmit.disabled = false
     if (res.ok) {
       await load()
       return
     }
-    error.textContent = (await readError(res)).message
+    const body = await res.json().catch(() => null)
+    error.textContent = body?.error?.message ? `${body.error.message}.`.replace(/\.\.$/, '.') : `HTTP ${res.status}`
+    if (res.status === 429) lockPin(Number(body?.retryAfterSeconds) || Number(res.headers.get('retry-after')) || 60)
+    else if (res.status === 404 || res.status === 410) end(`${body?.error?.message || 'The share is gone'}. Ask the sender for a new link if you still need the files.`)
+    else {
+      pinInput.select()
+      pinInput.focus()
+    }
   })
 
   // Uploads ------------------------------------------------------------------------------------------------------
@@ -196,7 +335,7 @@
       const file = item.getAsFile()
       if (file) files.push(file)
     }
-    if (folders > 0) setStatus(`${folders} folder(s) left out: drop the files inside them instead`)
+    if (folders > 0) setStatus(`${count(folders, 'folder')} left out: drop the files inside them instead`)
     if (files.length > 0) upload(files)
   })
   el('file-picker').addEventListener('change', (event) => {

@@ -122,7 +122,7 @@ function upload ({ url, files, names, alias }) {
         break
       case 'done':
         finished = true
-        post({ type: 'finished', ok: true, message: `Sent ${message.files} file(s), all verified` })
+        post({ type: 'finished', ok: true, message: `Sent ${message.files === 1 ? '1 file' : `${message.files} files`}, all verified` })
         break
       case 'error':
         fail(message.message)

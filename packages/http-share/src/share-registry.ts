@@ -26,6 +26,8 @@ export interface Share {
   createdAt: number
   expiresAt: number
   hasPin: boolean
+  /** Who shares (the page says "Shared by ..."). */
+  from?: string
 }
 
 interface Entry {
@@ -45,6 +47,7 @@ export interface AddShareInit {
   expiresAt: number
   /** A 6-digit PIN, or none. */
   pin?: string
+  from?: string
 }
 
 function sha256 (data: string | Buffer): Buffer {
@@ -79,7 +82,8 @@ export class ShareRegistry {
       allowUpload: init.allowUpload,
       createdAt: now,
       expiresAt: init.expiresAt,
-      hasPin: init.pin !== undefined
+      hasPin: init.pin !== undefined,
+      ...(init.from === undefined ? {} : { from: init.from })
     }
     const entry: Entry = { share, cookieKey: randomBytes(32) }
     if (init.pin !== undefined) {

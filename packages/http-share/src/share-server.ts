@@ -48,6 +48,8 @@ export interface AddShareOptions {
   expiresInMs?: number
   /** Whether the page offers the drop zone; default false. */
   allowUpload?: boolean
+  /** Who shares, as the page says it ("Shared by Ada’s laptop"): the device's name; none when omitted. */
+  from?: string
   signal?: AbortSignal
 }
 
@@ -214,7 +216,11 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
         this.#pins.delete(old.id)
       }
     }
-    const share = this.#registry.add({ name, files, skipped, skippedCount, allowUpload: options.allowUpload === true, expiresAt: Date.now() + expiresInMs, pin })
+    const from = options.from?.trim()
+    const share = this.#registry.add({
+      name, files, skipped, skippedCount, allowUpload: options.allowUpload === true, expiresAt: Date.now() + expiresInMs, pin,
+      ...(from === undefined || from === '' ? {} : { from })
+    })
     if (pin !== undefined) this.#pins.set(share.id, pin)
     this.#armExpiry(share)
     return this.#info(share)

@@ -75,8 +75,20 @@ describe('a share with a PIN', () => {
     }
     const limited = await request(fx.origin).post(`${base}pin`).send({ pin }).expect(429)
     expect(limited.body.error.code).toBe('FERRY_ERR_SHARE_RATE_LIMITED')
-    expect(limited.headers['retry-after']).toBe('600')
+    // What is left of the 10-minute window that began with the first wrong PIN.
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(540)
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(600)
     expect(limited.headers.ratelimit).toBeDefined()
+  })
+
+  it('says how many tries are left after each wrong PIN, and how long to wait once refused (issue 15)', async () => {
+    const pin = share.pin as string
+    const left: unknown[] = []
+    for (let i = 0; i < 5; i++) left.push((await request(fx.origin).post(`${base}pin`).send({ pin: wrong(pin) }).expect(403)).body.triesLeft)
+    expect(left).toEqual([4, 3, 2, 1, 0])
+    const limited = await request(fx.origin).post(`${base}pin`).send({ pin }).expect(429)
+    expect(limited.body.retryAfterSeconds).toBe(Number(limited.headers['retry-after']))
+    expect(limited.body.error.message).toMatch(/try again in 10 minutes$/)
   })
 
   it('does not count right PINs against the limit', async () => {

@@ -1,14 +1,16 @@
 // `ferry share [PATH...] [--pin] [--expires 1h] [--port N] [--allow-upload]`: serve files to any browser on the
 // network; with --allow-upload and no PATH, a page that only takes files.
 // Prints the link for each address of this computer, the PIN and a QR code, reports downloads, asks about (or with
-// --yes accepts) each upload from a browser, and serves until Ctrl-C or until the share expires.
+// --yes accepts) each upload from a browser, and serves until Ctrl-C or until the share expires; after that it keeps
+// answering for --linger (10 minutes), so a visitor who opens the link is told "This share has ended" rather than
+// meeting a browser error.
 
 import { mkdtemp, rm } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import { countHiddenPaths, decideOffer, hiddenPathsWarning, readingSources } from '@ferry/app-service/peers'
-import { amountInTime, count } from '../human-units.ts'
+import { amountInTime, count, formatDuration } from '../human-units.ts'
 import { HashPool } from '@ferry/p2p-core'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
@@ -29,6 +31,8 @@ export interface ShareOptions {
   dir: string
   yes: boolean
   name?: string
+  /** How long, after expiry, the server stays up to tell visitors the share has ended, in ms. */
+  linger: number
   json: boolean
 }
 
@@ -54,6 +58,7 @@ export async function share (paths: string[], options: ShareOptions, out: Output
       pin: options.pin,
       expiresInMs: options.expires,
       allowUpload: options.allowUpload,
+      from: hostname(),
       ...(name === undefined ? {} : { name })
     }))
     const dir = resolve(options.dir)
@@ -98,14 +103,20 @@ export async function share (paths: string[], options: ShareOptions, out: Output
       }
     })
 
-    const reason = await new Promise<'stopped' | 'expired'>((done) => {
-      const stop = (): void => { done('stopped') }
+    let stopped = false
+    const signalled = new Promise<void>((done) => {
+      const stop = (): void => { stopped = true; done() }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
-      server?.once('share-end', () => { done('expired') })
     })
-    out.event({ type: reason })
-    out.say(reason === 'expired' ? 'The share expired.' : 'Stopped sharing.')
+    await Promise.race([signalled, new Promise<void>((done) => { server?.once('share-end', () => { done() }) })])
+    if (!stopped) {
+      out.event({ type: 'expired', lingerMs: options.linger })
+      out.say(`The share expired. Visitors who open the link are told it has ended; stopping in ${formatDuration(options.linger / 1000)} (Ctrl-C stops now).`)
+      await Promise.race([signalled, new Promise<void>((done) => { setTimeout(done, options.linger).unref() })])
+    }
+    out.event({ type: 'stopped' })
+    out.say('Stopped sharing.')
     return 0
   } catch (err) {
     out.fail(err)

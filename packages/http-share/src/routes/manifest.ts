@@ -19,6 +19,8 @@ export interface Manifest {
   allowUpload: boolean
   expiresAt: number
   zipName: string
+  /** Who shares, when the app said: its device name. */
+  from?: string
 }
 
 export async function manifestRoute (req: Request, res: Response): Promise<void> {
@@ -29,7 +31,8 @@ export async function manifestRoute (req: Request, res: Response): Promise<void>
     totalBytes: share.totalBytes,
     allowUpload: share.allowUpload,
     expiresAt: share.expiresAt,
-    zipName: zipName(share.name)
+    zipName: zipName(share.name),
+    ...(share.from === undefined ? {} : { from: share.from })
   }
   await sendJson(req, res, 200, manifest)
 }

@@ -3,6 +3,11 @@
 
 import type { Download, Page } from 'playwright-core'
 
+/** The little of the page's DOM the waits below read (tests are type-checked without the DOM library). */
+interface InPage {
+  document: { querySelector: (selector: string) => { textContent: string | null, hasAttribute: (name: string) => boolean } | null }
+}
+
 export class SharePage {
   readonly page: Page
 
@@ -44,21 +49,61 @@ export class SharePage {
     return download
   }
 
-  /** Asks the page for the file's BLAKE3 and returns what it shows. */
-  async showHash (path: string): Promise<string> {
-    await this.#row(path).locator('[data-role="show-hash"]').click()
-    const line = this.#row(path).locator('[data-role="hash"]')
-    await line.filter({ hasText: /^[0-9a-f]{64}$/ }).waitFor()
-    return (await line.textContent()) ?? ''
+  /** Checks a local copy in "Check a download"; returns the verdict ('match', 'mismatch') and the line shown. */
+  async checkCopy (localCopy: string): Promise<{ verdict: string, text: string }> {
+    const details = this.page.locator('#verify')
+    if (await details.getAttribute('open') === null) await details.locator('summary').click()
+    const result = this.page.locator('#verify-result')
+    const before = await result.textContent()
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.page.locator('#verify-button').click()])
+    await chooser.setFiles(localCopy)
+    await this.page.waitForFunction((previous) => {
+      const line = (globalThis as unknown as InPage).document.querySelector('#verify-result')
+      return line !== null && line.hasAttribute('data-verdict') && line.textContent !== previous
+    }, before, { timeout: 30_000 })
+    return { verdict: (await result.getAttribute('data-verdict')) ?? '', text: (await result.textContent()) ?? '' }
   }
 
-  /** Checks a local copy of the file in the page; returns 'match' or 'mismatch'. */
-  async checkCopy (path: string, localCopy: string): Promise<string> {
-    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.#row(path).locator('[data-role="verify"]').click()])
-    await chooser.setFiles(localCopy)
-    const line = this.#row(path).locator('[data-role="hash"][data-verdict]')
-    await line.waitFor({ timeout: 30_000 })
-    return (await line.getAttribute('data-verdict')) ?? ''
+  /** The Download buttons and whether "Download all (.zip)" is offered. */
+  async buttons (): Promise<{ downloads: number, zip: boolean }> {
+    await this.waitForFiles()
+    return { downloads: await this.page.locator('#file-list [data-role="download"]').count(), zip: await this.page.locator('#download-all').isVisible() }
+  }
+
+  /** Who shares and what, as the page's header says it. */
+  async header (): Promise<{ from: string, name: string, meta: string }> {
+    await this.waitForFiles()
+    return {
+      from: (await this.page.locator('#share-from').textContent()) ?? '',
+      name: (await this.page.locator('#share-name').textContent()) ?? '',
+      meta: (await this.page.locator('#share-meta').textContent()) ?? ''
+    }
+  }
+
+  /**
+   * Waits for the page to say the share has ended and returns why: the open page's own notice, or the notice the
+   * server sends instead of the page once the share is gone.
+   */
+  async endedReason (timeoutMs = 15_000): Promise<string> {
+    await this.page.getByRole('heading', { name: 'This share has ended' }).waitFor({ timeout: timeoutMs })
+    const own = this.page.locator('#ended-reason')
+    const reason = await own.count() > 0 ? own : this.page.locator('main > p').first()
+    return (await reason.textContent()) ?? ''
+  }
+
+  async downloadButtonsVisible (): Promise<boolean> {
+    return await this.page.locator('#file-list [data-role="download"]').first().isVisible()
+  }
+
+  /** Types into the PIN field (as a person would, key by key) and returns what the field then holds. */
+  async typePin (text: string): Promise<string> {
+    await this.page.locator('#pin-input').fill('')
+    await this.page.locator('#pin-input').pressSequentially(text)
+    return await this.page.locator('#pin-input').inputValue()
+  }
+
+  async pinSubmitDisabled (): Promise<boolean> {
+    return await this.page.locator('#pin-submit').isDisabled()
   }
 
   async pinFormVisible (): Promise<boolean> {
@@ -71,9 +116,13 @@ export class SharePage {
     await this.page.locator('#pin-submit').click()
   }
 
-  async pinError (): Promise<string> {
+  /** Waits for the PIN form's message (other than `previous`) and returns it. */
+  async pinError (previous = ''): Promise<string> {
     const error = this.page.locator('#pin-error')
-    await error.filter({ hasText: /./ }).waitFor()
+    await this.page.waitForFunction((old) => {
+      const text = (globalThis as unknown as InPage).document.querySelector('#pin-error')?.textContent ?? ''
+      return text !== '' && text !== old
+    }, previous)
     return (await error.textContent()) ?? ''
   }
 
