@@ -16,6 +16,8 @@ export const apiErrorCodes = {
   notOpenable: 'FERRY_ERR_API_NOT_OPENABLE',
   /** This host cannot do that (e.g. no native file dialog). */
   unsupported: 'FERRY_ERR_API_UNSUPPORTED',
+  /** listFolder: the host may not read that folder (no permission). */
+  unreadable: 'FERRY_ERR_API_UNREADABLE',
   /** The link to the host broke before the answer came. */
   disconnected: 'FERRY_ERR_API_DISCONNECTED',
   /** The host refused the session (a wrong or expired token). */

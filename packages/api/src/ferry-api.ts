@@ -19,8 +19,8 @@
 //   import them.
 
 import type {
-  AppErrorEvent, CreateShareRequest, DeviceInfo, FerrySnapshot, HistoryEntry, OfferDecisionDto, OfferEvent, Peer,
-  Settings, Share, ShareEvent, TransferEvent, Trust
+  AppErrorEvent, CreateShareRequest, DeviceInfo, FerrySnapshot, FolderListing, HistoryEntry, HistoryRemovedEvent, OfferDecisionDto,
+  OfferEvent, Peer, Settings, Share, ShareEvent, TransferEvent, Trust
 } from './ferry-dtos.ts'
 
 export type * from './ferry-dtos.ts'
@@ -93,6 +93,26 @@ export interface FerryApi {
   /** Asks the user for one folder with the host's native dialog; null when dismissed. */
   pickFolder: (options?: CallOptions) => Promise<string | null>
 
+  /**
+   * One folder of the host's disk for the UI's own file browser, where the host has no native dialog (`ferry ui`:
+   * the page cannot learn paths from the browser's picker). `null` lists the home folder. Names, kinds, sizes and
+   * times only, never contents. FERRY_ERR_API_UNSUPPORTED where the host does not offer it (it has native dialogs),
+   * FERRY_ERR_API_UNREADABLE for a folder it cannot read, FERRY_ERR_API_NOT_FOUND for one that is not there.
+   */
+  listFolder: (path: string | null, options?: CallOptions) => Promise<FolderListing>
+
+  /** Takes ended transfers off the list (all ended ones when `transferIds` is omitted); running ones stay. */
+  dismissTransfers: (transferIds?: string[], options?: CallOptions) => Promise<void>
+
+  /** Deletes history entries (all of them when `entryIds` is omitted), from memory and from disk. */
+  clearHistory: (entryIds?: string[], options?: CallOptions) => Promise<void>
+
+  /**
+   * Forgets a device: off the list and out of devices.json (trust, auto-accept, remembered address), no longer probed.
+   * It comes back only if it is seen again (discovery, an offer from it). FERRY_ERR_API_NOT_FOUND for an unknown id.
+   */
+  removePeer: (peerId: string, options?: CallOptions) => Promise<void>
+
   /** The whole peer list whenever it changes (it is bounded by the engine's maxPeers). */
   onPeers: (listener: (peers: Peer[]) => void) => Unsubscribe
   /** Transfers appearing, changing state and progressing. */
@@ -103,6 +123,8 @@ export interface FerryApi {
   onShare: (listener: (event: ShareEvent) => void) => Unsubscribe
   /** A history entry written (upsert by id). */
   onHistory: (listener: (entry: HistoryEntry) => void) => Unsubscribe
+  /** History entries deleted (cleared by the user, or a message's text gone at its textExpiresAt). */
+  onHistoryRemoved: (listener: (event: HistoryRemovedEvent) => void) => Unsubscribe
   /** All settings after any change, whoever made it. */
   onSettings: (listener: (settings: Settings) => void) => Unsubscribe
   /** This device's info after it changed (alias, addresses). */
@@ -142,7 +164,11 @@ export const ferryApiMethods = {
   openFile: 1,
   showInFolder: 1,
   pickFiles: 0,
-  pickFolder: 0
+  pickFolder: 0,
+  listFolder: 1,
+  dismissTransfers: 1,
+  clearHistory: 1,
+  removePeer: 1
 } as const satisfies Record<FerryMethodName, number>
 
 /** The methods that cross a bridge: everything but the events and the renderer-local hooks. */
@@ -155,6 +181,7 @@ export interface FerryEventMap {
   offer: OfferEvent
   share: ShareEvent
   history: HistoryEntry
+  historyRemoved: HistoryRemovedEvent
   settings: Settings
   device: DeviceInfo
   error: AppErrorEvent
@@ -163,4 +190,4 @@ export interface FerryEventMap {
 export type FerryEventName = keyof FerryEventMap
 
 /** Every event a bridge forwards, by its wire name. */
-export const ferryApiEvents = ['peers', 'transfer', 'offer', 'share', 'history', 'settings', 'device', 'error'] as const satisfies readonly FerryEventName[]
+export const ferryApiEvents = ['peers', 'transfer', 'offer', 'share', 'history', 'historyRemoved', 'settings', 'device', 'error'] as const satisfies readonly FerryEventName[]

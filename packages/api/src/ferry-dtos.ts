@@ -73,6 +73,9 @@ export type TransferDirection = 'send' | 'receive'
 
 export type TransferStatus = 'waiting' | 'running' | 'completed' | 'declined' | 'cancelled' | 'failed'
 
+/** Who cancelled a transfer: this device (its user, or the app closing) or the other side. */
+export type CancelledBy = 'here' | 'peer'
+
 /** 'skipped': the receiver did not take it. 'done': verified by its BLAKE3 hash. */
 export type TransferFileStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed'
 
@@ -131,6 +134,8 @@ export interface Transfer {
   skippedCount?: number
   /** Whether retryTransfer() can pick it up again (a failed or cancelled send; resumes from what arrived). */
   canRetry: boolean
+  /** Set when status is 'cancelled': on this device ('here') or by the other side ('peer'). */
+  cancelledBy?: CancelledBy
   startedAt: number
   endedAt?: number
 }
@@ -149,10 +154,12 @@ export interface TransferProgressDto {
 /**
  * 'upsert': a transfer appeared or changed state (status, error, files); replaces what the UI had.
  * 'progress': numbers of a transfer the UI already has; ignored for unknown ids.
+ * 'removed': ended transfers taken off the list (dismissTransfers).
  */
 export type TransferEvent =
   | { type: 'upsert', transfer: Transfer }
   | { type: 'progress', progress: TransferProgressDto }
+  | { type: 'removed', transferIds: string[] }
 
 export interface OfferedFile {
   id: number
@@ -274,8 +281,21 @@ export interface HistoryEntry {
   files: HistoryFile[]
   totalBytes: number
   text?: string
+  /**
+   * Set while the entry holds a message's text: when the host deletes the text (a Wi-Fi password should not stay in
+   * History for good). After that the entry stays, without `text`, with `textRemoved`.
+   */
+  textExpiresAt?: number
+  textRemoved?: true
   at: number
   error?: FerryErrorDto
+  /** Set when status is 'cancelled' (see Transfer.cancelledBy). */
+  cancelledBy?: CancelledBy
+}
+
+/** History entries deleted, by id. */
+export interface HistoryRemovedEvent {
+  entryIds: string[]
 }
 
 /** The app's settings (apps own them; p2p-core gets alias, port and filesInFlight as FerryNodeInit). */
@@ -292,6 +312,40 @@ export interface Settings {
   filesInFlight: number
   /** Follow symbolic links inside sent folders to files and folders (never fifos or devices, never a loop); default false. */
   followLinks: boolean
+}
+
+/** One entry of a listed folder: a name in it, never a path from the page. */
+export interface FolderEntry {
+  name: string
+  /** A symbolic link is listed as what it leads to ('other' when that is neither, or nothing), with `link`. */
+  kind: 'folder' | 'file' | 'other'
+  link?: true
+  /** Files only, in bytes. */
+  size?: number
+  modifiedAt?: number
+  /** The name starts with "." (the browser hides these unless asked). */
+  hidden?: true
+}
+
+/** A place to start browsing from: the home folder, its Desktop, Documents, Downloads..., Ferry's download folder, the roots. */
+export interface FolderPlace {
+  name: string
+  path: string
+}
+
+/** A folder of the host as listFolder() answers it. */
+export interface FolderListing {
+  /** Absolute, resolved path of the folder. */
+  path: string
+  /** Its parent; omitted at a root. */
+  parent?: string
+  /** Folders first, then the rest, each by name; at most the host's limit (see `more`). */
+  entries: FolderEntry[]
+  /** Entries left out beyond the limit. */
+  more: number
+  places: FolderPlace[]
+  /** The host's path separator, to join a name to `path`. */
+  separator: '/' | '\\'
 }
 
 /** A problem not tied to a call the UI made (discovery failed, a port is taken, an auto-accepted transfer failed). */

@@ -24,6 +24,10 @@ export function methodsOverCall (call: RemoteCall): Pick<FerryApi, FerryMethodNa
     openFile: async (path, options) => { await call('openFile', [path], options) },
     showInFolder: async (path, options) => { await call('showInFolder', [path], options) },
     pickFiles: async (options) => await call('pickFiles', [], options) as string[],
-    pickFolder: async (options) => await call('pickFolder', [], options) as string | null
+    pickFolder: async (options) => await call('pickFolder', [], options) as string | null,
+    listFolder: async (path, options) => await call('listFolder', [path], options) as Awaited<ReturnType<FerryApi['listFolder']>>,
+    dismissTransfers: async (transferIds, options) => { await call('dismissTransfers', [transferIds], options) },
+    clearHistory: async (entryIds, options) => { await call('clearHistory', [entryIds], options) },
+    removePeer: async (peerId, options) => { await call('removePeer', [peerId], options) }
   }
 }

@@ -114,7 +114,7 @@ export function createWsFerryApi (init: WsClientInit): WsFerryApi {
   // One subscribe function per event; also the table of event names a frame may carry.
   const eventMethods = {
     peers: on('peers'), transfer: on('transfer'), offer: on('offer'), share: on('share'),
-    history: on('history'), settings: on('settings'), device: on('device'), error: on('error')
+    history: on('history'), historyRemoved: on('historyRemoved'), settings: on('settings'), device: on('device'), error: on('error')
   } satisfies { [E in FerryEventName]: unknown }
 
   const setStatus = (next: ConnectionStatus): void => {
@@ -249,6 +249,7 @@ export function createWsFerryApi (init: WsClientInit): WsFerryApi {
     onOffer: eventMethods.offer,
     onShare: eventMethods.share,
     onHistory: eventMethods.history,
+    onHistoryRemoved: eventMethods.historyRemoved,
     onSettings: eventMethods.settings,
     onDevice: eventMethods.device,
     onError: eventMethods.error,

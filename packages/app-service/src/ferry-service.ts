@@ -9,11 +9,12 @@ import {
 } from '@ferry/p2p-core'
 import {
   ApiError, abortedError, apiErrorCodes, SNAPSHOT_HISTORY_ENTRIES, type CallOptions, type CreateShareRequest,
-  type DeviceInfo, type FerryApi, type FerryEventMap, type FerrySnapshot, type OfferDecisionDto, type Peer,
+  type DeviceInfo, type FerryApi, type FerryEventMap, type FerrySnapshot, type FolderListing, type OfferDecisionDto, type Peer,
   type PeerAddressDto, type Settings, type Share, type Trust, type Unsubscribe
 } from '@ferry/api'
 import { startDiscovery } from './discovery.ts'
 import { EventHub } from './event-hub.ts'
+import { listFolder, type FolderBrowserLimits } from './folder-browser.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
 import { openablePath } from './open-policy.ts'
 import { PeerBook } from './peers.ts'
@@ -22,7 +23,7 @@ import { Shares } from './shares.ts'
 import { Transfers, notFound } from './transfers.ts'
 import { TrustStore } from './trust/trust-store.ts'
 import {
-  checkAddress, checkDecision, checkId, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
+  checkAddress, checkDecision, checkId, checkIds, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
   checkShareRequest, checkText, checkTrust
 } from './validate.ts'
 
@@ -60,6 +61,15 @@ export interface FerryServiceInit extends HostHooks {
   engineLimits?: Partial<FerryLimits>
   /** Discovery's timings (probe interval, peer TTL); p2p-core's defaults otherwise. For tests. */
   discoveryTuning?: Partial<DiscoveryOptions>
+  /**
+   * Answer listFolder, for the UI's own file browser: a host without native dialogs (`ferry ui`) says true. Default
+   * false (listFolder is FERRY_ERR_API_UNSUPPORTED and the UI uses pickFiles/pickFolder).
+   */
+  browseFolders?: boolean
+  /** listFolder's bounds; defaultFolderBrowserLimits otherwise. */
+  folderBrowserLimits?: Partial<FolderBrowserLimits>
+  /** How long a message's text stays in History, in ms; TEXT_RETENTION_MS (24 hours) otherwise. */
+  textRetentionMs?: number
   logger?: Logger
 }
 
@@ -92,7 +102,11 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
   const logger = init.logger ?? silentLogger
   const report = (err: unknown): void => { logger.error('saving failed', err) }
   const settings = await openSettingsStore(init.configDir, defaultSettings(init.downloadDir), report)
-  const history = await openHistoryStore(init.configDir, report)
+  const hub = new EventHub(logger)
+  const history = await openHistoryStore(init.configDir, report, {
+    ...(init.textRetentionMs === undefined ? {} : { textRetentionMs: init.textRetentionMs }),
+    onTextRemoved: (entry) => { hub.emit('history', entry) }
+  })
   const identity = await loadOrCreateIdentity(init.configDir)
   const store = await TrustStore.open(init.configDir)
   if (store.warning !== undefined) logger.warn(store.warning)
@@ -104,7 +118,7 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
     ...(init.wrapTransport === undefined ? {} : { transport: init.wrapTransport(await createQuicTransport({ identity })) }),
     ...(init.bundled === undefined ? {} : { hashWorkerUrl: init.bundled.hashWorkerUrl })
   })
-  return new Service(init, { logger, settings, history, node, store })
+  return new Service(init, { logger, hub, settings, history, node, store })
 }
 
 class Service implements FerryService {
@@ -120,12 +134,12 @@ class Service implements FerryService {
   #device: DeviceInfo
   #closed = false
 
-  constructor (init: FerryServiceInit, parts: { logger: Logger, settings: SettingsStore, history: HistoryStore, node: FerryNode, store: TrustStore }) {
+  constructor (init: FerryServiceInit, parts: { logger: Logger, hub: EventHub, settings: SettingsStore, history: HistoryStore, node: FerryNode, store: TrustStore }) {
     this.#init = init
     this.#node = parts.node
     this.#settings = parts.settings
     this.#history = parts.history
-    this.#hub = new EventHub(parts.logger)
+    this.#hub = parts.hub
     this.#peers = new PeerBook({ hub: this.#hub, store: parts.store, logger: parts.logger })
     this.#transfers = new Transfers({ node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger })
     this.#shares = new Shares({
@@ -288,6 +302,36 @@ class Service implements FerryService {
     return await this.#init.pickFolder()
   })
 
+  listFolder = async (path: string | null, options?: CallOptions): Promise<FolderListing> => await guarded(options, async (signal) => {
+    const checked = path === null ? null : checkPath(path)
+    this.#open()
+    if (this.#init.browseFolders !== true) throw unsupported('list folders: it shows its own file dialogs')
+    return await listFolder(checked, {
+      downloadDir: this.#settings.get().downloadDir, ...(this.#init.folderBrowserLimits === undefined ? {} : { limits: this.#init.folderBrowserLimits }),
+      ...(signal === undefined ? {} : { signal })
+    })
+  })
+
+  dismissTransfers = async (transferIds?: string[], options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const ids = transferIds === undefined ? undefined : checkIds(transferIds, 'transferIds')
+    this.#open()
+    this.#transfers.dismiss(ids)
+  })
+
+  clearHistory = async (entryIds?: string[], options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const ids = entryIds === undefined ? undefined : checkIds(entryIds, 'entryIds')
+    this.#open()
+    const gone = await this.#history.remove(ids)
+    if (gone.length > 0) this.#hub.emit('historyRemoved', { entryIds: gone })
+  })
+
+  removePeer = async (peerId: string, options?: CallOptions): Promise<void> => await guarded(options, async () => {
+    const id = checkPeerId(peerId)
+    this.#open()
+    this.#discovery.forget(id)
+    if (!await this.#peers.remove(id)) throw notFound('That device')
+  })
+
   #on = <E extends keyof FerryEventMap>(event: E) => (listener: (payload: FerryEventMap[E]) => void): Unsubscribe => {
     if (typeof listener !== 'function') throw new TypeError('A listener must be a function')
     return this.#hub.on(event, listener)
@@ -298,6 +342,7 @@ class Service implements FerryService {
   onOffer = this.#on('offer')
   onShare = this.#on('share')
   onHistory = this.#on('history')
+  onHistoryRemoved = this.#on('historyRemoved')
   onSettings = this.#on('settings')
   onDevice = this.#on('device')
   onError = this.#on('error')
@@ -309,6 +354,7 @@ class Service implements FerryService {
     await this.#shares.close()
     await this.#discovery.close()
     await this.#node.close()
+    this.#history.close()
     await Promise.all([this.#settings.flush(), this.#history.flush(), this.#peers.flush()])
     this.#hub.close()
   }

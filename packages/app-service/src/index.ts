@@ -4,7 +4,8 @@
 
 export { createFerryService, type FerryService, type FerryServiceInit, type HostHooks } from './ferry-service.ts'
 export { defaultSettings, SETTINGS_FILE } from './settings-store.ts'
-export { HISTORY_FILE, MAX_HISTORY } from './history-store.ts'
+export { HISTORY_FILE, MAX_HISTORY, TEXT_RETENTION_MS } from './history-store.ts'
+export { defaultFolderBrowserLimits, type FolderBrowserLimits } from './folder-browser.ts'
 export { argumentLimits } from './validate.ts'
 export { attachWsBridge, createApiToken, WS_BRIDGE_PATH, WS_MAX_PAYLOAD, type WsBridge, type WsBridgeInit } from './ws-bridge.ts'
 export { defaultWsBridgeLimits, type WsBridgeLimits } from './ws-outbox.ts'

@@ -132,6 +132,18 @@ export class PeerBook {
     return structuredClone(peer)
   }
 
+  /**
+   * Forgets a device the user removed: off the list and out of devices.json (trust, auto-accept, address). False when
+   * it is not on the list. It comes back if it is seen again, as a device never dealt with.
+   */
+  async remove (peerId: string): Promise<boolean> {
+    if (!this.#peers.delete(peerId)) return false
+    this.#acknowledged.delete(peerId)
+    this.#hub.emit('peers', this.list())
+    await this.#store.update(peerId, () => undefined)
+    return true
+  }
+
   /** Resolves once every write to devices.json asked for so far is done (or failed). */
   async flush (): Promise<void> {
     await this.#store.settled()

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import { reachAny, settleWithin, type FerryNode, type IncomingOffer, type Logger, type ReceiveResult, type TransferProgress } from '@ferry/p2p-core'
 import {
-  ApiError, apiErrorCodes, MAX_FINISHED_TRANSFERS, toErrorDto, type HistoryEntry, type IncomingOfferDto,
+  ApiError, apiErrorCodes, MAX_FINISHED_TRANSFERS, toErrorDto, type CancelledBy, type HistoryEntry, type IncomingOfferDto,
   type OfferDecisionDto, type OfferEndReason, type Party, type Settings, type Transfer, type TransferStatus
 } from '@ferry/api'
 import type { EventHub } from './event-hub.ts'
@@ -93,7 +93,7 @@ export class Transfers {
     if (record === undefined) throw notFound('That transfer')
     if (!record.dto.canRetry || record.send === undefined) throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'This transfer cannot be retried' })
     const { error: _e, endedAt: _t, ...rest } = record.dto
-    const { bytesResumed: _r, ...fresh } = rest
+    const { bytesResumed: _r, cancelledBy: _c, ...fresh } = rest
     record.dto = { ...fresh, status: 'waiting', canRetry: false, bytesDone: 0, rate: 0, etaSeconds: null }
     this.#upsert(record)
     this.#runSend(record)
@@ -228,6 +228,18 @@ export class Transfers {
 
   // ---- both ways ----
 
+  /** Takes ended transfers off the list (all ended ones without ids); resolves with the ids taken off. */
+  dismiss (transferIds?: readonly string[]): string[] {
+    const gone: string[] = []
+    for (const [id, record] of this.#transfers) {
+      if (!ended(record.dto.status) || (transferIds !== undefined && !transferIds.includes(id))) continue
+      this.#transfers.delete(id)
+      gone.push(id)
+    }
+    if (gone.length > 0) this.#init.hub.emit('transfer', { type: 'removed', transferIds: gone })
+    return gone
+  }
+
   async cancel (transferId: string): Promise<void> {
     const record = this.#transfers.get(transferId)
     if (record === undefined) throw notFound('That transfer')
@@ -266,12 +278,15 @@ export class Transfers {
     }
     const error = err === undefined ? undefined : toErrorDto(err)
     const final: TransferStatus = status ?? (error?.code === 'FERRY_ERR_PEER_DECLINED' ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
+    // Cancelled here when this side's controller fired (the user's Cancel, or the app closing); else the other side did.
+    const cancelledBy: CancelledBy | undefined = final === 'cancelled' ? (record.controller?.signal.aborted === true ? 'here' : 'peer') : undefined
     const isSend = record.dto.direction === 'send'
     const files = record.dto.files.map((f) => f.status === 'skipped' ? f : final === 'completed' ? { ...f, bytesDone: f.size, status: 'done' as const } : f)
     record.dto = {
       ...record.dto, files, status: final, rate: 0, etaSeconds: final === 'completed' ? 0 : null, endedAt: Date.now(),
       bytesDone: final === 'completed' ? (bytes ?? record.dto.totalBytes) : record.dto.bytesDone,
       canRetry: isSend && (final === 'failed' || final === 'cancelled'), ...(error === undefined ? {} : { error }),
+      ...(cancelledBy === undefined ? {} : { cancelledBy }),
       ...(final === 'completed' && resumed !== undefined ? { bytesResumed: resumed } : {})
     }
     this.#upsert(record)
@@ -284,15 +299,17 @@ export class Transfers {
         const localPath = record.localPaths?.get(f.path)
         return { path: f.path, size: f.size, ...(localPath === undefined ? {} : { localPath }) }
       }),
-      totalBytes: dto.totalBytes, at: Date.now(), ...(dto.text === undefined ? {} : { text: dto.text }), ...(error === undefined ? {} : { error })
+      totalBytes: dto.totalBytes, at: Date.now(), ...(dto.text === undefined ? {} : { text: dto.text }), ...(error === undefined ? {} : { error }),
+      ...(cancelledBy === undefined ? {} : { cancelledBy })
     })
   }
 
   async #record (entry: HistoryEntry): Promise<void> {
+    let stored = entry
     try {
-      await this.#init.history.add(entry)
+      stored = await this.#init.history.add(entry)
     } finally {
-      this.#init.hub.emit('history', entry)
+      this.#init.hub.emit('history', stored)
     }
   }
 

@@ -20,6 +20,8 @@ export const argumentLimits = {
   maxAddressLength: 512,
   /** Characters of an offer, transfer or share id. */
   maxIdLength: 128,
+  /** Ids in one dismissTransfers or clearHistory call. */
+  maxIds: 10_000,
   /** File ids in one answer. */
   maxFileIds: 100_000,
   /** Characters of a share name and of the alias. */
@@ -51,6 +53,12 @@ export function checkPeerId (value: unknown): string {
 export function checkId (value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > argumentLimits.maxIdLength || !ID.test(value)) throw invalid(`${what} is not a valid id`)
   return value
+}
+
+/** A list of ids (dismissTransfers, clearHistory): at most maxIds, each a valid id. */
+export function checkIds (value: unknown, what: string): string[] {
+  if (!Array.isArray(value) || value.length > argumentLimits.maxIds) throw invalid(`${what} must be an array of at most ${argumentLimits.maxIds} ids`)
+  return value.map((id) => checkId(id, `each of ${what}`))
 }
 
 export function checkPath (value: unknown, what = 'path'): string {
@@ -163,7 +171,11 @@ const argumentChecks: { readonly [M in FerryMethodName]: ReadonlyArray<(value: u
   openFile: [(v) => checkPath(v)],
   showInFolder: [(v) => checkPath(v)],
   pickFiles: [],
-  pickFolder: []
+  pickFolder: [],
+  listFolder: [(v) => v === null ? null : checkPath(v)],
+  dismissTransfers: [(v) => v === undefined ? undefined : checkIds(v, 'transferIds')],
+  clearHistory: [(v) => v === undefined ? undefined : checkIds(v, 'entryIds')],
+  removePeer: [checkPeerId]
 }
 
 /**

@@ -63,7 +63,7 @@ function refuse (socket: Duplex, status: number, text: string): void {
 
 const subscribers = (api: FerryApi): { [E in FerryEventName]: (listener: (payload: FerryEventMap[E]) => void) => Unsubscribe } => ({
   peers: api.onPeers, transfer: api.onTransfer, offer: api.onOffer, share: api.onShare,
-  history: api.onHistory, settings: api.onSettings, device: api.onDevice, error: api.onError
+  history: api.onHistory, historyRemoved: api.onHistoryRemoved, settings: api.onSettings, device: api.onDevice, error: api.onError
 })
 
 export function attachWsBridge (init: WsBridgeInit): WsBridge {

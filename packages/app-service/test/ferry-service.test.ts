@@ -126,8 +126,9 @@ describe('FerryService', () => {
     await running
     const bCancelled = nextEvent<TransferEvent>((l) => b.service.onTransfer(l), (e) => e.type === 'upsert' && e.transfer.status === 'cancelled')
     await a.service.cancelTransfer(transferId)
-    expect((await a.service.getState()).transfers.find((t) => t.id === transferId)).toMatchObject({ status: 'cancelled', canRetry: true })
-    expect(await bCancelled).toMatchObject({ transfer: { id: transferId } })
+    // Issue 15: each side says who cancelled.
+    expect((await a.service.getState()).transfers.find((t) => t.id === transferId)).toMatchObject({ status: 'cancelled', canRetry: true, cancelledBy: 'here' })
+    expect(await bCancelled).toMatchObject({ transfer: { id: transferId, cancelledBy: 'peer' } })
     expect(await readdir(b.downloads).catch(() => [])).toEqual([])
 
     delete faults.writeDelayMs

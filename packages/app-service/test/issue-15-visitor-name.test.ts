@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { uploadFiles } from '@ferry/http-share'
-import type { OfferEvent } from '@ferry/ui/api'
-import { nextEvent } from './compliance/ferry-api-compliance.ts'
+import type { OfferEvent } from '@ferry/api'
+import { nextEvent } from '@ferry/api/compliance'
 import { startService, type TestService } from './helpers.ts'
 
 const open: TestService[] = []

@@ -44,7 +44,8 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
     // From the sources, the UI is built on demand; the production build carries its own (uiDir).
     if (uiDir === undefined) await ensureUiBuilt({ onBuild: () => { out.say('Building the UI first (pnpm --filter @ferry/ui build)…') } })
     service = await createFerryService({
-      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir }),
+      // A browser has no file dialog that reveals paths: the UI browses this computer's folders through listFolder.
+      configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, browseFolders: true, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir }),
       ...(hashWorkerUrl === undefined || sharePageDir === undefined ? {} : { bundled: { hashWorkerUrl, sharePageDir } })
     })
     server = await listen({ api: service, ...(uiDir === undefined ? {} : { distDir: uiDir }) }, options)

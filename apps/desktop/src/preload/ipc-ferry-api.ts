@@ -77,6 +77,7 @@ export function createIpcFerryApi (init: IpcFerryApiInit): FerryApi {
     onOffer: (listener) => subscribe('offer', listener),
     onShare: (listener) => subscribe('share', listener),
     onHistory: (listener) => subscribe('history', listener),
+    onHistoryRemoved: (listener) => subscribe('historyRemoved', listener),
     onSettings: (listener) => subscribe('settings', listener),
     onDevice: (listener) => subscribe('device', listener),
     onError: (listener) => subscribe('error', listener),

@@ -5,7 +5,7 @@
 
 import { ApiError, abortedError, apiErrorCodes } from '../api-error.ts'
 import type {
-  AppErrorEvent, CallOptions, ConnectionStatus, CreateShareRequest, DeviceInfo, DropResolver, FerryApi, FerryErrorDto,
+  AppErrorEvent, CallOptions, ConnectionStatus, CreateShareRequest, DeviceInfo, DropResolver, FerryApi, FerryErrorDto, FolderEntry, FolderListing,
   FerryEventMap, FerryEventName, FerryMethodName, FerrySnapshot, HistoryEntry, IncomingOfferDto, OfferDecisionDto,
   OfferEndReason, Peer, Settings, Share, ShareDownload, Transfer, TransferFile, TransferProgressDto, Trust
 } from '../ferry-api.ts'
@@ -41,13 +41,18 @@ export class FakeFerryApi implements FerryApi {
   readonly calls: FakeCall[] = []
   pickFilesResult: string[] = []
   pickFolderResult: string | null = null
+  /**
+   * The host disk listFolder() reads, by absolute folder path (a test or the demo sets it, with pickFiles failing as
+   * FERRY_ERR_API_UNSUPPORTED, to play `ferry ui`). Unset: listFolder is unsupported, like a host with native dialogs.
+   */
+  disk?: Record<string, FolderEntry[]>
   /** Unset, like a browser host; a test sets it to play Electron's webUtils. */
   resolveDroppedFiles?: DropResolver
 
   readonly #now: () => number
   readonly #sizeOf: (path: string) => number
   readonly #listeners: Listeners = {
-    peers: new Set(), transfer: new Set(), offer: new Set(), share: new Set(), history: new Set(), settings: new Set(), device: new Set(), error: new Set()
+    peers: new Set(), transfer: new Set(), offer: new Set(), share: new Set(), history: new Set(), historyRemoved: new Set(), settings: new Set(), device: new Set(), error: new Set()
   }
 
   readonly #connectionListeners = new Set<(status: ConnectionStatus) => void>()
@@ -226,11 +231,48 @@ export class FakeFerryApi implements FerryApi {
     return this.pickFolderResult
   }
 
+  async listFolder (path: string | null, options?: CallOptions): Promise<FolderListing> {
+    this.#begin('listFolder', [path], options)
+    const disk = this.disk
+    if (disk === undefined) throw fail(apiErrorCodes.unsupported, 'This host shows native dialogs')
+    const home = '/home/user'
+    const at = path ?? home
+    const entries = disk[at]
+    if (entries === undefined) throw fail(apiErrorCodes.notFound, `No folder ${at}`)
+    const cut = at.lastIndexOf('/')
+    const parent = at === '/' ? undefined : cut <= 0 ? '/' : at.slice(0, cut)
+    return json({
+      path: at, ...(parent === undefined ? {} : { parent }), entries, more: 0, separator: '/',
+      places: [{ name: 'Home', path: home }, ...Object.keys(disk).filter((p) => p.startsWith(`${home}/`) && p.split('/').length === 4).map((p) => ({ name: baseName(p), path: p }))]
+    })
+  }
+
+  async dismissTransfers (transferIds?: string[], options?: CallOptions): Promise<void> {
+    this.#begin('dismissTransfers', [transferIds], options)
+    const ids = this.#transfers.filter((t) => t.status !== 'waiting' && t.status !== 'running' && (transferIds === undefined || transferIds.includes(t.id))).map((t) => t.id)
+    this.#transfers = this.#transfers.filter((t) => !ids.includes(t.id))
+    if (ids.length > 0) this.#emit('transfer', { type: 'removed', transferIds: ids })
+  }
+
+  async clearHistory (entryIds?: string[], options?: CallOptions): Promise<void> {
+    this.#begin('clearHistory', [entryIds], options)
+    const ids = this.#history.filter((h) => entryIds === undefined || entryIds.includes(h.id)).map((h) => h.id)
+    this.#history = this.#history.filter((h) => !ids.includes(h.id))
+    if (ids.length > 0) this.#emit('historyRemoved', { entryIds: ids })
+  }
+
+  async removePeer (peerId: string, options?: CallOptions): Promise<void> {
+    this.#begin('removePeer', [peerId], options)
+    this.#peer(peerId)
+    this.setPeers(this.#peers.filter((p) => p.id !== peerId))
+  }
+
   onPeers (listener: (peers: Peer[]) => void): () => void { return this.#on('peers', listener) }
   onTransfer (listener: (event: FerryEventMap['transfer']) => void): () => void { return this.#on('transfer', listener) }
   onOffer (listener: (event: FerryEventMap['offer']) => void): () => void { return this.#on('offer', listener) }
   onShare (listener: (event: FerryEventMap['share']) => void): () => void { return this.#on('share', listener) }
   onHistory (listener: (entry: HistoryEntry) => void): () => void { return this.#on('history', listener) }
+  onHistoryRemoved (listener: (event: FerryEventMap['historyRemoved']) => void): () => void { return this.#on('historyRemoved', listener) }
   onSettings (listener: (settings: Settings) => void): () => void { return this.#on('settings', listener) }
   onDevice (listener: (device: DeviceInfo) => void): () => void { return this.#on('device', listener) }
   onError (listener: (event: AppErrorEvent) => void): () => void { return this.#on('error', listener) }

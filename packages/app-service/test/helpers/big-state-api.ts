@@ -24,8 +24,9 @@ export function bigStateApi (snapshotBytes: number): FerryApi {
     getState: async () => snapshot(),
     sendFiles: nothing, sendText: nothing, addPeerByAddress: nothing, respondToOffer: nothing, cancelTransfer: nothing,
     retryTransfer: nothing, setTrust: nothing, createShare: nothing, revokeShare: nothing, updateSettings: nothing,
-    openFile: nothing, showInFolder: nothing, pickFiles: nothing, pickFolder: nothing,
-    onPeers: noEvents, onTransfer: noEvents, onOffer: noEvents, onShare: noEvents, onHistory: noEvents,
+    openFile: nothing, showInFolder: nothing, pickFiles: nothing, pickFolder: nothing, listFolder: nothing, dismissTransfers: nothing,
+    clearHistory: nothing, removePeer: nothing,
+    onPeers: noEvents, onTransfer: noEvents, onOffer: noEvents, onShare: noEvents, onHistory: noEvents, onHistoryRemoved: noEvents,
     onSettings: noEvents, onDevice: noEvents, onError: noEvents
   }
 }

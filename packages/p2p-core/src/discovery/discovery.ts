@@ -179,6 +179,15 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
   }
 
   /**
+   * Forgets a device the user removed: its addresses are no longer probed and it leaves the list (as `gone` for
+   * probes). mDNS still reports it if it announces itself again: forgetting is not blocking.
+   */
+  forget (peerId: string): void {
+    this.#prober.removePeer(peerId)
+    for (const source of ['known', 'manual'] as const) this.#directory.lose(peerId, source)
+  }
+
+  /**
    * Resolves with the first peer (already listed or appearing) for which `match` is true, or undefined after
    * `timeoutMs`. Rejects when `signal` aborts.
    */

@@ -76,6 +76,11 @@ export class PeerProber {
     return result
   }
 
+  /** Stops probing every address pinned to `peerId` (the user forgot that device). */
+  removePeer (peerId: string): void {
+    for (const state of [...this.#targets.values()]) if (state.target.peerId === peerId) this.remove(state.target.address)
+  }
+
   remove (address: PeerAddress): void {
     const key = targetKey(address)
     const state = this.#targets.get(key)

@@ -22,12 +22,16 @@ export function bounded (transfers: Transfer[]): Transfer[] {
   return transfers.filter((t) => isActive(t) || ++finished <= MAX_FINISHED_TRANSFERS)
 }
 
-/** The list after one engine event; unknown ids in progress events are ignored (their upsert comes first). */
+/** The list after one engine event; unknown ids in progress events are ignored (their upsert comes first), running transfers are never removed. */
 export function applyTransferEvent (transfers: Transfer[], event: TransferEvent): Transfer[] {
   if (event.type === 'upsert') {
     const { transfer } = event
     const known = transfers.some((t) => t.id === transfer.id)
     return bounded(known ? transfers.map((t) => t.id === transfer.id ? transfer : t) : [transfer, ...transfers])
+  }
+  if (event.type === 'removed') {
+    const gone = new Set(event.transferIds)
+    return transfers.filter((t) => !gone.has(t.id) || isActive(t))
   }
   const { progress } = event
   const changed = new Map(progress.files?.map((f) => [f.id, f]))
