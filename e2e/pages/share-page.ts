@@ -1,5 +1,6 @@
 // The page a share link opens in any browser (http-share's recipient page): the PIN form, the file list with a
-// Download link per file, "Download all (.zip)", and "Send files to this computer" for uploads.
+// Download button per file ("Download PATH" to a screen reader), "Download all (.zip)" when there are several, and
+// "Send files to this computer" for uploads.
 
 import { expect, type Page } from '@playwright/test'
 
@@ -28,18 +29,23 @@ export class SharePage {
 
   /** Waits for the file list and returns the listed paths. */
   async files (): Promise<string[]> {
-    const all = this.#page.getByRole('link', { name: 'Download all (.zip)' })
-    await expect(all).toBeVisible()
-    return await this.#page.getByRole('listitem').filter({ has: this.#page.getByRole('link', { name: 'Download', exact: true }) })
+    const links = this.#page.getByRole('link', { name: /^Download (?!all)/ })
+    await expect(links.first()).toBeVisible()
+    return await this.#page.getByRole('listitem').filter({ has: links })
       .evaluateAll((items) => items.map((item) => (item as unknown as { dataset: Record<string, string> }).dataset.path ?? ''))
   }
 
-  /** Downloads one listed file through its Download link and saves it at `saveAs`. */
+  /** Who shares, as the page says it ("Alice shares with you"). */
+  async sharedBy (): Promise<string> {
+    await expect(this.#page.getByText(/ shares with you$/)).toBeVisible()
+    return (await this.#page.getByText(/ shares with you$/).innerText()).replace(/ shares with you$/, '')
+  }
+
+  /** Downloads one listed file through its Download button and saves it at `saveAs`. */
   async download (path: string, saveAs: string): Promise<void> {
-    const item = this.#page.getByRole('listitem').filter({ has: this.#page.getByText(path, { exact: true }) })
     const [download] = await Promise.all([
       this.#page.waitForEvent('download'),
-      item.getByRole('link', { name: 'Download', exact: true }).click()
+      this.#page.getByRole('link', { name: `Download ${path}`, exact: true }).click()
     ])
     await download.saveAs(saveAs)
     expect(await download.failure(), `downloading ${path}`).toBeNull()
@@ -56,14 +62,15 @@ export class SharePage {
     return download.suggestedFilename()
   }
 
-  /** Offers files from this computer to the sharing one ("Choose files"); the other side must accept. */
-  async upload (paths: readonly string[]): Promise<void> {
+  /** Offers files from this computer to the sharing one ("Choose files"), under a name when given; the other side must accept. */
+  async upload (paths: readonly string[], options: { as?: string } = {}): Promise<void> {
     await expect(this.#page.getByRole('heading', { name: 'Send files to this computer' })).toBeVisible()
+    if (options.as !== undefined) await this.#page.getByRole('textbox', { name: /^Your name/ }).fill(options.as)
     await this.#page.getByLabel('Choose files').setInputFiles([...paths])
   }
 
   /** Waits for the page to say every uploaded file arrived and was verified. */
   async expectUploadVerified (count: number, options: { timeout?: number } = {}): Promise<void> {
-    await expect(this.#page.getByRole('status')).toHaveText(`Sent ${count} file(s), all verified`, options)
+    await expect(this.#page.getByRole('status')).toHaveText(`Sent ${count === 1 ? '1 file' : `${count} files`}, all verified`, options)
   }
 }

@@ -36,8 +36,9 @@ test('a visitor opens Alice\'s PIN-protected link, is refused a wrong PIN, downl
   await unzip(join(saved, 'share.zip'), join(saved, 'unzipped'))
   expect(await treeDifferences(folder, join(saved, 'unzipped', basename(folder)))).toEqual([])
 
-  await page.upload([upload])
-  await alice.app.offers.expectFrom(/A browser/)
+  expect(await page.sharedBy()).toBe('Alice')
+  await page.upload([upload], { as: 'Sam' })
+  await alice.app.offers.expectFrom('Sam (browser at 127.0.0.1)')
   await alice.app.offers.expectFile('holiday notes.bin')
   await alice.app.offers.accept()
   await page.expectUploadVerified(1)
