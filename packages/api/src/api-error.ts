@@ -18,6 +18,8 @@ export const apiErrorCodes = {
   unsupported: 'FERRY_ERR_API_UNSUPPORTED',
   /** listFolder: the host may not read that folder (no permission). */
   unreadable: 'FERRY_ERR_API_UNREADABLE',
+  /** Files dropped onto a browser page are more (or larger) than the host keeps copies of. */
+  dropTooLarge: 'FERRY_ERR_API_DROP_TOO_LARGE',
   /** The link to the host broke before the answer came. */
   disconnected: 'FERRY_ERR_API_DISCONNECTED',
   /** The host refused the session (a wrong or expired token). */

@@ -64,6 +64,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   [apiErrorCodes.notOpenable]: 'Ferry opens only files it received, and never runs programs. Use “Show in folder” instead.',
   [apiErrorCodes.saveFailed]: 'Ferry could not save its settings or device list. Check that the disk is not full.',
   [apiErrorCodes.unsupported]: 'This isn’t possible here: the app running Ferry can’t do that.',
+  [apiErrorCodes.dropTooLarge]: 'That’s more than Ferry copies from a drop in the browser. Choose the files with “Send files…” instead: nothing is copied then.',
   [apiErrorCodes.unreadable]: 'Ferry may not open that folder on this computer (no permission). Choose another one.',
   [apiErrorCodes.disconnected]: 'The connection to Ferry was lost. It will reconnect on its own; try again in a moment.',
   [apiErrorCodes.unauthorized]: 'Ferry refused this page. Open the address “ferry ui” printed again.',

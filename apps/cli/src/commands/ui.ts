@@ -30,6 +30,9 @@ export interface UiOptions {
   mdns: boolean
 }
 
+/** Where copies of files dropped onto the page are kept while `ferry ui` runs (ui-server/drops.ts). */
+export const DROPS_DIR = 'ui-drops'
+
 /** The page --open hands the browser: a file (0600, in the config folder) that forwards to the launch link, so the link never sits on a command line. */
 export const LAUNCH_FILE = 'ui-launch.html'
 
@@ -48,7 +51,7 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
       configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, browseFolders: true, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir }),
       ...(hashWorkerUrl === undefined || sharePageDir === undefined ? {} : { bundled: { hashWorkerUrl, sharePageDir } })
     })
-    server = await listen({ api: service, ...(uiDir === undefined ? {} : { distDir: uiDir }) }, options)
+    server = await listen({ api: service, dropsDir: join(options.configDir, DROPS_DIR), ...(uiDir === undefined ? {} : { distDir: uiDir }) }, options)
     const running = server
     await saveUiPort(options.configDir, running.port).catch(() => {})
     const { device, settings } = await service.getState()

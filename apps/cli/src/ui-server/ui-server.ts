@@ -2,7 +2,8 @@
 // CSP, and carries the FerryApi WebSocket bridge at /api. It listens on 127.0.0.1 only and answers only to the
 // Host names 127.0.0.1:PORT and localhost:PORT, so another site (or a DNS-rebound name) cannot drive it.
 // Sign-in (sessions.ts): `/?launch=CODE` spends a one-time code, sets the session cookie and redirects to `/`;
-// `/session` tells the page whether it is served by `ferry ui` and signed in; the bridge takes only signed-in pages.
+// `/session` tells the page whether it is served by `ferry ui` and signed in; the bridge takes only signed-in pages,
+// and so does /drops, where the page hands over copies of files dropped onto it (drops.ts).
 
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -10,8 +11,9 @@ import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import { attachWsBridge, type WsBridgeLimits } from '@ferry/app-service'
 import { UI_DIST, uiIsBuilt } from './build-ui.ts'
+import { DROPS_PATH, DropStaging, type DropLimits } from './drops.ts'
 import { UiSessions, type SessionsInit } from './sessions.ts'
-import type { FerryApi } from '@ferry/api'
+import { apiErrorCodes, type FerryApi } from '@ferry/api'
 
 /** The built page's own policy (packages/ui/vite.config.ts), plus what only a header can say. */
 export const CONTENT_SECURITY_POLICY = [
@@ -42,6 +44,13 @@ export interface UiServerInit {
   bridgeLimits?: Partial<WsBridgeLimits>
   /** Launch-code lifetime and clock; for tests. */
   sessions?: SessionsInit
+  /**
+   * Where copies of files dropped onto the page are kept while this server runs (emptied at start and stop); no
+   * drops are taken without it.
+   */
+  dropsDir?: string
+  /** defaultDropLimits otherwise; for tests. */
+  dropLimits?: Partial<DropLimits>
 }
 
 /** What `/session` answers: this page is served by `ferry ui`, and whether its browser is signed in. */
@@ -56,6 +65,8 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
   if (!await uiIsBuilt(distDir)) throw new Error(`The UI is not built (${distDir} has no index.html): run \`pnpm --filter @ferry/ui build\``)
   let port = 0
   const sessions = new UiSessions(init.sessions)
+  const drops = init.dropsDir === undefined ? undefined : new DropStaging({ root: init.dropsDir, ...(init.dropLimits === undefined ? {} : { limits: init.dropLimits }) })
+  await drops?.start()
   const headers = {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin', 'Cache-Control': 'no-store'
@@ -64,6 +75,20 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
     const host = req.headers.host
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Wrong host')
+      return
+    }
+    const dropPath = new URL(req.url ?? '/', 'http://x').pathname
+    if (drops !== undefined && (dropPath === DROPS_PATH || dropPath.startsWith(`${DROPS_PATH}/`))) {
+      // Only this page, signed in: another site's page has another Origin (browsers send it on every POST, PUT and
+      // DELETE), and a local program without the session cookie is refused like a page that is not signed in.
+      const refusal = req.headers.origin !== `http://${host}` ? 403 : sessions.sessionOf(req) === undefined ? 401 : undefined
+      if (refusal !== undefined) {
+        res.writeHead(refusal, { ...headers, 'Content-Type': 'application/json', Connection: 'close' })
+          .end(JSON.stringify({ error: { name: 'UnauthorizedError', code: apiErrorCodes.unauthorized, message: refusal === 403 ? 'Only Ferry\'s own page may drop files here' : 'This page is not signed in' } }))
+        req.resume()
+        return
+      }
+      await drops.handle(req, res, dropPath)
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -93,7 +118,9 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
     res.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length })
     res.end(req.method === 'HEAD' ? undefined : body)
   }
-  const server = createServer((req, res) => {
+  // No limit on a whole request's time (Node's default is 5 minutes): a dropped file of some GB may take longer on a
+  // slow disk. Headers must still come within headersTimeout, and a drop that stops sending is deleted (drops.ts).
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
     serveFile(req, res).catch(() => { if (!res.headersSent) res.writeHead(500).end() })
   })
   await new Promise<void>((resolveListen, reject) => {
@@ -114,6 +141,7 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
       bridge.close()
       server.closeAllConnections()
       await new Promise<void>((done) => { server.close(() => { done() }) })
+      await drops?.close()
     }
   }
 }
