@@ -22,8 +22,9 @@ describe('the share links screen', () => {
     await user.click(screen.getByRole('button', { name: 'New share link…' }))
     const dialog = screen.getByRole('dialog', { name: 'Share files with a link' })
     await user.click(within(dialog).getByRole('button', { name: 'Add files…' }))
-    await user.type(within(dialog).getByRole('textbox', { name: 'Or type a path on this computer' }), '/home/me/album')
-    await user.click(within(dialog).getByRole('button', { name: 'Add path' }))
+    fake.pickFolderResult = '/home/me/album'
+    await user.click(within(dialog).getByRole('button', { name: 'Add folder…' }))
+    expect(within(dialog).getByText('album')).toBeTruthy()
     await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Link expires after' }), '1 day')
     await user.click(within(dialog).getByRole('checkbox', { name: /Let visitors upload/ }))
     await user.click(within(dialog).getByRole('button', { name: 'Create link' }))

@@ -1,11 +1,12 @@
 // Which host is this UI running in? Electron's preload puts a FerryApi on `window.ferry`; a page served by
 // `ferry ui` learns so from its `/session` answer and talks to the WebSocket bridge (the browser's session cookie
 // signs it in; a page that is not signed in is refused and says how to sign in), with the browser's notifications
-// for offers that arrive while its tab is in the background; anything else (vite dev, a static
+// for offers that arrive while its tab is in the background and the copies of dropped files (drop-stager.ts); anything else (vite dev, a static
 // file) gets the demo, loaded only then so the demo's fake engine stays out of the other hosts' way.
 
 import { apiSocketUrl, createWsFerryApi, type FerryApi } from '@ferry/api'
 import type { MountOptions } from './mount.tsx'
+import { createDropStager } from './drop-stager.ts'
 import { browserNotifier } from './notifier.ts'
 
 declare global {
@@ -35,7 +36,10 @@ export async function discoverHost (win: Window): Promise<MountOptions & { kind:
     // The server spends a launch link's code and redirects to `/`; a code still in the address bar is dropped too.
     if (new URLSearchParams(win.location.search).has('launch')) win.history.replaceState(null, '', win.location.pathname)
     const notifier = browserNotifier(win)
-    return { kind: 'websocket', api: createWsFerryApi({ url: apiSocketUrl(win.location) }), ...(notifier === undefined ? {} : { notifier }) }
+    return {
+      kind: 'websocket', api: createWsFerryApi({ url: apiSocketUrl(win.location) }), stageDrops: createDropStager(),
+      ...(notifier === undefined ? {} : { notifier })
+    }
   }
   const { createDemoFerryApi } = await import('../demo/demo-api.ts')
   const demo = createDemoFerryApi()

@@ -6,19 +6,24 @@ import { useStore } from 'zustand'
 import type { DropResolver } from '@ferry/api'
 import type { FerryStore } from '../store/ferry-store.ts'
 import type { FerryStoreState } from '../store/store-types.ts'
+import type { DropWays } from './drop-resolver.ts'
+import type { DropStager } from './drop-stager.ts'
 import type { Notifier } from './notifier.ts'
 
 interface FerryContextValue {
   store: FerryStore
-  resolveDrop: DropResolver
+  /** How dropped files become host paths where the host knows them (Electron); undefined elsewhere. */
+  resolveDrop?: DropResolver | undefined
+  /** How a browser hands dropped files to the host (`ferry ui`); undefined elsewhere. */
+  stageDrops?: DropStager | undefined
   /** Notifications for a page in the background (a browser host); undefined where the host notifies itself. */
   notifier?: Notifier | undefined
 }
 
 const FerryContext = createContext<FerryContextValue | null>(null)
 
-export function FerryProvider ({ store, resolveDrop, notifier, children }: FerryContextValue & { children: ReactNode }): ReactNode {
-  return <FerryContext value={{ store, resolveDrop, notifier }}>{children}</FerryContext>
+export function FerryProvider ({ store, resolveDrop, stageDrops, notifier, children }: FerryContextValue & { children: ReactNode }): ReactNode {
+  return <FerryContext value={{ store, resolveDrop, stageDrops, notifier }}>{children}</FerryContext>
 }
 
 function useFerryContext (): FerryContextValue {
@@ -32,8 +37,10 @@ export function useFerry<T> (selector: (state: FerryStoreState) => T): T {
   return useStore(useFerryContext().store, selector)
 }
 
-export function useDropResolver (): DropResolver {
-  return useFerryContext().resolveDrop
+/** The ways this host turns a drop into paths (see drop-resolver.ts droppedPaths). */
+export function useDropWays (): DropWays {
+  const { resolveDrop, stageDrops } = useFerryContext()
+  return { resolveDrop, stageDrops }
 }
 
 export function useNotifier (): Notifier | undefined {

@@ -8,13 +8,17 @@ import type { DemoControls } from '../components/Banners.tsx'
 import { createFerryStore } from '../store/ferry-store.ts'
 import { App } from './App.tsx'
 import { createDropResolver } from './drop-resolver.ts'
+import type { DropStager } from './drop-stager.ts'
+import { PickerHost } from './pickers.tsx'
 import { FerryProvider } from './ferry-context.tsx'
 import type { Notifier } from './notifier.ts'
 
 export interface MountOptions {
   api: FerryApi
-  /** How dropped files become paths; default: api.resolveDroppedFiles, else the host's file picker. */
+  /** How dropped files become paths; default: api.resolveDroppedFiles (Electron). */
   resolveDrop?: DropResolver
+  /** How a browser page hands dropped files to its host (`ferry ui`: copies under /drops). */
+  stageDrops?: DropStager
   /** Shows the demo banner with these controls. */
   demo?: DemoControls
   /** Notifies of offers while the page is in the background (`ferry ui` in a browser); the desktop does it natively. */
@@ -27,8 +31,10 @@ export function mountFerryUi (element: HTMLElement, options: MountOptions): () =
   const root = createRoot(element)
   root.render(
     <StrictMode>
-      <FerryProvider store={store} resolveDrop={options.resolveDrop ?? createDropResolver(options.api)} notifier={options.notifier}>
-        <App {...(options.demo === undefined ? {} : { demo: options.demo })} />
+      <FerryProvider store={store} resolveDrop={options.resolveDrop ?? createDropResolver(options.api)} stageDrops={options.stageDrops} notifier={options.notifier}>
+        <PickerHost>
+          <App {...(options.demo === undefined ? {} : { demo: options.demo })} />
+        </PickerHost>
       </FerryProvider>
     </StrictMode>
   )

@@ -1,9 +1,13 @@
-// The form that starts a share link: what to share (picked with the host's dialogs or typed), an optional PIN,
-// how long the link lives, and whether visitors may upload.
+// The form that starts a share link: what to share (picked with the host's dialogs or the UI's own file browser, or
+// dropped onto the form: pickers.tsx, drop-resolver.ts), an optional PIN, how long the link lives, and whether
+// visitors may upload. A problem with choosing is said next to the buttons that chose, and goes with the next choice.
 
-import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useId, useState, type DragEvent, type FormEvent, type ReactNode } from 'react'
 import { type Share, toErrorDto } from '@ferry/api'
-import { useFerry } from '../app/ferry-context.tsx'
+import { droppedPaths } from '../app/drop-resolver.ts'
+import { useDropWays, useFerry } from '../app/ferry-context.tsx'
+import { usePickers } from '../app/pickers.tsx'
+import { formatBytes } from '../format.ts'
 import { messageFor } from '../messages.ts'
 
 export const expiryChoices = [
@@ -13,33 +17,44 @@ export const expiryChoices = [
   { label: '7 days', ms: 7 * 24 * 60 * 60_000 }
 ] as const
 
+/** The last part of a path, to name a chosen file or folder. */
+const nameOf = (path: string): string => path.split(/[\\/]/).filter((p) => p !== '').pop() ?? path
+
 export function ShareForm ({ onCreated, onCancel }: { onCreated: (share: Share) => void, onCancel: () => void }): ReactNode {
-  const pathHintId = useId()
+  const chooseId = useId()
   const createShare = useFerry((s) => s.createShare)
-  const pickFiles = useFerry((s) => s.pickFiles)
-  const pickFolder = useFerry((s) => s.pickFolder)
+  const { pickFiles, pickFolder } = usePickers()
+  const dropWays = useDropWays()
   const [paths, setPaths] = useState<string[]>([])
-  const [typed, setTyped] = useState('')
   const [pin, setPin] = useState(true)
   const [expiresInMs, setExpiresInMs] = useState<number>(expiryChoices[1].ms)
   const [allowUpload, setAllowUpload] = useState(false)
   const [busy, setBusy] = useState(false)
+  /** About choosing what to share: shown by the buttons that choose. */
+  const [chooseError, setChooseError] = useState<string | null>(null)
+  const [copying, setCopying] = useState<string | null>(null)
+  const [dragging, setDragging] = useState(false)
+  /** About creating the link: shown by Create link. */
   const [error, setError] = useState<string | null>(null)
 
   const add = (more: readonly string[]): void => {
     setPaths((current) => [...current, ...more.filter((p) => p.trim() !== '' && !current.includes(p))])
   }
-  const pick = async (which: 'files' | 'folder'): Promise<void> => {
-    setError(null)
+  const choose = async (step: () => Promise<readonly string[]>): Promise<void> => {
+    setChooseError(null)
     try {
-      if (which === 'files') add(await pickFiles())
-      else {
-        const dir = await pickFolder()
-        if (dir !== null) add([dir])
-      }
+      add(await step())
     } catch (err) {
-      setError(messageFor(toErrorDto(err)))
+      setChooseError(messageFor(toErrorDto(err)))
+    } finally {
+      setCopying(null)
     }
+  }
+  const onDrop = (event: DragEvent): void => {
+    event.preventDefault()
+    setDragging(false)
+    const data = event.dataTransfer
+    void choose(async () => await droppedPaths(data, dropWays, (p) => { setCopying(`Copying the dropped files: ${formatBytes(p.bytesDone)} of ${formatBytes(p.totalBytes)}…`) }) ?? await pickFiles('Share files'))
   }
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault()
@@ -55,32 +70,34 @@ export function ShareForm ({ onCreated, onCancel }: { onCreated: (share: Share) 
 
   return (
     <form onSubmit={(event) => { void submit(event) }}>
-      <fieldset>
+      <fieldset
+        className={`share-what${dragging ? ' share-what--drop' : ''}`}
+        onDragEnter={(event) => { if (event.dataTransfer.types.includes('Files')) setDragging(true) }}
+        onDragLeave={(event) => { if (event.currentTarget === event.target) setDragging(false) }}
+        onDragOver={(event) => { if (event.dataTransfer.types.includes('Files')) { event.preventDefault(); event.dataTransfer.dropEffect = 'copy' } }}
+        onDrop={onDrop}
+        aria-describedby={chooseId}
+      >
         <legend>What to share</legend>
         {paths.length === 0
-          ? <p className='hint'>Nothing chosen yet.</p>
+          ? <p className='hint'>Nothing chosen yet. Drop files or folders here, or choose them.</p>
           : (
             <ul className='path-list'>
               {paths.map((path) => (
                 <li key={path}>
-                  <span className='file-path'>{path}</span>
-                  <button type='button' className='link-button' aria-label={`Remove ${path}`} onClick={() => { setPaths((c) => c.filter((p) => p !== path)) }}>Remove</button>
+                  <span className='file-path' title={path}>{nameOf(path)}</span>
+                  <button type='button' className='link-button' aria-label={`Remove ${nameOf(path)}`} onClick={() => { setPaths((c) => c.filter((p) => p !== path)) }}>Remove</button>
                 </li>
               ))}
             </ul>
             )}
         <div className='row'>
-          <button type='button' data-autofocus onClick={() => { void pick('files') }}>Add files…</button>
-          <button type='button' onClick={() => { void pick('folder') }}>Add folder…</button>
+          <button type='button' data-autofocus onClick={() => { void choose(async () => await pickFiles('Share files')) }}>Add files…</button>
+          <button type='button' onClick={() => { void choose(async () => { const dir = await pickFolder('Share a folder'); return dir === null ? [] : [dir] }) }}>Add folder…</button>
         </div>
-        <div className='row'>
-          <label className='field grow'>
-            <span>Or type a path on this computer</span>
-            <input value={typed} onChange={(event) => { setTyped(event.target.value) }} aria-describedby={pathHintId} spellCheck={false} />
-          </label>
-          <button type='button' disabled={typed.trim() === ''} onClick={() => { add([typed.trim()]); setTyped('') }}>Add path</button>
-        </div>
-        <p id={pathHintId} className='hint'>For example /home/ada/Pictures/holiday. Folders are shared with everything in them.</p>
+        <p id={chooseId} className='hint'>Folders are shared with everything in them.</p>
+        {copying !== null && <p className='hint' role='status'>{copying}</p>}
+        {chooseError !== null && <p className='error' role='alert'>{chooseError}</p>}
       </fieldset>
       <label className='check'>
         <input type='checkbox' checked={pin} onChange={(event) => { setPin(event.target.checked) }} />

@@ -1,8 +1,11 @@
-// History: finished transfers, newest first, with each file's place on this computer to open or show.
+// History: finished transfers, newest first, with each file's place on this computer to open or show. An entry can be
+// removed, and the whole history cleared (after a confirmation); a message's text stays only until its
+// textExpiresAt, which the entry says.
 
 import type { ReactNode } from 'react'
 import type { HistoryEntry } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
+import { ConfirmButton } from '../components/ConfirmButton.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
 import { formatBytes, formatTime, peerText } from '../format.ts'
 import { messageFor } from '../messages.ts'
@@ -13,6 +16,7 @@ const statusText: Record<HistoryEntry['status'], string> = { completed: 'Done', 
 const MAX_FILES_SHOWN = 20
 
 function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
+  const clear = useFerry((s) => s.clearHistory)
   const openFile = useFerry((s) => s.openFile)
   const showInFolder = useFerry((s) => s.showInFolder)
   const reportError = useFerry((s) => s.reportError)
@@ -24,10 +28,13 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
       <div className='transfer-head'>
         <span className='direction' aria-hidden='true'>{entry.direction === 'sent' ? '↑' : '↓'}</span>
         <h3 className='transfer-title'>{entry.direction === 'sent' ? `Sent to ${name}` : `Received from ${name}`}</h3>
-        <span className={`status status--${entry.status}`}>{statusText[entry.status]}</span>
+        <span className={`status status--${entry.status}`}>{entry.status === 'cancelled' && entry.cancelledBy !== undefined ? (entry.cancelledBy === 'here' ? 'Cancelled by you' : `Cancelled by ${name}`) : statusText[entry.status]}</span>
+        <button type='button' className='link-button' aria-label={`Remove “${entry.direction === 'sent' ? `Sent to ${name}` : `Received from ${name}`}” from History`} onClick={() => { run(clear([entry.id]), 'Remove from History') }}>Remove</button>
       </div>
       <p className='hint'>{formatTime(entry.at)} · {entry.files.length === 0 ? 'Message' : formatBytes(entry.totalBytes)}</p>
       {entry.text !== undefined && <p className='transfer-text'><bdi>{entry.text}</bdi></p>}
+      {entry.text !== undefined && entry.textExpiresAt !== undefined && <p className='hint'>This message’s text leaves History on {formatTime(entry.textExpiresAt)}.</p>}
+      {entry.textRemoved === true && <p className='hint'>The text of this message was deleted from History.</p>}
       {entry.error !== undefined && <p className='error'>{messageFor(entry.error)}</p>}
       {entry.files.length > 0 && (
         <ul className='history-files'>
@@ -53,9 +60,20 @@ function HistoryItem ({ entry }: { entry: HistoryEntry }): ReactNode {
 
 export function HistoryScreen (): ReactNode {
   const history = useFerry((s) => s.history)
+  const clear = useFerry((s) => s.clearHistory)
+  const reportError = useFerry((s) => s.reportError)
   return (
     <section className='screen' aria-labelledby='history-title'>
-      <div className='screen-head'><h2 id='history-title'>History</h2></div>
+      <div className='screen-head'>
+        <h2 id='history-title'>History</h2>
+        {history.length > 0 && (
+          <ConfirmButton
+            label='Clear history' confirmLabel='Yes, clear'
+            question='Clear the whole history? Received files stay where they are.'
+            onConfirm={() => { clear().catch((err: unknown) => { reportError(err, 'Clear history') }) }}
+          />
+        )}
+      </div>
       {history.length === 0
         ? (
           <EmptyState title='Nothing here yet'>

@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react'
 import { type Settings, toErrorDto } from '@ferry/api'
 import { useFerry, useNotifier } from '../app/ferry-context.tsx'
 import type { Notifier, NotifyPermission } from '../app/notifier.ts'
+import { usePickers } from '../app/pickers.tsx'
 import { messageFor } from '../messages.ts'
 
 function changes (saved: Settings, draft: Settings): Partial<Settings> {
@@ -36,7 +37,7 @@ function FieldError ({ id, text }: { id: string, text: string | undefined }): Re
 function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
   const ids = { port: useId(), inFlight: useId(), auto: useId(), links: useId(), aliasError: useId(), dirError: useId(), portError: useId(), inFlightError: useId() }
   const save = useFerry((s) => s.saveSettings)
-  const pickFolder = useFerry((s) => s.pickFolder)
+  const { pickFolder } = usePickers()
   const [draft, setDraft] = useState<Settings>(saved)
   // Settings changed elsewhere (another window, the CLI) replace an untouched form, never the user's edits.
   const [base, setBase] = useState<Settings>(saved)
@@ -80,12 +81,15 @@ function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
       setBusy(false)
     }
   }
+  /** A problem choosing the folder, said under the field and gone with the next choice. */
+  const [folderError, setFolderError] = useState<string | null>(null)
   const chooseFolder = async (): Promise<void> => {
+    setFolderError(null)
     try {
-      const dir = await pickFolder()
+      const dir = await pickFolder('Choose the download folder')
       if (dir !== null) edit({ downloadDir: dir })
     } catch (err) {
-      setError(messageFor(toErrorDto(err)))
+      setFolderError(messageFor(toErrorDto(err)))
     }
   }
 
@@ -102,7 +106,7 @@ function SettingsForm ({ saved }: { saved: Settings }): ReactNode {
           <input id='download-dir' className='grow' value={draft.downloadDir} onChange={(event) => { edit({ downloadDir: event.target.value }) }} spellCheck={false} {...invalid('downloadDir', ids.dirError)} />
           <button type='button' onClick={() => { void chooseFolder() }}>Choose…</button>
         </div>
-        <FieldError id={ids.dirError} text={problems.downloadDir} />
+        <FieldError id={ids.dirError} text={problems.downloadDir ?? folderError ?? undefined} />
       </div>
       <label className='check'>
         <input type='checkbox' checked={draft.autoAcceptTrusted} onChange={(event) => { edit({ autoAcceptTrusted: event.target.checked }) }} aria-describedby={ids.auto} />

@@ -37,6 +37,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
   const titleId = useId()
   const cancel = useFerry((s) => s.cancelTransfer)
   const retry = useFerry((s) => s.retryTransfer)
+  const dismiss = useFerry((s) => s.dismissTransfers)
   const reportError = useFerry((s) => s.reportError)
   const name = t.peer.name === undefined ? (t.peer.shortCode ?? 'Unknown device') : peerText(t.peer.name)
   const active = isActive(t)
@@ -52,7 +53,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
       <div className='transfer-head'>
         <span className='direction' aria-hidden='true'>{t.direction === 'send' ? '↑' : '↓'}</span>
         <h3 id={titleId} className='transfer-title'>{t.direction === 'send' ? `To ${name}` : `From ${name}`}</h3>
-        <span className={`status status--${t.status}`}>{statusLabels[t.status]}</span>
+        <span className={`status status--${t.status}`}>{t.status === 'cancelled' && t.cancelledBy !== undefined ? (t.cancelledBy === 'here' ? 'Cancelled by you' : `Cancelled by ${name}`) : statusLabels[t.status]}</span>
       </div>
       {t.text !== undefined && <p className='transfer-text'><bdi>{t.text}</bdi></p>}
       {t.fileCount > 0 && (
@@ -109,6 +110,7 @@ export function TransferItem ({ transfer: t }: { transfer: Transfer }): ReactNod
             {retryLabel}
           </button>
         )}
+        {!active && <button type='button' className='link-button' aria-label={`Dismiss ${t.direction === 'send' ? `to ${name}` : `from ${name}`}`} onClick={() => { dismiss([t.id]).catch((err: unknown) => { reportError(err, 'Dismiss') }) }}>Dismiss</button>}
       </div>
     </li>
   )

@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { type FerryApi, type FerrySnapshot, toErrorDto } from '@ferry/api'
 import { createErrorsSlice } from './errors-slice.ts'
-import { applyHistoryEntry, createHistorySlice, MAX_HISTORY_ENTRIES } from './history-slice.ts'
+import { applyHistoryEntry, createHistorySlice, MAX_HISTORY_ENTRIES, removeHistoryEntries } from './history-slice.ts'
 import { applyOfferEvent, createOffersSlice } from './offers-slice.ts'
 import { createPeersSlice } from './peers-slice.ts'
 import { createSessionSlice } from './session-slice.ts'
@@ -43,7 +43,7 @@ export function createFerryStore (api: FerryApi): FerryStore {
     ...createTransfersSlice(api)(...a),
     ...createOffersSlice(api)(...a),
     ...createSharesSlice(api)(...a),
-    ...createHistorySlice()(...a),
+    ...createHistorySlice(api)(...a),
     ...createSettingsSlice(api)(...a),
     ...createErrorsSlice()(...a)
   }))
@@ -55,6 +55,7 @@ export function createFerryStore (api: FerryApi): FerryStore {
     api.onOffer((event) => { set((s) => ({ offers: applyOfferEvent(s.offers, event) })) }),
     api.onShare((event) => { set((s) => ({ shares: applyShareEvent(s.shares, event) })) }),
     api.onHistory((entry) => { set((s) => ({ history: applyHistoryEntry(s.history, entry) })) }),
+    api.onHistoryRemoved((event) => { set((s) => ({ history: removeHistoryEntries(s.history, event.entryIds) })) }),
     api.onSettings((settings) => { set({ settings }) }),
     api.onDevice((device) => { set({ device }) }),
     api.onError((event) => { store.getState().reportError(event.error, event.context) })

@@ -8,6 +8,8 @@ export interface PeersSlice {
   peers: Peer[]
   addPeerByAddress: (text: string, options?: { signal?: AbortSignal }) => Promise<Peer>
   setTrust: (peerId: string, trust: Trust, autoAccept?: boolean) => Promise<void>
+  /** Forgets a device (the engine's peers event then drops it from the list). */
+  removePeer: (peerId: string) => Promise<void>
 }
 
 /** The peer in `peers` replaced (or added), for answers that arrive before the engine's own peers event. */
@@ -25,5 +27,9 @@ export const createPeersSlice = (api: FerryApi): SliceCreator<PeersSlice> => (se
   setTrust: async (peerId, trust, autoAccept) => {
     const peer = await api.setTrust(peerId, trust, autoAccept)
     set((state) => ({ peers: upsertPeer(state.peers, peer) }))
+  },
+  removePeer: async (peerId) => {
+    await api.removePeer(peerId)
+    set((state) => ({ peers: state.peers.filter((p) => p.id !== peerId) }))
   }
 })

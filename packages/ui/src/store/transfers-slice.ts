@@ -12,6 +12,8 @@ export interface TransfersSlice {
   sendText: (peerId: string, text: string) => Promise<string>
   cancelTransfer: (transferId: string) => Promise<void>
   retryTransfer: (transferId: string) => Promise<void>
+  /** Takes ended transfers off the list (all ended ones without ids). */
+  dismissTransfers: (transferIds?: string[]) => Promise<void>
 }
 
 export const isActive = (t: Transfer): boolean => t.status === 'waiting' || t.status === 'running'
@@ -56,6 +58,7 @@ export const createTransfersSlice = (api: FerryApi): SliceCreator<TransfersSlice
     sendFiles: async (peerId, paths) => sent(peerId, (await api.sendFiles(peerId, paths)).transferId),
     sendText: async (peerId, text) => sent(peerId, (await api.sendText(peerId, text)).transferId),
     cancelTransfer: async (transferId) => { await api.cancelTransfer(transferId) },
-    retryTransfer: async (transferId) => { await api.retryTransfer(transferId) }
+    retryTransfer: async (transferId) => { await api.retryTransfer(transferId) },
+    dismissTransfers: async (transferIds) => { await api.dismissTransfers(transferIds) }
   }
 }

@@ -10,7 +10,9 @@ import type { DropResolver } from '@ferry/api'
 import { FakeFerryApi, type FakeFerryInit } from '@ferry/api/testing'
 import { App } from '../../src/app/App.tsx'
 import { createDropResolver } from '../../src/app/drop-resolver.ts'
+import type { DropStager } from '../../src/app/drop-stager.ts'
 import { FerryProvider } from '../../src/app/ferry-context.tsx'
+import { PickerHost } from '../../src/app/pickers.tsx'
 import type { Notifier, NotifyPermission } from '../../src/app/notifier.ts'
 import { createFerryStore, type FerryStore } from '../../src/store/ferry-store.ts'
 
@@ -24,13 +26,15 @@ export function useFerryCleanup (): void {
   afterEach(() => { cleanup() })
 }
 
-export async function renderFerry (ui: ReactNode = <App />, init: FakeFerryInit & { resolveDrop?: DropResolver, notifier?: Notifier } = {}): Promise<Rendered> {
-  const { resolveDrop, notifier, ...fakeInit } = init
+export async function renderFerry (ui: ReactNode = <App />, init: FakeFerryInit & { resolveDrop?: DropResolver, stageDrops?: DropStager, notifier?: Notifier } = {}): Promise<Rendered> {
+  const { resolveDrop, stageDrops, notifier, ...fakeInit } = init
   const fake = new FakeFerryApi(fakeInit)
   const store = createFerryStore(fake)
   const user = userEvent.setup()
   const result = render(
-    <FerryProvider store={store} resolveDrop={resolveDrop ?? createDropResolver(fake)} notifier={notifier}>{ui}</FerryProvider>
+    <FerryProvider store={store} resolveDrop={resolveDrop ?? createDropResolver(fake)} stageDrops={stageDrops} notifier={notifier}>
+      <PickerHost>{ui}</PickerHost>
+    </FerryProvider>
   )
   await act(async () => { await store.ready })
   return { ...result, fake, store, user }
