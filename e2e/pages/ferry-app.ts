@@ -25,7 +25,7 @@ export class FerryApp {
     this.peers = new PeerList(page, chooser)
     this.transfers = new TransferList(page)
     this.offers = new IncomingOffer(page)
-    this.shares = new ShareDialog(page)
+    this.shares = new ShareDialog(page, chooser)
     this.settings = new SettingsForm(page)
     this.history = new HistoryList(page)
   }

@@ -3,12 +3,18 @@
 
 import { expect, type Locator, type Page } from '@playwright/test'
 import { AddDevice } from './add-device.ts'
-import { expectDialogToClose } from './dialog-outcome.ts'
+import { FileBrowser } from './file-browser.ts'
 import type { PathChooser } from './path-chooser.ts'
 import { Sections } from './sections.ts'
 
 /** Offering lists the files first (a folder of many files takes a moment). */
 const SEND_TIMEOUT_MS = 20_000
+
+/** A file to drop on the page, as the browser gets it from the desktop: its name and bytes. */
+export interface DroppedFile {
+  name: string
+  bytes: Buffer
+}
 
 export class PeerList {
   readonly #page: Page
@@ -38,6 +44,12 @@ export class PeerList {
   async addDevice (addressOrLink: string): Promise<void> {
     await this.open()
     await new AddDevice(this.#page).add(addressOrLink)
+  }
+
+  /** Tries to add a device that does not answer; returns what the dialog says. */
+  async addUnreachable (addressOrLink: string): Promise<string> {
+    await this.open()
+    return await new AddDevice(this.#page).refused(addressOrLink)
   }
 
   /** A device's card, by the name it shows. */
@@ -79,17 +91,44 @@ export class PeerList {
     await expect(card.getByRole('button', { name: 'Stop trusting' })).toBeVisible()
   }
 
+  /**
+   * Drops files onto the device's card as a desktop would: a real DataTransfer holding File objects, dispatched as
+   * dragenter, dragover and drop. In a browser the page copies them to its Ferry first, then offers them.
+   */
+  async dropFiles (name: string, files: readonly DroppedFile[]): Promise<void> {
+    await this.open()
+    const card = this.card(name)
+    const transfer = await this.#page.evaluateHandle((list) => {
+      // e2e is type-checked without the DOM library: the browser's constructors, as this code uses them.
+      const page = globalThis as unknown as {
+        DataTransfer: new () => { items: { add: (file: unknown) => void } }
+        File: new (parts: unknown[], name: string) => unknown
+        atob: (text: string) => string
+      }
+      const data = new page.DataTransfer()
+      for (const file of list) data.items.add(new page.File([Uint8Array.from(page.atob(file.base64), (c) => c.charCodeAt(0))], file.name))
+      return data
+    }, files.map((f) => ({ name: f.name, base64: f.bytes.toString('base64') })))
+    for (const type of ['dragenter', 'dragover', 'drop']) await card.dispatchEvent(type, { dataTransfer: transfer })
+    await transfer.dispose()
+    await expect(card.getByRole('status'), `dropping on ${name}`).toHaveText(/^(Offered|Sending|.* received)/, { timeout: SEND_TIMEOUT_MS })
+  }
+
+  /** What the card says of the last send to it (waiting, declined, failed and why, received). */
+  async expectOutcome (name: string, text: string | RegExp, options: { timeout?: number } = {}): Promise<void> {
+    await this.open()
+    await expect(this.card(name).getByRole('status'), `${name}'s card`).toHaveText(text, options)
+  }
+
   async #send (name: string, kind: 'files' | 'folder', paths: readonly string[]): Promise<void> {
     await this.open()
     const card = this.card(name)
     const native = await this.#chooser.prepare(kind, paths)
     await card.getByRole('button', { name: kind === 'files' ? 'Send files…' : 'Send folder…' }).click()
     if (!native) {
-      const dialog = this.#page.getByRole('dialog', { name: `Send to ${name}` })
-      await dialog.getByRole('textbox', { name: 'Paths on this computer' }).fill(paths.join('\n'))
-      await dialog.getByRole('button', { name: 'Send', exact: true }).click()
-      await expectDialogToClose(dialog, `sending ${paths.join(', ')} to ${name}`, SEND_TIMEOUT_MS)
+      if (this.#chooser.home === undefined) throw new Error('a host without a native dialog must say where its home is')
+      await new FileBrowser(this.#page, this.#chooser.home).pick(kind === 'files' ? `Send files to ${name}` : `Send a folder to ${name}`, kind, paths)
     }
-    await expect(card.getByRole('status')).toHaveText(/^Offered /)
+    await expect(card.getByRole('status'), `sending to ${name}`).toHaveText(/^(Offered|Sending|.* received)/, { timeout: SEND_TIMEOUT_MS })
   }
 }

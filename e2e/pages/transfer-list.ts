@@ -4,8 +4,10 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 import { ScreenObject } from './sections.ts'
 
-/** What the status badge says, as the UI writes it (TransferItem.tsx). */
+/** What the status badge says, as the UI writes it (TransferItem.tsx); a cancel says by whom. */
 export type TransferStatusText = 'Waiting for the other device' | 'Transferring' | 'Done' | 'Declined' | 'Cancelled' | 'Failed'
+
+const statusPattern = (status: TransferStatusText): string | RegExp => status === 'Cancelled' ? /^Cancelled by / : status
 
 export class TransferList extends ScreenObject {
   constructor (page: Page) {
@@ -19,7 +21,8 @@ export class TransferList extends ScreenObject {
 
   async expectStatus (title: string, status: TransferStatusText, options: { timeout?: number } = {}): Promise<void> {
     await this.open()
-    await expect(this.item(title).getByText(status, { exact: true }), `"${title}" shows ${status}`).toBeVisible(options)
+    const pattern = statusPattern(status)
+    await expect(this.item(title).getByText(pattern, { exact: typeof pattern === 'string' }), `"${title}" shows ${status}`).toBeVisible(options)
   }
 
   /** The overall progress as the bar reads it out, 0 to 100. */
@@ -67,6 +70,24 @@ export class TransferList extends ScreenObject {
     const note = this.item(title).locator('.transfer-resumed')
     if (await note.count() === 0) return 0
     return Number(await note.getAttribute('data-bytes-resumed'))
+  }
+
+  /** What a finished transfer says it did: "2 files received and verified (BLAKE3), saved in /…". */
+  async outcome (title: string): Promise<string> {
+    await this.open()
+    return await this.item(title).getByText(/verified/).innerText()
+  }
+
+  /** Clicks Open on a finished transfer of one received file. */
+  async openReceived (title: string): Promise<void> {
+    await this.open()
+    await this.item(title).getByRole('button', { name: /^Open / }).click()
+  }
+
+  /** Clicks Show in folder on a finished transfer. */
+  async showInFolder (title: string): Promise<void> {
+    await this.open()
+    await this.item(title).getByRole('button', { name: /in its folder$/ }).click()
   }
 
   /** The error shown under the transfer, '' when none. */

@@ -38,7 +38,7 @@ test('a visitor opens Alice\'s PIN-protected link, is refused a wrong PIN, downl
 
   expect(await page.sharedBy()).toBe('Alice')
   await page.upload([upload], { as: 'Sam' })
-  await alice.app.offers.expectFrom('Sam (browser at 127.0.0.1)')
+  await alice.app.offers.expectFrom(/^Sam \(browser at [0-9.]+\) wants/)
   await alice.app.offers.expectFile('holiday notes.bin')
   await alice.app.offers.accept()
   await page.expectUploadVerified(1)
