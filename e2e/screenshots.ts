@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Page } from '@playwright/test'
 import { ensureUiBuilt } from '../apps/cli/src/ui-server/build-ui.ts'
 import { startBrowserHost } from './fixtures/browser-host.ts'
-import { writeTripFolder } from './fixtures/sample-trees.ts'
-import { MiB, writeRandomFile } from './fixtures/trees.ts'
+import { MiB, writeRandomFile, writeTree } from './fixtures/trees.ts'
 import config from './playwright.config.ts'
 import { SharePage } from './pages/share-page.ts'
 
@@ -47,7 +46,9 @@ async function main (): Promise<void> {
   const browser = await chromium.launch({ ...config.use?.launchOptions })
   const written: string[] = []
   try {
-    const trip = await writeTripFolder(join(home, 'Pictures'), 2)
+    // Latin names only: the build machine's Chromium may have no CJK or emoji font, and boxes would show.
+    const trip = join(home, 'Pictures', 'Trip 2024')
+    await writeTree(trip, { 'beach.jpg': { size: 3 * MiB, seed: 4 }, 'sunset.jpg': { size: 2 * MiB, seed: 5 }, 'notes.txt': 'Pack the charger.\n', 'Day 2': { 'harbour.jpg': { size: MiB, seed: 6 } } })
     await writeRandomFile(join(home, 'Pictures', 'cat.jpg'), { size: 2 * MiB, seed: 1 })
     await writeRandomFile(join(home, 'Pictures', 'dog.jpg'), { size: 1 * MiB, seed: 2 })
     await writeRandomFile(join(home, 'Documents', 'report.pdf'), { size: MiB / 2, seed: 3 })
@@ -73,6 +74,7 @@ async function main (): Promise<void> {
       await ada.app.sections.open('Nearby')
       await ada.page.getByRole('article', { name: 'Ben’s desktop' }).getByRole('button', { name: 'Send folder…' }).click()
       const picker = ada.page.getByRole('dialog', { name: 'Send a folder to Ben’s desktop' })
+      await picker.getByRole('navigation', { name: 'Places' }).getByRole('button', { name: 'Home', exact: true }).click()
       await picker.getByRole('button', { name: 'Open folder Pictures' }).click()
       await picker.getByText('Trip 2024').waitFor()
       written.push(...await shoot(ada.page, 'file-browser'))

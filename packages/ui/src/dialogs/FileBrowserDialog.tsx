@@ -19,6 +19,15 @@ export interface FileBrowserProps {
   onDone: (paths: string[] | null, lastFolder?: string) => void
 }
 
+/** A folder as a small line drawing (inline SVG: no emoji font needed), for sighted users only. */
+function FolderIcon (): ReactNode {
+  return (
+    <svg className='fb-icon' aria-hidden='true' viewBox='0 0 24 24' width='18' height='18' fill='none' stroke='currentColor' strokeWidth='1.6' strokeLinejoin='round'>
+      <path d='M3 6.5A1.5 1.5 0 0 1 4.5 5h4l2 2h9A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z' />
+    </svg>
+  )
+}
+
 /** `name` inside the listed folder, with the host's separator. */
 export function childPath (listing: Pick<FolderListing, 'path' | 'separator'>, name: string): string {
   return listing.path.endsWith(listing.separator) ? `${listing.path}${name}` : `${listing.path}${listing.separator}${name}`
@@ -92,7 +101,7 @@ export function FileBrowserDialog ({ mode, title, start, onDone }: FileBrowserPr
       return (
         <li key={entry.name} className='fb-entry fb-entry--folder'>
           <button type='button' className='fb-open' disabled={busy} onClick={() => { if (listing !== null) void go(childPath(listing, entry.name)) }} aria-label={`Open folder ${entry.name}`}>
-            <span aria-hidden='true'>📁</span> {entry.name}{entry.link === true ? ' ↪' : ''}
+            <FolderIcon /> {entry.name}{entry.link === true ? ' ↪' : ''}
           </button>
         </li>
       )
