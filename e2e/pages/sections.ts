@@ -24,6 +24,14 @@ export class Sections {
     await expect(this.#page.getByText('This device:')).toBeVisible({ timeout: 20_000 })
   }
 
+  /** Each navigation tab's width in pixels, in order (they must not shift when another one is chosen). */
+  async tabWidths (): Promise<number[]> {
+    const tabs = this.#page.getByRole('navigation', { name: 'Sections' }).getByRole('button')
+    const widths: number[] = []
+    for (const tab of await tabs.all()) widths.push(Math.round((await tab.boundingBox())?.width ?? 0))
+    return widths
+  }
+
   /** The name and short code in the header. */
   async thisDevice (): Promise<{ alias: string, shortCode: string }> {
     const line = this.#page.getByText('This device:')

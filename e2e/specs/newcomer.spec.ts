@@ -48,8 +48,14 @@ test('Alice picks files and a folder and drops a file on Bob\'s card; his declin
   // What arrived, and where: Open and Show in folder run Bob's opener (a recorder here).
   expect(await bob.app.transfers.outcome('From Alice')).toBe(`✓ 1 file received and verified (BLAKE3), saved in ${bob.downloadDir}`)
   await bob.app.transfers.openReceived('From Alice')
+  await expect.poll(async () => await bob.opened(), { message: 'what Bob\'s Ferry opened' }).toEqual([join(bob.downloadDir, 'dropped note.txt')])
   await bob.app.transfers.showInFolder('From Alice')
   await expect.poll(async () => await bob.opened(), { message: 'what Bob\'s Ferry opened' }).toEqual([join(bob.downloadDir, 'dropped note.txt'), bob.downloadDir])
+
+  // Tabs that do not shift when another one is chosen (it turns bold).
+  const widths = await alice.app.sections.tabWidths()
+  await alice.app.sections.open('Share links')
+  expect(await alice.app.sections.tabWidths()).toEqual(widths)
 
   // A device that does not answer, in words, on the Nearby screen.
   expect(await alice.app.peers.addUnreachable(`127.0.0.1:${await freeUdpPort()}`)).toMatch(/^Ferry couldn’t reach that device\./)
