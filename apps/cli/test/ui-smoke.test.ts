@@ -122,13 +122,15 @@ describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
     await pageA.page.getByRole('button', { name: 'Add device', exact: true }).click()
     await pageA.page.getByRole('button', { name: 'Send files…' }).waitFor()
 
-    // No file dialog in a browser host: "Send files…" asks for the path instead.
-    const file = join(await mkdtemp(join(tmpdir(), 'ferry-src-')), 'note.txt')
-    await writeFile(file, 'from A to B\n')
+    // No native file dialog in a browser host: "Send files…" opens the UI's own browser of this computer (issue 15).
+    const folder = await mkdtemp(join(tmpdir(), 'ferry-src-'))
+    await writeFile(join(folder, 'note.txt'), 'from A to B\n')
     await pageA.page.getByRole('button', { name: 'Send files…' }).click()
-    const paths = pageA.page.getByRole('dialog', { name: /^Send to / })
-    await paths.getByRole('textbox', { name: 'Paths on this computer' }).fill(file)
-    await paths.getByRole('button', { name: 'Send', exact: true }).click()
+    const picker = pageA.page.getByRole('dialog', { name: /^Send files to / })
+    await picker.getByRole('textbox', { name: 'Folder' }).fill(folder)
+    await picker.getByRole('button', { name: 'Go', exact: true }).click()
+    await picker.getByRole('checkbox', { name: 'note.txt', exact: true }).check()
+    await picker.getByRole('button', { name: 'Choose file' }).click()
 
     const dialog = pageB.page.getByRole('dialog')
     await dialog.getByText('note.txt').waitFor()
