@@ -50,11 +50,15 @@
     return `${n.toLocaleString()} ${n === 1 ? one : (many || `${one}s`)}`
   }
 
-  /** A moment in the visitor's own format, without seconds: "today at 14:05", "12 Mar 2026, 14:05". */
+  /** A moment in the visitor's own format, without seconds: "today at 14:05", "tomorrow at 00:30", "12 Mar 2026, 14:05". */
   function formatWhen (ms) {
     const when = new Date(ms)
     const time = when.toLocaleTimeString(undefined, { timeStyle: 'short' })
-    return when.toDateString() === new Date().toDateString() ? `today at ${time}` : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+    const now = new Date()
+    const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1)
+    if (when.toDateString() === now.toDateString()) return `today at ${time}`
+    if (when.toDateString() === tomorrow.toDateString()) return `tomorrow at ${time}`
+    return when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
   }
 
   /** How often an open page asks whether its share is still there (revoked, expired), in ms. */

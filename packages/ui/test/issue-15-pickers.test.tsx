@@ -83,6 +83,31 @@ describe('choosing files in the browser UI (issue 15)', () => {
     expect((await within(dialog).findByRole('alert')).textContent).toMatch(/may not open that folder/)
   })
 
+  it('keeps a folder typed while the first listing is on its way, and shows the folder Go asked for, not the late one', async () => {
+    const r = await renderFerry(<NearbyScreen />, { peers: [bob] })
+    browserHost(r)
+    const list = r.fake.listFolder.bind(r.fake)
+    let releaseFirst: (() => void) | undefined
+    const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve })
+    let calls = 0
+    vi.spyOn(r.fake, 'listFolder').mockImplementation(async (path, options) => {
+      calls += 1
+      if (calls === 1) await firstHeld
+      return await list(path, options)
+    })
+    await r.user.click(within(screen.getByRole('article', { name: 'Bob' })).getByRole('button', { name: 'Send files…' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Send files to Bob' })
+    const path = within(dialog).getByRole('textbox', { name: 'Folder' })
+    await r.user.type(path, '/home/user/Pictures')
+    await r.user.click(within(dialog).getByRole('button', { name: 'Go' }))
+    expect(await within(dialog).findByRole('checkbox', { name: 'cat.jpg' })).toBeTruthy()
+    await act(async () => { releaseFirst?.() })
+    await waitFor(() => { expect(calls).toBe(2) })
+    expect(path).toHaveProperty('value', '/home/user/Pictures')
+    expect(within(dialog).getByRole('checkbox', { name: 'cat.jpg' })).toBeTruthy()
+    expect(within(dialog).queryByRole('checkbox', { name: 'notes.txt' })).toBeNull()
+  })
+
   it('adds files and a folder to a share link from the browser, and Settings chooses the download folder there too', async () => {
     const r = await renderFerry(<SharesScreen />)
     browserHost(r)

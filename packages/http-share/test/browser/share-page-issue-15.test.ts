@@ -43,10 +43,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the recipient page a newcomer meets (iss
     expect(header.meta).toMatch(/^1 file, 10 B · available until \d{1,2} \w{3} \d{4}, \d{2}:\d{2}$/)
     expect(await sharePage.buttons()).toEqual({ downloads: 1, zip: false })
 
-    const folder = await fx.server.addShare({ paths: [join(fx.dir, 'holiday')] })
+    const folder = await fx.server.addShare({ paths: [join(fx.dir, 'holiday')], expiresInMs: 3600_000 })
+    // The visitor's clock decides "today" and "tomorrow": the page is read once just before the share ends, once the
+    // evening before (UTC, as the context's time zone), whatever time of day the test runs.
+    const expiresAt = Date.now() + 3600_000
+    await sharePage.page.clock.setFixedTime(new Date(expiresAt - 5 * 60_000))
     await sharePage.open(folder.urls[0] as string)
     expect((await sharePage.header()).meta).toMatch(/^2 files, 3 B · available until today at \d{2}:\d{2}$/)
     expect(await sharePage.buttons()).toEqual({ downloads: 2, zip: true })
+    const dayBefore = new Date(expiresAt)
+    dayBefore.setUTCHours(0, 0, 0, 0)
+    await sharePage.page.clock.setFixedTime(new Date(dayBefore.getTime() - 60_000))
+    await sharePage.open(folder.urls[0] as string)
+    expect((await sharePage.header()).meta).toMatch(/^2 files, 3 B · available until tomorrow at \d{2}:\d{2}$/)
   })
 
   it('says "This share has ended" when an open page\'s share expires, and takes its Download buttons away', async () => {

@@ -3,7 +3,7 @@
 // go to (typing is possible, never needed), folders to open, files to tick (mode 'files') or the folder shown to
 // choose (mode 'folder'). Hidden files only on request.
 
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { type FolderEntry, type FolderListing, toErrorDto } from '@ferry/api'
 import { useFerry } from '../app/ferry-context.tsx'
 import { Dialog } from '../components/Dialog.tsx'
@@ -46,34 +46,42 @@ export function FileBrowserDialog ({ mode, title, start, onDone }: FileBrowserPr
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [showHidden, setShowHidden] = useState(false)
 
+  // Listings can arrive out of order (a slow first listing, a quick Go): only the one asked for last is shown, and a
+  // folder the user has typed is not overwritten by a listing asked for before the typing.
+  const latest = useRef(0)
+  const typing = useRef(false)
+  const show = (next: FolderListing): void => {
+    setListing(next)
+    if (!typing.current) setTyped(next.path)
+    setSelected(new Set())
+    setError(null)
+  }
   const go = async (path: string | null): Promise<void> => {
+    const ticket = ++latest.current
+    typing.current = false
     setBusy(true)
     try {
       const next = await listFolder(path)
-      setListing(next)
-      setTyped(next.path)
-      setSelected(new Set())
-      setError(null)
+      if (ticket === latest.current) show(next)
     } catch (err) {
-      setError(messageFor(toErrorDto(err)))
+      if (ticket === latest.current) setError(messageFor(toErrorDto(err)))
     } finally {
-      setBusy(false)
+      if (ticket === latest.current) setBusy(false)
     }
   }
   // The first listing: where the user was last time, else home (and home when the last folder is gone).
   useEffect(() => {
-    let current = true
+    const ticket = ++latest.current
     listFolder(start).catch(async () => await listFolder(null)).then((first) => {
-      if (!current) return
-      setListing(first)
-      setTyped(first.path)
+      if (ticket !== latest.current) return
+      show(first)
       setBusy(false)
     }, (err: unknown) => {
-      if (!current) return
+      if (ticket !== latest.current) return
       setError(messageFor(toErrorDto(err)))
       setBusy(false)
     })
-    return () => { current = false }
+    return () => { latest.current++ }
   }, [listFolder, start])
 
   const close = (paths: string[] | null): void => { onDone(paths, listing?.path) }
@@ -128,9 +136,9 @@ export function FileBrowserDialog ({ mode, title, start, onDone }: FileBrowserPr
         <button type='button' disabled={busy || listing?.parent === undefined} onClick={() => { if (listing?.parent !== undefined) void go(listing.parent) }} aria-label='Up to the folder above'>↑ Up</button>
         <label className='grow fb-path'>
           <span className='sr-only'>Folder</span>
-          <input value={typed} onChange={(event) => { setTyped(event.target.value) }} spellCheck={false} aria-label='Folder' />
+          <input value={typed} onChange={(event) => { typing.current = true; setTyped(event.target.value) }} spellCheck={false} aria-label='Folder' />
         </label>
-        <button type='submit' disabled={busy}>Go</button>
+        <button type='submit'>Go</button>
       </form>
       <div className='fb-body'>
         <nav className='fb-places' aria-label='Places'>
