@@ -10,6 +10,8 @@ export interface FerryLimits {
   maxPathBytes: number
   /** Longest single path component (file or folder name), in UTF-8 bytes. */
   maxNameBytes: number
+  /** Most components (folders and the name) in one offered path. */
+  maxPathDepth: number
   /** Most UTF-8 bytes of all paths of one offer together, checked as the list arrives. */
   maxOfferPathBytes: number
   /** Most UTF-8 bytes of offered paths held at once by all offers being read, decided or received, from all peers. */
@@ -18,6 +20,10 @@ export interface FerryLimits {
   maxPendingOffers: number
   /** Inbound connections (transfers, pings, pairings) open at once, from all peers together; more are closed at once. */
   maxConnections: number
+  /** Inbound connections open at once from one network address (one machine may make many peer ids). */
+  maxConnectionsPerAddress: number
+  /** How long the whole offer (hello, offer and every offer-files frame) may take to arrive, in ms. */
+  offerTimeoutMs: number
   /** Longest text message in an offer, in UTF-8 bytes. */
   maxTextBytes: number
   /** Transfers one peer may have open with this device at once. */
@@ -26,6 +32,11 @@ export interface FerryLimits {
   staleSessionMs: number
   /** Data streams one transfer may open at once (receiver side check). */
   maxStreamsPerTransfer: number
+  /**
+   * Receive buffers (of 4 x chunkBytes each) shared by all incoming transfers: the most this device holds between the
+   * network and the disk, whatever peers send. A stream that finds none free waits, and QUIC holds its peer back.
+   */
+  receiveBuffers: number
   /** Files the sender has in flight at once (a file = its own stream, or one batch of small files). */
   filesInFlight: number
   /** Size of each reusable read buffer, in bytes. */
@@ -69,14 +80,18 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   maxFilesPerOffer: 100_000,
   maxPathBytes: 4096,
   maxNameBytes: 255,
+  maxPathDepth: 128,
   maxOfferPathBytes: 16 * 1024 * 1024,
   maxHeldPathBytes: 48 * 1024 * 1024,
   maxPendingOffers: 16,
   maxConnections: 32,
+  maxConnectionsPerAddress: 8,
+  offerTimeoutMs: 30_000,
   maxTextBytes: 64 * 1024,
   maxSessionsPerPeer: 4,
   staleSessionMs: 2_000,
   maxStreamsPerTransfer: 64,
+  receiveBuffers: 32,
   filesInFlight: 4,
   chunkBytes: 256 * 1024,
   smallFileBytes: 256 * 1024,

@@ -17,6 +17,8 @@ import { closeGracefully } from '../transport/close-gracefully.ts'
 import { InterruptedTransfers } from '../transfer/interrupted.ts'
 import { PartialClaims, partialNamesFor, type PartialNames } from '../receive/partial-names.ts'
 import { ReceiveBudget } from '../receive/receive-budget.ts'
+import { BatchPool } from '../receive/batch-pool.ts'
+import { WRITE_BATCH_CHUNKS } from '../receive/receiver.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import { createQuicTransport } from '../transport/quic-transport.ts'
 import type { QuinnOptions } from '../transport/quic-napi.ts'
@@ -124,6 +126,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #partialNames: PartialNames
   readonly #partialClaims = new PartialClaims()
   readonly #budget = new ReceiveBudget(() => this.limits)
+  readonly #buffers: BatchPool
   #pairingPin: string | undefined
   /** Connections being refused because `maxConnections` were open. */
   #refusing = 0
@@ -141,6 +144,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
     this.#listener = init.listener
     this.#hashPool = new HashPool(init.hashWorkerUrl === undefined ? {} : { workerUrl: init.hashWorkerUrl })
     this.#partialNames = partialNamesFor(init.identity.privateKey)
+    this.#buffers = new BatchPool(init.limits.receiveBuffers, init.limits.chunkBytes * WRITE_BATCH_CHUNKS)
     this.#sessions = new PeerSessions(init.limits)
     this.#pairingGuard = new PairingGuard(init.limits)
     void this.#acceptLoop()
@@ -244,9 +248,12 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
         if (!this.#closed) this.#logger.warn('accept failed', err)
         continue
       }
-      // Peer ids are free to make: beside the per-peer session limit, all peers together get `maxConnections`.
-      // One over it is told it is busy (for at most REFUSE_WAIT_MS); past twice the limit it is closed at once.
-      if (this.#open.size >= this.limits.maxConnections) {
+      // Peer ids are free to make: beside the per-peer session limit, all peers together get `maxConnections`, and
+      // one network address `maxConnectionsPerAddress` (one machine making many ids cannot take every place).
+      // One over either is told it is busy (for at most REFUSE_WAIT_MS); while `maxConnections` are being refused
+      // already, it is closed at once.
+      const fromAddress = [...this.#open].filter((c) => c.remoteAddress.host === connection.remoteAddress.host).length
+      if (this.#open.size >= this.limits.maxConnections || fromAddress >= this.limits.maxConnectionsPerAddress) {
         if (this.#refusing >= this.limits.maxConnections) {
           connection.close()
           continue
@@ -281,7 +288,8 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
           interrupted: this.#interrupted,
           names: this.#partialNames,
           claims: this.#partialClaims,
-          budget: this.#budget
+          budget: this.#budget,
+          buffers: this.#buffers
         },
         self: { alias: this.alias, deviceType: this.#deviceType },
         emitOffer: (offer) => {

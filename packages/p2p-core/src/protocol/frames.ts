@@ -35,19 +35,46 @@ export function decodeFrameBody (body: Uint8Array): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-/** Reads frames and raw bytes from one stream, keeping whatever it over-read for the next call. */
+/** Reads smaller than this are copied together into buffers of COALESCE_BYTES rather than kept one by one. */
+const COALESCE_BELOW = 4 * 1024
+const COALESCE_BYTES = 16 * 1024
+/**
+ * The smallest read asked of the transport. QUIC allocates a buffer as big as the read asked for, whatever arrives:
+ * reads ask for twice what the last one brought (down to this, up to the caller's size), so a peer that dribbles
+ * bytes costs small allocations, and a fast one still gets whole chunks.
+ */
+const MIN_READ_BYTES = 2 * 1024
+
+/**
+ * Reads frames and raw bytes from one stream, keeping whatever it over-read for the next call. Small reads are
+ * copied together as they arrive: a peer that dribbles a frame a byte at a time costs its bytes, not a buffer (and
+ * the transport's allocation behind it) per read.
+ */
 export class FrameReader {
   readonly #stream: Pick<FerryStream, 'read'>
   readonly #maxFrameBytes: number
   readonly #readBytes: number
   #pending: Uint8Array[] = []
   #pendingBytes = 0
+  /** Where small reads are gathered; pushed to #pending as one piece when full or when bytes are taken. */
+  #small: Uint8Array | undefined
+  #smallUsed = 0
+  /** What the next read asks for at most: follows what the peer delivers (MIN_READ_BYTES). */
+  #readSize: number
   #ended = false
 
   constructor (stream: Pick<FerryStream, 'read'>, options: { maxFrameBytes: number, readBytes?: number }) {
     this.#stream = stream
     this.#maxFrameBytes = options.maxFrameBytes
     this.#readBytes = options.readBytes ?? 64 * 1024
+    this.#readSize = this.#readBytes
+  }
+
+  /** One read of at most `maxBytes`, sized by what the last read brought. */
+  async #read (maxBytes: number): Promise<Uint8Array | null> {
+    const chunk = await this.#stream.read(Math.min(maxBytes, this.#readSize))
+    if (chunk != null) this.#readSize = Math.max(MIN_READ_BYTES, chunk.byteLength * 2)
+    return chunk ?? null
   }
 
   /** The next frame, or null when the stream ends cleanly between frames. */
@@ -70,9 +97,12 @@ export class FrameReader {
    * Null at the end of the stream.
    */
   async readRaw (maxBytes: number): Promise<Uint8Array | null> {
-    if (this.#pendingBytes > 0) return this.#take(Math.min(maxBytes, this.#pendingBytes))
+    if (this.#pendingBytes > 0) {
+      this.#seal()
+      return this.#take(Math.min(maxBytes, this.#pendingBytes))
+    }
     if (this.#ended) return null
-    const chunk = await this.#stream.read(maxBytes)
+    const chunk = await this.#read(maxBytes)
     if (chunk == null) {
       this.#ended = true
       return null
@@ -86,7 +116,7 @@ export class FrameReader {
   async #fill (bytes: number): Promise<boolean> {
     while (this.#pendingBytes < bytes) {
       if (this.#ended) return false
-      const chunk = await this.#stream.read(Math.max(this.#readBytes, bytes - this.#pendingBytes))
+      const chunk = await this.#read(this.#readBytes)
       if (chunk == null) {
         this.#ended = true
         return false
@@ -98,11 +128,29 @@ export class FrameReader {
 
   #push (chunk: Uint8Array): void {
     if (chunk.byteLength === 0) return
-    this.#pending.push(chunk)
     this.#pendingBytes += chunk.byteLength
+    if (chunk.byteLength >= COALESCE_BELOW) {
+      this.#seal()
+      this.#pending.push(chunk)
+      return
+    }
+    if (this.#small === undefined || this.#smallUsed + chunk.byteLength > this.#small.byteLength) {
+      this.#seal()
+      this.#small = new Uint8Array(COALESCE_BYTES)
+    }
+    this.#small.set(chunk, this.#smallUsed)
+    this.#smallUsed += chunk.byteLength
+  }
+
+  /** Moves the gathered small reads to #pending, in order. */
+  #seal (): void {
+    if (this.#small !== undefined && this.#smallUsed > 0) this.#pending.push(this.#small.subarray(0, this.#smallUsed))
+    this.#small = undefined
+    this.#smallUsed = 0
   }
 
   #take (bytes: number): Uint8Array {
+    this.#seal()
     const first = this.#pending[0]
     if (first !== undefined && first.byteLength >= bytes) {
       if (first.byteLength === bytes) this.#pending.shift()

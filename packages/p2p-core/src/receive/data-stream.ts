@@ -1,16 +1,20 @@
 // One data stream of an accepted transfer (docs/protocol.md, "Data"): its header, then for each file an item frame
-// and its bytes, written through the file's IncomingFile while they are hashed. A small file is gathered in memory,
-// hashed inline and written in one call; a large one streams into its (possibly resumed) partial in batches while a
-// worker hashes it. The stream stops at once when the transfer ends: late bytes are never written.
+// and its bytes, written through the file's IncomingFile while they are hashed. Bytes are gathered into a receive
+// buffer from the pool shared by all transfers (BatchPool) and written and hashed from it; a small file that arrives
+// whole in one buffer is written with one blocking call and hashed inline. Nothing a peer sends is held longer than
+// it takes to fill a buffer: when the peer pauses for `flushAfterMs`, what has arrived goes to disk, so a peer that
+// dribbles bytes, or stops just short of a full buffer, holds no memory. The stream stops at once when the transfer
+// ends: late bytes are never written.
 
 import { BadFrameError, ConnectionLostError } from '../errors.ts'
 import { blake3Hex } from '../hash/blake3.ts'
-import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import { createInlineHasher, type HashPool, type Hasher } from '../hash/hash-pool.ts'
 import { FrameReader } from '../protocol/frames.ts'
 import { dataHeaderSchema, dataItemSchema, parseMessage } from '../protocol/messages.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
 import type { ProgressMeter } from '../transfer/progress.ts'
 import type { FerryStream } from '../transport/types.ts'
+import type { BatchPool } from './batch-pool.ts'
 import type { IncomingFile } from './incoming-file.ts'
 
 /** One accepted file as the transfer tracks it. */
@@ -28,16 +32,18 @@ export interface DataStreamContext {
   transferId: string
   files: ReadonlyMap<number, ReceivedFile>
   hashPool: HashPool
+  /** Receive buffers shared by all transfers; their size is the most gathered before one write and hash update. */
+  pool: BatchPool
   meter: ProgressMeter
   maxFrameBytes: number
   /** Largest read from the stream at once, in bytes (QUIC allocates a buffer this big for every read). */
   readBytes: number
-  /** Bytes gathered from the stream before one write and one hash update. */
-  writeBytes: number
-  /** Files at or below this size are gathered whole and hashed inline. */
+  /** Files at or below this size are hashed inline (on this thread). */
   smallFileBytes: number
-  /** Files at or below this size are written with blocking calls. */
+  /** Files at or below this size that arrive in one buffer are written with one blocking call. */
   blockingFileBytes: number
+  /** A peer silent this long, in ms, with bytes gathered: they are written now, not held. */
+  flushAfterMs: number
   /** Aborted when the transfer ends. */
   ended: AbortSignal
   /** Called once a file's bytes are all written, with its local hash set. */
@@ -62,9 +68,7 @@ export async function readDataStream (stream: FerryStream, context: DataStreamCo
     }
     received.started = true
     context.meter.fileStarted(received.info.id, received.file.offset)
-    received.localHash = received.file.offset === 0 && received.info.size <= context.smallFileBytes
-      ? await writeSmallFile(received, reader, context)
-      : await writeLargeFile(received, reader, context)
+    received.localHash = await writeFileData(received, reader, context)
     context.written(received)
   }
 }
@@ -81,81 +85,113 @@ function assertRunning (ended: AbortSignal): void {
   if (ended.aborted) throw new TransferEnded()
 }
 
-/** A small file is gathered in memory (usually one read holds it), hashed inline and written in one call. */
-async function writeSmallFile ({ info, file }: ReceivedFile, reader: FrameReader, context: DataStreamContext): Promise<string> {
-  const parts: Uint8Array[] = []
-  let filled = 0
-  while (filled < info.size) {
-    const chunk = await reader.readRaw(info.size - filled)
-    if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
-    parts.push(chunk)
-    filled += chunk.byteLength
-  }
-  assertRunning(context.ended)
-  const data = parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts, info.size)
-  if (info.size <= context.blockingFileBytes) {
-    file.writeWhole(data)
-  } else {
-    file.open()
-    try {
-      await file.write(data, 0)
-    } finally {
-      file.close()
-    }
-  }
-  context.meter.add(info.size, info.id)
-  return blake3Hex(data)
-}
+/** Stands for "the peer paused" in a race with a read. */
+const PAUSED = Symbol('paused')
 
 /**
- * Streams a large file's bytes into its partial while a worker hashes them. QUIC hands over whatever has arrived,
- * about 40 KiB a read on a 1 Gbit/s link; each write and each hash update wakes another thread, so reads are gathered
- * into batches of `writeBytes`, and one batch is written and hashed while the next is read.
+ * Takes one file's bytes from the stream into its partial while they are hashed; returns the BLAKE3 of the whole
+ * file (its resumed part included). Bytes fill a pooled buffer; a full buffer, or whatever has arrived when the peer
+ * pauses, is written and hashed while the next fills (at most two buffers per stream).
  */
-async function writeLargeFile ({ info, file }: ReceivedFile, reader: FrameReader, context: DataStreamContext): Promise<string> {
-  file.open()
-  const hasher: Hasher = context.hashPool.create()
-  try {
+async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader, context: DataStreamContext): Promise<string> {
+  const { pool, meter, ended } = context
+  const inline = info.size <= context.smallFileBytes
+  let hasher: Hasher | undefined
+  let opened = false
+  let position = file.offset
+  let batch: Uint8Array | undefined
+  let gathered = 0
+  let pending: Promise<void> = Promise.resolve()
+
+  const open = async (): Promise<Hasher> => {
+    if (hasher !== undefined) return hasher
+    file.open()
+    opened = true
+    hasher = inline ? createInlineHasher() : context.hashPool.create()
     await file.hashResumed(hasher)
-    let position = file.offset
-    let pending: Promise<void> = Promise.resolve()
-    while (position < info.size) {
-      const want = Math.min(info.size - position, context.writeBytes)
-      const parts: Uint8Array[] = []
-      let gathered = 0
-      // An interrupted stream still leaves what arrived in the partial, for the resume to start from (only behind a
-      // batch that landed: after a failed one it would leave a hole the resume would count as bytes). The transfer
-      // waits for this before it keeps or removes its partials; a partial is never committed once it has ended.
-      const keepGathered = async (): Promise<void> => {
-        const landed = await pending.then(() => true, () => false)
-        if (landed && gathered > 0) await file.write(Buffer.concat(parts, gathered), position).catch(() => {})
+    return hasher
+  }
+  /** Writes and hashes what is gathered while the next buffer fills; the buffer goes back to the pool after. */
+  const submit = async (): Promise<void> => {
+    if (batch === undefined || gathered === 0) return
+    const buffer = batch
+    const bytes = buffer.subarray(0, gathered)
+    const at = position
+    position += gathered
+    batch = undefined
+    gathered = 0
+    await pending
+    const h = await open()
+    pending = Promise.all([file.write(bytes, at), h.update(bytes)])
+      .then(() => { meter.add(bytes.byteLength, info.id) })
+      .finally(() => { pool.release(buffer) })
+    // Seen by the next `await pending`; until then a failure must not count as unhandled.
+    pending.catch(() => {})
+  }
+
+  try {
+    while (position + gathered < info.size) {
+      batch ??= await pool.acquire(ended)
+      const room = Math.min(batch.byteLength, info.size - position) - gathered
+      const read = reader.readRaw(Math.min(room, context.readBytes))
+      let chunk = gathered === 0 ? await read : await raceTimer(read, context.flushAfterMs)
+      if (chunk === PAUSED) {
+        // The peer paused with bytes gathered: they go to disk now, not held while it is silent.
+        await submit()
+        chunk = await read
       }
-      while (gathered < want) {
-        const chunk = await reader.readRaw(Math.min(want - gathered, context.readBytes)).catch(async (err: unknown) => {
-          await keepGathered()
-          throw err
-        })
-        if (chunk === null) {
-          await keepGathered()
-          throw new ConnectionLostError(`The data of ${info.path} ended early`)
-        }
-        parts.push(chunk)
-        gathered += chunk.byteLength
+      if (chunk === null) throw new ConnectionLostError(`The data of ${info.path} ended early`)
+      batch ??= await pool.acquire(ended)
+      batch.set(chunk, gathered)
+      gathered += chunk.byteLength
+      const complete = position + gathered === info.size
+      if (complete && !opened && position === 0 && info.size <= context.blockingFileBytes) {
+        // The whole small file in one buffer: one blocking write, hashed inline.
+        const bytes = batch.subarray(0, gathered)
+        if (ended.aborted) break
+        file.writeWhole(bytes)
+        const hash = blake3Hex(bytes)
+        meter.add(bytes.byteLength, info.id)
+        pool.release(batch)
+        batch = undefined
+        return hash
       }
-      await pending
-      assertRunning(context.ended)
-      const batch = parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts, gathered)
-      const at = position
-      pending = Promise.all([file.write(batch, at), hasher.update(batch)]).then(() => { context.meter.add(batch.byteLength, info.id) })
-      // Seen by the next `await pending`; until then a failure must not count as unhandled.
-      pending.catch(() => {})
-      position += gathered
+      if (complete || gathered === batch.byteLength) await submit()
     }
+    if (ended.aborted) throw new ConnectionLostError('The transfer has ended')
+    if (!opened && info.size === 0) {
+      file.writeWhole(new Uint8Array(0))
+      return blake3Hex(new Uint8Array(0))
+    }
+    // A file the partial already holds whole has no bytes to take: it is still opened and its bytes hashed.
+    const h = await open()
     await pending
     file.close()
-    return await hasher.digest()
+    return await h.digest()
   } catch (err) {
-    hasher.dispose()
+    // An interrupted stream still leaves what arrived in the partial of a file that may resume (only behind a batch
+    // that landed: after a failed one it would leave a hole the resume would count as bytes). The transfer waits for
+    // this before it keeps or removes its partials; a partial is never committed once the transfer has ended.
+    const landed = await pending.then(() => true, () => false)
+    if (landed && !inline && batch !== undefined && gathered > 0) {
+      try {
+        await open()
+        await file.write(batch.subarray(0, gathered), position)
+      } catch { /* what could not be kept is sent again */ }
+    }
+    hasher?.dispose()
     throw err
+  } finally {
+    if (batch !== undefined) pool.release(batch)
+  }
+}
+
+/** The read's result, or PAUSED if it takes longer than `ms` (the read goes on; await it again). */
+async function raceTimer<T> (read: Promise<T>, ms: number): Promise<T | typeof PAUSED> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([read, new Promise<typeof PAUSED>((resolve) => { timer = setTimeout(() => { resolve(PAUSED) }, ms) })])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -16,7 +16,7 @@ import type { Logger } from '../logger.ts'
 import { LAST_FRAME_GRACE_MS, type ControlChannel } from '../protocol/control-channel.ts'
 import { controlSchema, type ControlMessage, type Hello, type Offer } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
-import { settleWithin, withTimeout } from '../async/deadline.ts'
+import { Deadline, settleWithin, withTimeout } from '../async/deadline.ts'
 import { deferred } from '../async/deferred.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
 import type {
@@ -31,6 +31,7 @@ import { checkFreeSpace } from './free-space.ts'
 import { IncomingFile } from './incoming-file.ts'
 import { readOfferFiles } from './offer-reader.ts'
 import type { ReceiveBudget } from './receive-budget.ts'
+import type { BatchPool } from './batch-pool.ts'
 import { ReceiveLife } from './receive-life.ts'
 import type { PartialClaims, PartialNames } from './partial-names.ts'
 
@@ -44,6 +45,8 @@ export interface ReceiverComponents {
   claims: PartialClaims
   /** Bounds across all peers. */
   budget: ReceiveBudget
+  /** Receive buffers shared by all transfers (`receiveBuffers` of `WRITE_BATCH_CHUNKS` x `chunkBytes`). */
+  buffers: BatchPool
   /** Accepted transfers that were interrupted; a reconnect of one is offered with `continues`. */
   interrupted?: InterruptedTransfers
 }
@@ -54,6 +57,8 @@ const SETTLE_WRITES_MS = 2_000
 const PLAN_BATCH = 256
 /** Reads of `chunkBytes` gathered into one write and one hash update (1 MiB by default; measured for issue 8). */
 export const WRITE_BATCH_CHUNKS = 4
+/** A peer that pauses this long, in ms, with bytes gathered gets them written at once rather than held in memory. */
+export const PAUSE_FLUSH_MS = 50
 
 /**
  * Runs one incoming transfer on `connection` once `hello` and `offer` have arrived on `control` (engine/inbound.ts
@@ -67,9 +72,10 @@ export async function receiveTransfer (
   hello: Hello,
   offer: Offer,
   components: ReceiverComponents,
-  emitOffer: (offer: IncomingOffer) => void
+  emitOffer: (offer: IncomingOffer) => void,
+  offerDeadline: Deadline = new Deadline(components.limits.offerTimeoutMs)
 ): Promise<ReceiveResult> {
-  const { files, pathBytes } = await readOfferFiles(control, offer, components.limits, components.budget)
+  const { files, pathBytes } = await readOfferFiles(control, offer, components.limits, components.budget, offerDeadline)
   try {
     return await runOffer({ connection, control, remote, hello, text: offer.text, totalBytes: offer.totalBytes, files, components, emitOffer })
   } finally {
@@ -331,12 +337,13 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
       transferId: init.hello.transferId,
       files,
       hashPool: components.hashPool,
+      pool: components.buffers,
       meter,
       maxFrameBytes: limits.maxFrameBytes,
       readBytes: limits.chunkBytes,
-      writeBytes: limits.chunkBytes * WRITE_BATCH_CHUNKS,
       smallFileBytes: limits.smallFileBytes,
       blockingFileBytes: limits.blockingFileBytes,
+      flushAfterMs: PAUSE_FLUSH_MS,
       ended: life.ended,
       written: settle
     }

@@ -1,0 +1,62 @@
+// The receive buffers shared by every incoming transfer: bytes from the network are gathered into one of these,
+// written and hashed from it (shared memory: the hash worker reads it in place, no copy), and the buffer goes back.
+// Their number bounds what all peers together can make this device hold between the network and the disk; a stream
+// that finds none free waits (its QUIC window then holds its peer back). A buffer is held only while it fills, for
+// at most a short pause of its peer (the stream then writes what it has), or while it is written.
+
+export class BatchPool {
+  readonly #count: number
+  readonly #bytes: number
+  readonly #free: Uint8Array[] = []
+  readonly #waiting: Array<{ take: (buffer: Uint8Array) => void, signal: AbortSignal, onAbort: () => void }> = []
+  #made = 0
+
+  /** `count` buffers of `bytes` each, made when first needed. */
+  constructor (count: number, bytes: number) {
+    this.#count = count
+    this.#bytes = bytes
+  }
+
+  get bufferBytes (): number {
+    return this.#bytes
+  }
+
+  /** Buffers handed out now. */
+  get inUse (): number {
+    return this.#made - this.#free.length
+  }
+
+  /** A free buffer, waiting for one if all are in use; rejects with the signal's reason once it is aborted. */
+  async acquire (signal: AbortSignal): Promise<Uint8Array> {
+    signal.throwIfAborted()
+    const free = this.#free.pop()
+    if (free !== undefined) return free
+    if (this.#made < this.#count) {
+      this.#made++
+      return new Uint8Array(new SharedArrayBuffer(this.#bytes))
+    }
+    return await new Promise<Uint8Array>((resolve, reject) => {
+      const entry = {
+        take: resolve,
+        signal,
+        onAbort: () => {
+          const at = this.#waiting.indexOf(entry)
+          if (at >= 0) this.#waiting.splice(at, 1)
+          reject(signal.reason)
+        }
+      }
+      signal.addEventListener('abort', entry.onAbort, { once: true })
+      this.#waiting.push(entry)
+    })
+  }
+
+  release (buffer: Uint8Array): void {
+    const next = this.#waiting.shift()
+    if (next === undefined) {
+      this.#free.push(buffer)
+      return
+    }
+    next.signal.removeEventListener('abort', next.onAbort)
+    next.take(buffer)
+  }
+}
