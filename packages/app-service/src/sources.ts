@@ -19,7 +19,7 @@ export interface SourceListing {
 
 export async function listSources (
   paths: readonly string[],
-  limits: Pick<FerryLimits, 'maxFilesPerOffer' | 'maxPathBytes' | 'maxNameBytes'>,
+  limits: Pick<FerryLimits, 'maxFilesPerOffer' | 'maxPathBytes' | 'maxNameBytes' | 'maxPathDepth'>,
   options: { followLinks: boolean, signal?: AbortSignal }
 ): Promise<SourceListing> {
   const walked = await collectSourceFiles(paths, limits, options)

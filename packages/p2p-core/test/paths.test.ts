@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { InvalidPathError } from '../src/errors.ts'
 import { OfferedPaths, collisionKey, sanitizeRelativePath } from '../src/protocol/paths.ts'
 
-const limits = { maxPathBytes: 4096, maxNameBytes: 255 }
+const limits = { maxPathBytes: 4096, maxNameBytes: 255, maxPathDepth: 128 }
 
 describe('path sanitising', () => {
   const refused: Array<[string, unknown]> = [

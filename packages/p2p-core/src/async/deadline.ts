@@ -29,3 +29,22 @@ export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
+
+/** One point in time several waits share: each waits at most its own bound, and never past the deadline. */
+export class Deadline {
+  readonly #at: number
+
+  constructor (ms: number) {
+    this.#at = performance.now() + ms
+  }
+
+  /** Milliseconds left (0 once passed). */
+  get left (): number {
+    return Math.max(0, this.#at - performance.now())
+  }
+
+  /** Like withTimeout, with the smaller of `ms` and what is left of the deadline. */
+  async wait<T> (promise: PromiseLike<T>, ms: number, message: string): Promise<T> {
+    return await withTimeout(promise, Math.min(ms, this.left), message)
+  }
+}

@@ -8,7 +8,7 @@ import { ControlChannel } from '../protocol/control-channel.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import { PROTOCOL_ID, helloSchema, intentSchema, type DeviceType, type Hello, type PairRequest } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
-import { withTimeout } from '../async/deadline.ts'
+import { Deadline, settleWithin } from '../async/deadline.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
 import type { IncomingOffer, ReceiveResult, RemotePeer } from '../transfer/incoming-offer.ts'
 import { receiveTransfer, type ReceiverComponents } from '../receive/receiver.ts'
@@ -33,13 +33,16 @@ export async function serveInbound (
 ): Promise<ReceiveResult | undefined> {
   const { limits } = handlers.components
   const control = new ControlChannel(stream, limits.maxFrameBytes)
+  // The whole offer must arrive by then, however its frames trickle in: a peer cannot hold a connection (and its
+  // place under maxConnections) by sending a frame just before each idle timeout.
+  const offerDeadline = new Deadline(limits.offerTimeoutMs)
   try {
-    const hello = await withTimeout(control.receive(helloSchema), limits.idleTimeoutMs, 'No hello from the peer')
+    const hello = await offerDeadline.wait(control.receive(helloSchema), limits.idleTimeoutMs, 'No hello from the peer')
     if (hello.protocol !== PROTOCOL_ID) throw new ProtocolVersionError(`Unsupported protocol ${hello.protocol}; this device speaks ${PROTOCOL_ID}`)
-    const intent = await withTimeout(control.receive(intentSchema), limits.idleTimeoutMs, 'No offer from the peer')
+    const intent = await offerDeadline.wait(control.receive(intentSchema), limits.idleTimeoutMs, 'No offer from the peer')
     switch (intent.type) {
       case 'offer':
-        return await receiveTransfer(connection, control, remote, hello, intent, handlers.components, handlers.emitOffer)
+        return await receiveTransfer(connection, control, remote, hello, intent, handlers.components, handlers.emitOffer, offerDeadline)
       case 'ping':
         await control.send({ type: 'pong', alias: handlers.self.alias, deviceType: handlers.self.deviceType })
         return undefined
@@ -54,8 +57,9 @@ export async function serveInbound (
     }
     throw error
   } finally {
-    // The peer closes once it has read our last frame; give it a moment so that frame is not cut off.
-    await control.finish().catch(() => {})
+    // The peer closes once it has read our last frame; give it a moment so that frame is not cut off. A peer that
+    // never reads gets no more than that moment either: the queued frames are dropped with the connection.
+    await settleWithin(control.finish(), CLOSE_GRACE_MS)
     await closeGracefully(connection, CLOSE_GRACE_MS)
   }
 }

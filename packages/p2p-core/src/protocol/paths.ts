@@ -4,8 +4,9 @@
 
 import { InvalidPathError } from '../errors.ts'
 
-// Windows refuses these names with any extension (CON.txt), in any case.
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
+// Windows refuses these device names with any extension (CON.txt), in any case, with spaces before the extension
+// (`NUL .txt`) too; CONIN$, CONOUT$ and CLOCK$ are devices as well.
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$) *(\..*)?$/i
 // Characters Windows forbids in names, plus control characters everywhere: C0, DEL and C1 (a terminal acts on
 // them), and the bidi controls that make a name read otherwise than it is (`photo\u202Egpj.exe` shows as
 // "photoexe.jpg"): embeddings and overrides U+202A-202E, isolates U+2066-2069, marks U+200E, U+200F and U+061C.
@@ -25,6 +26,8 @@ const encoder = new TextEncoder()
 export interface PathLimits {
   maxPathBytes: number
   maxNameBytes: number
+  /** Most components (folders and the name) in one path. */
+  maxPathDepth: number
 }
 
 /**
@@ -43,6 +46,7 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
   if (path.startsWith('/')) throw new InvalidPathError(`Absolute path refused: ${JSON.stringify(raw)}`)
   if (/^[a-zA-Z]:/.test(path)) throw new InvalidPathError(`Drive letter refused: ${JSON.stringify(raw)}`)
   const parts = path.split('/')
+  if (parts.length > limits.maxPathDepth) throw new InvalidPathError(`Path is more than ${limits.maxPathDepth} folders deep`)
   for (const part of parts) {
     if (part === '' || part === '.' || part === '..') {
       throw new InvalidPathError(`Path component ${JSON.stringify(part)} refused in ${JSON.stringify(raw)}`)
@@ -58,28 +62,52 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
   return parts
 }
 
+/**
+ * The form under which two names collide on a case-insensitive, normalisation-insensitive filesystem: compatibility
+ * normalised, then case folded (upper then lower case folds ß to ss and ſ to s; a final sigma is a sigma).
+ */
+export function foldName (name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().replaceAll('ς', 'σ')
+}
+
 /** A key under which two paths collide on a case-insensitive, normalisation-insensitive filesystem. */
 export function collisionKey (parts: readonly string[]): string {
-  return parts.join('/').normalize('NFC').toLowerCase()
+  return parts.map(foldName).join('/')
 }
 
 /**
  * The paths of one offer, checked as a set: two files may not share a name on a case- or normalisation-insensitive
- * filesystem, and no file may sit where another path needs a folder (`a` and `a/b`).
+ * filesystem, and no file may sit where another path needs a folder (`a` and `a/b`). Kept as a tree of folded names
+ * (each entry keyed by its parent's number and its own name), so a path costs its own length, however deep it is.
  */
 export class OfferedPaths {
-  readonly #files = new Set<string>()
-  readonly #dirs = new Set<string>()
+  /** `${parent}/${folded name}` -> entry number; entry 0 is the root. */
+  readonly #entries = new Map<string, number>()
+  /** Entry numbers that are files (the others are folders). */
+  readonly #files = new Set<number>()
 
   /** Adds a sanitised path, or throws InvalidPathError naming the clash. */
   add (parts: readonly string[]): void {
-    const key = collisionKey(parts)
-    if (this.#files.has(key) || this.#dirs.has(key)) throw new InvalidPathError(`Two offered paths clash at ${JSON.stringify(parts.join('/'))}`)
-    for (let i = 1; i < parts.length; i++) {
-      const dir = collisionKey(parts.slice(0, i))
-      if (this.#files.has(dir)) throw new InvalidPathError(`${JSON.stringify(parts.join('/'))} needs a folder where a file is offered`)
-      this.#dirs.add(dir)
+    let parent = 0
+    for (let i = 0; i < parts.length; i++) {
+      const key = `${parent}/${foldName(parts[i] as string)}`
+      const found = this.#entries.get(key)
+      const last = i === parts.length - 1
+      if (last) {
+        if (found !== undefined) throw new InvalidPathError(`Two offered paths clash at ${JSON.stringify(parts.join('/'))}`)
+        const id = this.#entries.size + 1
+        this.#entries.set(key, id)
+        this.#files.add(id)
+        return
+      }
+      if (found !== undefined && this.#files.has(found)) throw new InvalidPathError(`${JSON.stringify(parts.join('/'))} needs a folder where a file is offered`)
+      if (found !== undefined) {
+        parent = found
+        continue
+      }
+      const id = this.#entries.size + 1
+      this.#entries.set(key, id)
+      parent = id
     }
-    this.#files.add(key)
   }
 }

@@ -25,8 +25,11 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 /** Whether folders can be held open and names resolved from them (/proc/self/fd): no check-then-use window. */
 export const ANCHORED_PATHS = process.platform === 'linux' && O_DIRECTORY !== 0 && O_NOFOLLOW !== 0 && existsSync('/proc/self/fd')
 
-/** Folder handles kept open per destination; the least recently used is closed beyond this. */
-const MAX_OPEN_FOLDERS = 64
+/**
+ * Folder handles kept open per destination; the least recently used is closed beyond this. Twice the deepest path
+ * an offer may have (maxPathDepth), so resolving a folder never evicts the folders on its own way.
+ */
+const MAX_OPEN_FOLDERS = 256
 
 /** A folder under the destination, ready for one synchronous call: `path(name)` names an entry inside it. */
 export interface Folder {
@@ -159,6 +162,15 @@ export class Destination {
    * are created when `create`, else resolution stops there (undefined).
    */
   #resolve (dirParts: readonly string[], create: boolean): number | undefined {
+    if (dirParts.length === 0) return this.#rootFd as number
+    // Most files go where the one before went: that folder is open already.
+    const whole = dirParts.join('/')
+    const known = this.#open.get(whole)
+    if (known !== undefined) {
+      this.#open.delete(whole)
+      this.#open.set(whole, known)
+      return known.fd
+    }
     let fd = this.#rootFd as number
     let relative = ''
     for (const part of dirParts) {

@@ -8,7 +8,7 @@ import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
 import { offerFilesSchema, type Offer } from '../protocol/messages.ts'
 import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
-import { withTimeout } from '../async/deadline.ts'
+import type { Deadline } from '../async/deadline.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
 import type { ReceiveBudget } from './receive-budget.ts'
 
@@ -20,7 +20,7 @@ export interface OfferList {
   pathBytes: number
 }
 
-export async function readOfferFiles (control: ControlChannel, offer: Offer, limits: FerryLimits, budget: ReceiveBudget): Promise<OfferList> {
+export async function readOfferFiles (control: ControlChannel, offer: Offer, limits: FerryLimits, budget: ReceiveBudget, deadline: Deadline): Promise<OfferList> {
   if (offer.fileCount > limits.maxFilesPerOffer) {
     throw new OfferTooLargeError(`The offer has ${offer.fileCount} files; this device takes at most ${limits.maxFilesPerOffer}`)
   }
@@ -33,7 +33,7 @@ export async function readOfferFiles (control: ControlChannel, offer: Offer, lim
   let pathBytes = 0
   try {
     while (files.length < offer.fileCount) {
-      const chunk = await withTimeout(control.receive(offerFilesSchema), limits.idleTimeoutMs, 'The offer stopped arriving')
+      const chunk = await deadline.wait(control.receive(offerFilesSchema), limits.idleTimeoutMs, 'The offer did not arrive in time')
       let chunkBytes = 0
       for (const file of chunk.files) chunkBytes += encoder.encode(file.path).byteLength
       if (pathBytes + chunkBytes > limits.maxOfferPathBytes) {

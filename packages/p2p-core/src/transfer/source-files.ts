@@ -100,7 +100,7 @@ const folderKey = (info: Stats): string => `${info.dev}:${info.ino}`
 
 export async function collectSourceFiles (
   paths: readonly string[],
-  limits: Pick<FerryLimits, 'maxFilesPerOffer' | 'maxPathBytes' | 'maxNameBytes'>,
+  limits: Pick<FerryLimits, 'maxFilesPerOffer' | 'maxPathBytes' | 'maxNameBytes' | 'maxPathDepth'>,
   options: SourceOptions = {}
 ): Promise<SourceListing> {
   const listing: SourceListing = { files: [], skipped: [], skippedCount: 0 }

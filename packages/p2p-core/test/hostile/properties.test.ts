@@ -6,7 +6,7 @@ import { FrameReader } from '../../src/protocol/frames.ts'
 import { controlSchema, parseMessage } from '../../src/protocol/messages.ts'
 import { sanitizeRelativePath } from '../../src/protocol/paths.ts'
 
-const limits = { maxPathBytes: 4096, maxNameBytes: 255 }
+const limits = { maxPathBytes: 4096, maxNameBytes: 255, maxPathDepth: 128 }
 
 /** A stream that hands out `bytes` in the given piece sizes. */
 function pieces (bytes: Uint8Array, sizes: number[]): { read: (max: number) => Promise<Uint8Array | null> } {
