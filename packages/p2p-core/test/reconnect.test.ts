@@ -35,8 +35,16 @@ describe('interrupted transfers on the receiver', () => {
     expect(memory.match({ ...key, peerId: 'peer-b' })).toBeUndefined()
     expect(memory.match({ ...key, transferId: 'transfer-0002' })).toBeUndefined()
     expect(memory.match({ ...key, files: [files[0], { ...files[1], mtimeMs: 3 }] as typeof files })).toBeUndefined()
-    memory.forget(key.transferId)
+    memory.forget(key.transferId, key.peerId)
     expect(memory.match(key)).toBeUndefined()
+  })
+
+  it('are kept per device: another device using the same transfer id neither forgets nor replaces one (issue 13)', () => {
+    const memory = new InterruptedTransfers(() => ({ maxInterruptedTransfers: 8, resumeWindowMs: 60_000 }))
+    memory.remember(key, decision)
+    memory.forget(key.transferId, 'peer-b')
+    memory.remember({ ...key, peerId: 'peer-b' }, { ...decision, dir: '/elsewhere' })
+    expect(memory.match(key)).toEqual(decision)
   })
 
   it('are forgotten after resumeWindowMs, and beyond maxInterruptedTransfers oldest first', () => {

@@ -168,7 +168,7 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
       life.fail(new ConnectionLostError('The sender reconnected this transfer on a new connection'))
     })
     const result = await receiveAccepted(init, chosen, { inbox, streams, life, started, replaced: () => replaced })
-    interrupted?.forget(key.transferId)
+    interrupted?.forget(key.transferId, key.peerId)
     outcome.resolve(result)
     return result
   } catch (err) {
@@ -177,7 +177,7 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
     if (error instanceof CancelledError || error instanceof TimeoutError || error instanceof BadFrameError) withdrawn.abort(error)
     // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question.
     if (accepted !== undefined && (error instanceof ConnectionLostError || error instanceof TimeoutError)) interrupted?.remember(key, accepted)
-    else interrupted?.forget(key.transferId)
+    else interrupted?.forget(key.transferId, key.peerId)
     outcome.reject(error)
     throw error
   } finally {
@@ -292,24 +292,30 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
     received.committed = true
     saved.push({ path: received.info.path, savedAs, size: received.info.size, blake3: received.localHash })
     meter.fileDone(received.info.id)
-    // Queued, not awaited: the control channel sends queued frames together, in order, so the last one settling
-    // means every verified frame is with the transport, and only then is the transfer done.
-    const sent = control.send({ type: 'verified', ids: [received.info.id] })
-    sent.catch(fail)
-    if (saved.length === files.size) void sent.then(() => { life.done() }, () => {})
+    // Queued, not awaited: the control channel sends queued frames together, in order. Once every file is saved the
+    // transfer is done, whatever the peer does next; the queued frames still go out as the control stream ends
+    // (engine/inbound.ts gives them a moment, not forever: a peer that never reads cannot hold this transfer open).
+    void control.send({ type: 'verified', ids: [received.info.id] }).catch(fail)
+    if (saved.length === files.size) life.done()
   }
 
+  // From here a cancel on this device ends the transfer, even while the answer waits for a peer that does not read.
+  signal?.addEventListener('abort', onAbort, { once: true })
   try {
     await checkFreeSpace(destination.root, [...files.values()].reduce((n, f) => n + f.info.size - f.file.offset, 0))
     const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.file.offset])
     const pieces = chunkForFrames(answers, limits.maxFrameBytes)
     if (pieces.length === 0) pieces.push([])
+    // A sender that does not read its control stream cannot hold the answer (and this transfer) forever: the idle
+    // watchdog, a cancel or a lost connection ends the wait.
     for (const [i, piece] of pieces.entries()) {
-      await control.send({ type: 'answer', accepted: true, files: piece, done: i === pieces.length - 1 })
+      if (life.terminal) break
+      await Promise.race([control.send({ type: 'answer', accepted: true, files: piece, done: i === pieces.length - 1 }), life.settled])
     }
-    life.streaming()
-    meter.start(resumed)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    if (!life.terminal) {
+      life.streaming()
+      meter.start(resumed)
+    }
     if (files.size === 0) life.done()
 
     void (async () => {

@@ -32,6 +32,9 @@ interface Running {
 /** How long a reconnect waits for the transfer it replaces to let go of its partial files, in ms. */
 const TAKE_OVER_WAIT_MS = 5_000
 
+/** Entries are per device: a transfer id another device also uses (by chance or on purpose) is another entry. */
+const slot = (transferId: string, peerId: string): string => `${peerId}/${transferId}`
+
 /** One string for an offer's file list: a continued offer must list exactly the same files. */
 function fingerprint (files: readonly OfferedFileInfo[]): string {
   const hash = createHash('sha256')
@@ -52,8 +55,9 @@ export class InterruptedTransfers {
 
   remember (key: InterruptedKey, continuation: Continuation): void {
     const { maxInterruptedTransfers, resumeWindowMs } = this.#limits()
-    this.#entries.delete(key.transferId)
-    this.#entries.set(key.transferId, { peerId: key.peerId, fingerprint: fingerprint(key.files), continuation, until: this.#now() + resumeWindowMs })
+    const at = slot(key.transferId, key.peerId)
+    this.#entries.delete(at)
+    this.#entries.set(at, { peerId: key.peerId, fingerprint: fingerprint(key.files), continuation, until: this.#now() + resumeWindowMs })
     while (this.#entries.size > maxInterruptedTransfers) {
       const oldest = this.#entries.keys().next().value
       if (oldest === undefined) break
@@ -69,9 +73,10 @@ export class InterruptedTransfers {
     let end!: () => void
     const ended = new Promise<void>((resolve) => { end = resolve })
     const entry = { peerId: key.peerId, fingerprint: fingerprint(key.files), supersede, ended }
-    this.#running.set(key.transferId, entry)
+    const at = slot(key.transferId, key.peerId)
+    this.#running.set(at, entry)
     return () => {
-      if (this.#running.get(key.transferId) === entry) this.#running.delete(key.transferId)
+      if (this.#running.get(at) === entry) this.#running.delete(at)
       end()
     }
   }
@@ -82,7 +87,7 @@ export class InterruptedTransfers {
    * two never write the same partial file.
    */
   async takeOver (key: InterruptedKey): Promise<Continuation | undefined> {
-    const run = this.#running.get(key.transferId)
+    const run = this.#running.get(slot(key.transferId, key.peerId))
     if (run !== undefined && run.peerId === key.peerId && run.fingerprint === fingerprint(key.files)) {
       run.supersede()
       await settleWithin(run.ended, TAKE_OVER_WAIT_MS)
@@ -92,17 +97,19 @@ export class InterruptedTransfers {
 
   /** The earlier decision, when this offer continues an interrupted transfer of the same device and files. */
   match (key: InterruptedKey): Continuation | undefined {
-    const entry = this.#entries.get(key.transferId)
+    const at = slot(key.transferId, key.peerId)
+    const entry = this.#entries.get(at)
     if (entry === undefined) return undefined
     if (entry.until < this.#now()) {
-      this.#entries.delete(key.transferId)
+      this.#entries.delete(at)
       return undefined
     }
     if (entry.peerId !== key.peerId || entry.fingerprint !== fingerprint(key.files)) return undefined
     return entry.continuation
   }
 
-  forget (transferId: string): void {
-    this.#entries.delete(transferId)
+  /** Forgets the interrupted transfer `transferId` of `peerId` (another peer using that id forgets nothing). */
+  forget (transferId: string, peerId: string): void {
+    this.#entries.delete(slot(transferId, peerId))
   }
 }
