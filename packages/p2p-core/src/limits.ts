@@ -14,8 +14,11 @@ export interface FerryLimits {
   maxPathDepth: number
   /** Most UTF-8 bytes of all paths of one offer together, checked as the list arrives. */
   maxOfferPathBytes: number
-  /** Most UTF-8 bytes of offered paths held at once by all offers being read, decided or received, from all peers. */
-  maxHeldPathBytes: number
+  /**
+   * Most memory held at once for the file lists of all offers being read, decided or received, from all peers,
+   * counted as the UTF-8 bytes of their paths plus OFFER_FILE_BYTES a file.
+   */
+  maxHeldOfferBytes: number
   /** Offers waiting for the app's decision at once, from all peers together; more are refused as busy. */
   maxPendingOffers: number
   /** Inbound connections (transfers, pings, pairings) open at once, from all peers together; more are closed at once. */
@@ -82,7 +85,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   maxNameBytes: 255,
   maxPathDepth: 128,
   maxOfferPathBytes: 16 * 1024 * 1024,
-  maxHeldPathBytes: 48 * 1024 * 1024,
+  maxHeldOfferBytes: 96 * 1024 * 1024,
   maxPendingOffers: 16,
   maxConnections: 32,
   maxConnectionsPerAddress: 8,

@@ -3,16 +3,20 @@
 // (ReceiveBudget) as each frame arrives, and every path goes through sanitizeRelativePath and the offer's
 // collision set. Only one copy of the list is kept.
 
-import { BadFrameError, BusyError, OfferTooLargeError } from '../errors.ts'
+import { z } from 'zod'
+import { BadFrameError, BusyError, CancelledError, OfferTooLargeError, errorFromJson } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
-import { offerFilesSchema, type Offer } from '../protocol/messages.ts'
+import { cancelSchema, errorSchema, offerFilesSchema, type Offer } from '../protocol/messages.ts'
 import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 import type { Deadline } from '../async/deadline.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
-import type { ReceiveBudget } from './receive-budget.ts'
+import { OFFER_FILE_BYTES, type ReceiveBudget } from './receive-budget.ts'
 
 const encoder = new TextEncoder()
+
+/** While its list arrives, the sender may still withdraw the offer or report an error. */
+const offerListSchema = z.discriminatedUnion('type', [offerFilesSchema, cancelSchema, errorSchema])
 
 export interface OfferList {
   files: OfferedFileInfo[]
@@ -30,17 +34,24 @@ export async function readOfferFiles (control: ControlChannel, offer: Offer, lim
   const files: OfferedFileInfo[] = []
   const paths = new OfferedPaths()
   let total = 0
+  /** UTF-8 bytes of this offer's paths so far (maxOfferPathBytes). */
+  let offerPathBytes = 0
+  /** What this offer holds in the budget so far. */
   let pathBytes = 0
   try {
     while (files.length < offer.fileCount) {
-      const chunk = await deadline.wait(control.receive(offerFilesSchema), limits.idleTimeoutMs, 'The offer did not arrive in time')
-      let chunkBytes = 0
-      for (const file of chunk.files) chunkBytes += encoder.encode(file.path).byteLength
-      if (pathBytes + chunkBytes > limits.maxOfferPathBytes) {
+      const chunk = await deadline.wait(control.receive(offerListSchema), limits.idleTimeoutMs, 'The offer did not arrive in time')
+      if (chunk.type === 'cancel') throw new CancelledError('The sender withdrew the offer')
+      if (chunk.type === 'error') throw errorFromJson(chunk)
+      let chunkPathBytes = 0
+      for (const file of chunk.files) chunkPathBytes += encoder.encode(file.path).byteLength
+      if (offerPathBytes + chunkPathBytes > limits.maxOfferPathBytes) {
         throw new OfferTooLargeError(`The offer's paths take more than ${limits.maxOfferPathBytes} bytes`)
       }
-      if (!budget.holdPathBytes(chunkBytes)) throw new BusyError('This device holds too many offered files at once; try again shortly')
-      pathBytes += chunkBytes
+      offerPathBytes += chunkPathBytes
+      const held = chunkPathBytes + chunk.files.length * OFFER_FILE_BYTES
+      if (!budget.holdPathBytes(held)) throw new BusyError('This device holds too many offered files at once; try again shortly')
+      pathBytes += held
       for (const file of chunk.files) {
         if (file.id !== files.length || files.length >= offer.fileCount) throw new BadFrameError('Offered file ids must run 0, 1, 2, ... up to the announced count')
         const parts = sanitizeRelativePath(file.path, limits)

@@ -4,8 +4,10 @@
 // before anything is allocated for it, and the receiver serves again once room is made.
 
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { FerryNode, IncomingOffer, SendResult } from '../../src/index.ts'
+import { PROTOCOL_ID, createQuicTransport, identityFromKey, type FerryNode, type IncomingOffer, type PeerAddress, type SendResult } from '../../src/index.ts'
+import { FrameReader, encodeFrame } from '../../src/protocol/frames.ts'
 import { writeTree } from '../helpers/files.ts'
 import { createFixture, type Fixture } from '../helpers/nodes.ts'
 
@@ -37,6 +39,28 @@ async function until (check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 25))
   if (!check()) throw new Error('the condition never held')
 }
+
+/**
+ * Speaks the protocol by hand from a fresh identity: hello, an offer of `fileCount` files, then whatever `after`
+ * writes. Resolves with the receiver's first frame back (null when the stream ended without one).
+ */
+async function offerByHand (address: PeerAddress, fileCount: number, after: (write: (message: unknown) => Promise<void>) => Promise<void>): Promise<Record<string, unknown> | null> {
+  const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+  try {
+    const connection = await transport.dial(address)
+    const control = await connection.openStream()
+    const write = async (message: unknown): Promise<void> => { await control.write(encodeFrame(message, 1 << 20)) }
+    const reply = new FrameReader(control, { maxFrameBytes: 1 << 20 }).readFrame().catch(() => null)
+    await write({ type: 'hello', protocol: PROTOCOL_ID, transferId: `by-hand-${Math.random().toString(36).slice(2, 12)}` })
+    await write({ type: 'offer', fileCount, totalBytes: fileCount })
+    await after(write)
+    return await reply as Record<string, unknown> | null
+  } finally {
+    await transport.close()
+  }
+}
+
+const file = (id: number): Record<string, unknown> => ({ id, path: `f${id}.txt`, size: 1, mtimeMs: 0 })
 
 function sendFrom (sender: FerryNode, receiver: FerryNode, src: string): Promise<SendResult> {
   const sent = sender.send({ address: receiver.address, paths: [src], reconnect: false })
@@ -70,8 +94,9 @@ describe('issue 13: bounds across all peers', () => {
     expect(await Promise.all(waiting.map(codeOf))).toEqual(['FERRY_ERR_PEER_DECLINED', 'FERRY_ERR_PEER_DECLINED', 'FERRY_ERR_PEER_DECLINED'])
   })
 
-  it('tells a peer FERRY_ERR_BUSY when offers from all peers already hold maxHeldPathBytes of paths', async () => {
-    const receiver = await fx.node({ limits: { maxHeldPathBytes: 1_500 } })
+  it('tells a peer FERRY_ERR_BUSY when offers from all peers already hold maxHeldOfferBytes of file lists', async () => {
+    // 20 files of about 50 bytes of path each: 1,000 + 20 x 512 = 11,240 bytes held per offer.
+    const receiver = await fx.node({ limits: { maxHeldOfferBytes: 15_000 } })
     const offers = offersOf(receiver)
     const src = await folder('photos', 20, 50) // about 1,000 bytes of paths
     const first = sendFrom(await fx.node(), receiver, src)
@@ -110,5 +135,44 @@ describe('issue 13: bounds across all peers', () => {
       })
     }
     expect(sent?.files).toBe(1)
+  })
+
+  it('tells a peer FERRY_ERR_BUSY past maxConnectionsPerAddress open from one address, whatever ids it uses', async () => {
+    const receiver = await fx.node({ limits: { maxConnectionsPerAddress: 2 } })
+    const offers = offersOf(receiver)
+    const src = await folder('docs', 1)
+    const held = [sendFrom(await fx.node(), receiver, src), sendFrom(await fx.node(), receiver, src)]
+    await until(() => offers.length === 2)
+    expect(await codeOf(sendFrom(await fx.node(), receiver, src))).toBe('FERRY_ERR_BUSY')
+    expect(offers).toHaveLength(2)
+    for (const offer of offers) void offer.respond({ accept: false })
+    await Promise.allSettled(held)
+  })
+
+  it('ends an offer whose file list trickles in for longer than offerTimeoutMs with FERRY_ERR_TIMEOUT, though each frame came in time', async () => {
+    const receiver = await fx.node({ limits: { offerTimeoutMs: 1_000 } })
+    const offers = offersOf(receiver)
+    let sent = 0
+    const reply = await offerByHand(receiver.address, 40, async (write) => {
+      // One file every 100 ms: 4 s in all, each frame well within idleTimeoutMs.
+      for (; sent < 40; sent++) {
+        const ok = await write({ type: 'offer-files', files: [file(sent)] }).then(() => true, () => false)
+        if (!ok) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    })
+    expect(reply).toMatchObject({ type: 'error', code: 'FERRY_ERR_TIMEOUT' })
+    expect(offers).toEqual([])
+  })
+
+  it('lets a sender withdraw its offer while the file list is still arriving: the offer ends quietly, not as a bad frame, and nobody is asked', async () => {
+    const receiver = await fx.node()
+    const offers = offersOf(receiver)
+    const reply = await offerByHand(receiver.address, 3, async (write) => {
+      await write({ type: 'offer-files', files: [file(0)] })
+      await write({ type: 'cancel', reason: 'changed my mind' })
+    })
+    expect(reply).toBeNull()
+    expect(offers).toEqual([])
   })
 })
