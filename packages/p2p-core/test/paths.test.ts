@@ -42,7 +42,13 @@ describe('path sanitising', () => {
     ['a lone low surrogate (issue 13)', 'dir/\udc00'],
     ['a partial-file name (issue 13)', '.ferry-0123456789abcdef01234567.part'],
     ['a .ferry- prefix in another case, deeper down (issue 13)', 'a/.FERRY-x.part.json'],
-    ['a .ferry- prefix on a folder (issue 13)', '.Ferry-dir/file']
+    ['a .ferry- prefix on a folder (issue 13)', '.Ferry-dir/file'],
+    // Issue 13, red team: Windows devices the first list missed, and paths deep enough to cost more than their length.
+    ['a Windows device name with a space before its extension (issue 13)', 'NUL .txt'],
+    ['the console input device (issue 13)', 'CONIN$'],
+    ['the console output device with an extension (issue 13)', 'conout$.log'],
+    ['the clock device (issue 13)', 'CLOCK$'],
+    ['a path deeper than maxPathDepth (issue 13)', Array(129).fill('d').join('/')]
   ]
   for (const [what, path] of refused) {
     it(`refuses ${what}`, () => {
@@ -91,6 +97,25 @@ describe('the paths of one offer', () => {
     const paths = new OfferedPaths()
     paths.add(['Café.txt'])
     expect(() => { paths.add(['CAFÉ.TXT']) }).toThrow(InvalidPathError)
+  })
+
+  // Issue 13, red team: lower-casing is not case folding; these collide on case-insensitive filesystems.
+  for (const [a, b] of [['aΣ', 'aσ'], ['ſ.txt', 's.txt'], ['straße', 'STRASSE'], ['ﬀ', 'ff']]) {
+    it(`refuse ${a} beside ${b}, and a folder ${a} beside a file ${b} (issue 13)`, () => {
+      const names = new OfferedPaths()
+      names.add([a as string])
+      expect(() => { names.add([b as string]) }).toThrow(InvalidPathError)
+      const mixed = new OfferedPaths()
+      mixed.add([b as string])
+      expect(() => { mixed.add([a as string, 'inside']) }).toThrow(InvalidPathError)
+    })
+  }
+
+  it('keep a deep offer\'s cost to its length: 1,000 paths 128 folders deep are checked as one tree (issue 13)', () => {
+    const names = new OfferedPaths()
+    const deep = Array.from({ length: 127 }, (_, i) => `folder-${i}-${'x'.repeat(20)}`)
+    for (let i = 0; i < 1_000; i++) names.add([`top-${i}`, ...deep.slice(1), `file-${i}`])
+    expect(() => { names.add(['top-0', ...deep.slice(1), 'file-0']) }).toThrow(InvalidPathError)
   })
 
   it('accept siblings in one folder', () => {

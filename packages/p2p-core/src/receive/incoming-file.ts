@@ -21,6 +21,9 @@ import { sidecarOf, type PartialClaims, type PartialNames } from './partial-name
 
 const { O_WRONLY, O_RDWR, O_RDONLY, O_CREAT, O_EXCL } = constants
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+// An entry found at our names is opened without waiting: a fifo planted there must not freeze the receiver (on a
+// regular file O_NONBLOCK changes nothing).
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0
 const writeAsync = promisify(write)
 
 /** Most names tried for a file whose name is taken: "name (1).ext" ... "name (999).ext". */
@@ -128,7 +131,7 @@ export class IncomingFile {
     const partialPath = folder.path(this.#partial)
     try {
       if (this.offset > 0) {
-        const fd = openSync(partialPath, O_RDWR | O_NOFOLLOW)
+        const fd = openSync(partialPath, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
         this.#fd = fd
         const info = fstatSync(fd)
         if (!info.isFile() || info.nlink !== 1 || info.size < this.offset) throw new Error('the partial file changed since the offer was answered')
@@ -286,7 +289,7 @@ function resumableBytes (folder: Folder, partial: string, expected: Sidecar): nu
 function readSidecar (path: string): Sidecar | undefined {
   let fd: number
   try {
-    fd = openSync(path, O_RDONLY | O_NOFOLLOW)
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
   } catch {
     return undefined
   }
@@ -345,11 +348,24 @@ function linkIntoPlace (folder: Folder, partial: string, name: string): string {
   throw new DiskError(`No free name for ${name} after ${MAX_NAME_ATTEMPTS} attempts`)
 }
 
-/** "photo.jpg" -> "photo (2).jpg"; "archive" -> "archive (2)"; ".bashrc" -> ".bashrc (2)". */
+/** Longest name the filesystems Ferry saves to take (NAME_MAX on Linux and macOS, NTFS's 255 units), in UTF-8 bytes. */
+const NAME_MAX_BYTES = 255
+
+/**
+ * "photo.jpg" -> "photo (2).jpg"; "archive" -> "archive (2)"; ".bashrc" -> ".bashrc (2)". A name that would then be
+ * too long loses characters from the end of its base (then of its extension), never a byte of a character.
+ */
 export function numbered (name: string, n: number): string {
   const ext = extname(name)
   const base = ext === '' || ext === name ? name : name.slice(0, -ext.length)
-  return `${base} (${n})${ext}`
+  const fits = (text: string): boolean => Buffer.byteLength(text) <= NAME_MAX_BYTES
+  const baseChars = [...base]
+  while (!fits(`${baseChars.join('')} (${n})${ext}`) && baseChars.length > 0) baseChars.pop()
+  const candidate = `${baseChars.join('')} (${n})${ext}`
+  if (fits(candidate)) return candidate
+  const chars = [...candidate]
+  while (!fits(chars.join(''))) chars.pop()
+  return chars.join('')
 }
 
 function lstatOrUndefined (path: string): Stats | undefined {

@@ -3,6 +3,7 @@
 // link between plan and write, a partial whose sidecar names another file. Nothing is ever written through a link,
 // and nothing outside the destination changes.
 
+import { execFileSync } from 'node:child_process'
 import { lstat, mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -131,5 +132,29 @@ describe('IncomingFile behind the destination boundary (issue 13)', () => {
     expect(await receive(file, Buffer.from('hi'))).toBe(join(destination.root, 'a (1).txt'))
     expect(await readFile(join(outside, 'victim'), 'utf8')).toBe('precious')
     expect((await lstat(join(dest, 'a.txt'))).isSymbolicLink()).toBe(true)
+  })
+
+  it('does not wait on a fifo planted at a partial\'s or sidecar\'s name: no resume, and the file is saved (issue 13)', async () => {
+    const partial = partialOf('big.bin', 10)
+    execFileSync('mkfifo', [join(dest, sidecarOf(partial))])
+    await writeFile(join(dest, partial), 'hello')
+    const withFifoSidecar = plan('big.bin', 10)
+    expect(withFifoSidecar.offset).toBe(0)
+    expect(await receive(withFifoSidecar, Buffer.from('helloworld'))).toBe(join(destination.root, 'big.bin'))
+    const other = partialOf('other.bin', 10)
+    execFileSync('mkfifo', [join(dest, other)])
+    const withFifoPartial = plan('other.bin', 10)
+    expect(withFifoPartial.offset).toBe(0)
+    expect(await receive(withFifoPartial, Buffer.from('0123456789'))).toBe(join(destination.root, 'other.bin'))
+  })
+
+  it('shortens a long taken name to fit "name (1).ext" in 255 bytes, never failing for ever (issue 13)', async () => {
+    const name = `${'n'.repeat(250)}.txt`
+    await writeFile(join(dest, name), 'taken')
+    const file = plan(name, 2, false)
+    const saved = await receive(file, Buffer.from('hi'))
+    expect(saved).toBe(join(destination.root, `${'n'.repeat(247)} (1).txt`))
+    expect(Buffer.byteLength(`${'n'.repeat(247)} (1).txt`)).toBe(255)
+    expect(await readFile(join(dest, name), 'utf8')).toBe('taken')
   })
 })
