@@ -63,4 +63,29 @@ describe('ferry receive (issue 13)', () => {
     stop.abort()
     await trickling.catch(() => {})
   }, 60_000)
+
+  it('with --once takes the one transfer it accepted first and declines another offer that arrives meanwhile', async () => {
+    const out = join(dir, 'received')
+    const receiver = ferry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--once', '--json'], 'receiver')
+    const listening = await receiver.waitFor('listening')
+    const port = Number(String(listening.address).split('/')[0]?.split(':')[1])
+
+    await writeFile(join(dir, 'first.bin'), randomBytes(1024 * 1024))
+    const slow = await trickler()
+    const first = slow.send({ address: { host: '127.0.0.1', port }, paths: [join(dir, 'first.bin')], reconnect: false })
+    first.catch(() => {})
+    for (let i = 0; i < 100 && !receiver.events.some((e) => e.type === 'progress'); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+
+    await writeFile(join(dir, 'second.txt'), 'not for this receiver')
+    const second = ferry(['send', join(dir, 'second.txt'), '--to', String(listening.address), '--json'], 'second')
+    const refused = await second.exited
+    expect(refused.code).not.toBe(0)
+    expect(second.events.find((e) => e.type === 'error')).toMatchObject({ code: 'FERRY_ERR_PEER_DECLINED' })
+    expect(receiver.events.find((e) => e.type === 'declined')).toMatchObject({ reason: 'once' })
+    // The first transfer goes on to the end, and then the receiver exits, having saved only its file.
+    expect((await first).files).toBe(1)
+    expect((await receiver.exited).code).toBe(0)
+    expect(receiver.events.filter((e) => e.type === 'received')).toHaveLength(1)
+    await expect(readFile(join(out, 'second.txt'))).rejects.toThrow()
+  }, 90_000)
 })

@@ -59,7 +59,18 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
     return await new Promise<number>((done) => {
       let questions: Promise<unknown> = Promise.resolve()
       let awaitingReconnect: NodeJS.Timeout | undefined
+      /** With --once: the one transfer this process takes (its reconnects continue it; any other offer is declined). */
+      let theOne: string | undefined
       node.on('offer', (offer) => {
+        if (options.once) {
+          theOne ??= offer.transferId
+          if (offer.transferId !== theOne) {
+            void offer.respond({ accept: false }).catch(() => {})
+            out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
+            out.say(`\nDeclined an offer from ${peerLabel(offer.from)}: this receiver takes one transfer (--once), and has one.`)
+            return
+          }
+        }
         // With --once the process ends when the engine has closed the session (our last frame delivered), not
         // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
         const ended = options.once ? sessionEnd(node, offer.transferId) : undefined
