@@ -96,6 +96,49 @@ describe.skipIf(!existsSync(CHROMIUM))('ferry ui in Chromium', () => {
     await page.close()
   })
 
+  it('keeps a short code on one line at phone widths, and a tab\'s focus ring inside the strip that scrolls the tabs (issue 15)', async () => {
+    const [a, b] = await Promise.all([startUi(), startUi()])
+    const { page, errors } = await openPage(a.url)
+    await page.getByRole('button', { name: 'Add device…' }).click()
+    await page.getByRole('textbox', { name: 'Address or link' }).fill(`${b.quic.host}:${b.quic.port}/${b.peerId}`)
+    await page.getByRole('button', { name: 'Add device', exact: true }).click()
+    const codes = page.locator('header .code, article .code')
+    await expect.poll(async () => await codes.count()).toBe(2)
+    for (const width of [600, 360]) {
+      await page.setViewportSize({ width, height: 800 })
+      expect(await codes.evaluateAll((els) => els.map((el) => el.getClientRects().length)), `at ${width} px`).toEqual([1, 1])
+    }
+    // However little room a long alias leaves it ("EE96-/YR62" was seen at 600 px), a code never breaks at its dash.
+    expect(await codes.evaluateAll((els) => els.map((el) => {
+      const box = el.parentElement as HTMLElement
+      box.style.width = '3em'
+      return el.getClientRects().length
+    }))).toEqual([1, 1])
+    // Keyboard focus on a tab (focus-visible), then: is its whole outline inside every ancestor that clips?
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab')
+      if (await page.evaluate(() => document.activeElement?.closest('nav[aria-label="Sections"]') != null)) break
+    }
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement
+      if (el === null || el.closest('nav[aria-label="Sections"]') === null) return 'no tab has focus'
+      const style = getComputedStyle(el)
+      if (style.outlineStyle === 'none') return 'no focus ring'
+      const grow = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth)
+      const r = el.getBoundingClientRect()
+      for (let up = el.parentElement; up !== null; up = up.parentElement) {
+        const s = getComputedStyle(up)
+        if (s.overflowX === 'visible' && s.overflowY === 'visible') continue
+        const box = up.getBoundingClientRect()
+        if (r.left - grow < box.left || r.top - grow < box.top || r.right + grow > box.right || r.bottom + grow > box.bottom) return `clipped by ${up.tagName.toLowerCase()}`
+      }
+      return 'whole'
+    })
+    expect(ring).toBe('whole')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('signs in with the one-time link, leaves a clean address bar, and refuses the spent link in a second browser (issue 15)', async () => {
     const a = await startUi()
     const { page, errors } = await openPage(a.url)
