@@ -12,6 +12,13 @@ import { notFound } from './transfers.ts'
 /** Downloads logged per share, newest first. */
 export const MAX_DOWNLOADS_LOGGED = 50
 
+/**
+ * Ended shares (revoked or expired) kept in the list, newest first, so the UI can still say what became of them;
+ * older ones are dropped ('removed'), so a long-running `ferry ui` does not hold every share it ever made in its
+ * state and in every snapshot it sends.
+ */
+export const MAX_ENDED_SHARES_KEPT = 20
+
 export interface SharesInit {
   hub: EventHub
   logger: Logger
@@ -113,5 +120,14 @@ export class Shares {
   #put (share: Share): void {
     this.#shares.set(share.id, share)
     this.#init.hub.emit('share', { type: 'upsert', share: structuredClone(share) })
+    if (share.status !== 'active') this.#forgetOldEnded()
+  }
+
+  #forgetOldEnded (): void {
+    const ended = [...this.#shares.values()].filter((s) => s.status !== 'active').sort((a, b) => b.createdAt - a.createdAt)
+    for (const old of ended.slice(MAX_ENDED_SHARES_KEPT)) {
+      this.#shares.delete(old.id)
+      this.#init.hub.emit('share', { type: 'removed', shareId: old.id })
+    }
   }
 }

@@ -5,6 +5,7 @@ import type { DeviceInfo, HistoryEntry, OfferEvent, Transfer, TransferEvent } fr
 import { faultyTransport, type Faults } from '@ferry/p2p-core/testing'
 import { nextEvent } from '@ferry/api/compliance'
 import { offerFrom, startService, type TestService } from './helpers.ts'
+import { MAX_ENDED_SHARES_KEPT } from '../src/shares.ts'
 
 const open: TestService[] = []
 afterEach(async () => { await Promise.all(open.splice(0).map(async (s) => { await s.close() })) })
@@ -260,5 +261,22 @@ describe('FerryService', () => {
     await a.service.revokeShare(share.id)
     expect((await a.service.getState()).shares[0]).toMatchObject({ id: share.id, status: 'revoked' })
     await expect(a.service.revokeShare('nope')).rejects.toMatchObject({ code: 'FERRY_ERR_API_NOT_FOUND' })
+  })
+
+  it('keeps the newest MAX_ENDED_SHARES_KEPT ended shares and drops older ones, saying so, while active ones all stay (issue 15)', async () => {
+    const a = await start()
+    const file = join(a.dir, 'shared.txt')
+    await writeFile(file, 'shared!')
+    const removed: string[] = []
+    a.service.onShare((e) => { if (e.type === 'removed') removed.push(e.shareId) })
+    const made = []
+    for (let i = 0; i < MAX_ENDED_SHARES_KEPT + 5; i++) made.push(await a.service.createShare({ paths: [file], pin: false, expiresInMs: 60_000, allowUpload: false }))
+    const active = await a.service.createShare({ paths: [file], pin: false, expiresInMs: 60_000, allowUpload: false })
+    for (const share of made) await a.service.revokeShare(share.id)
+    const kept = (await a.service.getState()).shares
+    expect(kept.filter((s) => s.status === 'revoked')).toHaveLength(MAX_ENDED_SHARES_KEPT)
+    expect(kept.some((s) => s.id === active.id && s.status === 'active')).toBe(true)
+    await expect.poll(() => removed.length).toBe(5)
+    for (const id of removed) expect(kept.map((s) => s.id)).not.toContain(id)
   })
 })
