@@ -55,6 +55,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare), 'no-console': 'error' }
   },
   {
+    // LocalSend's protocol (issue 18) is an engine package on p2p-core, like http-share.
+    files: ['packages/localsend/**'],
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare), 'no-console': 'error' }
+  },
+  {
+    files: ['packages/localsend/src/**'],
+    rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare, noTesting) }
+  },
+  {
     files: ['packages/http-share/src/**'],
     rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noTesting) }
   },
@@ -64,7 +73,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict(noUiFrameworks, noAppsOrUi, noAppLayer, noHttpShare, noTesting) }
   },
   {
-    files: ['packages/p2p-core/src/**', 'packages/http-share/src/**'],
+    files: ['packages/p2p-core/src/**', 'packages/http-share/src/**', 'packages/localsend/src/**'],
     languageOptions: { globals: { ...globals.node, window: 'off', document: 'off', navigator: 'off' } }
   },
   {

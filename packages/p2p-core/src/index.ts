@@ -14,7 +14,7 @@ export { createQuicTransport } from './transport/quic-transport.ts'
 export type { Continuation, IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './transfer/incoming-offer.ts'
 export type { ReconnectEvent, SendRequest, SendResult } from './transfer/sender.ts'
 export {
-  MAX_LISTED_SKIPS, collectSourceFiles, type SkipReason, type SkippedEntry, type SourceFile, type SourceListing, type SourceOptions
+  MAX_LISTED_SKIPS, collectSourceFiles, openSource, type SkipReason, type SkippedEntry, type SourceFile, type SourceListing, type SourceOptions
 } from './transfer/source-files.ts'
 export { backoffDelay } from './engine/reconnect.ts'
 export type { TransferProgress } from './transfer/progress.ts'
