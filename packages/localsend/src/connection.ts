@@ -4,7 +4,7 @@
 // certificate (mutual TLS, which the newer LocalSend apps require).
 
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import type { Duplex } from 'node:stream'
 import { CancelledError, ConnectionLostError, TimeoutError, UnreachableError } from '@ferry/p2p-core'
@@ -47,36 +47,7 @@ export function exchange (target: LocalSendTarget, options: ExchangeOptions): Ex
     headers: options.headers,
     agent: false
   }
-  const req = target.protocol === 'http'
-    ? httpRequest(base)
-    : httpsRequest({
-      ...base,
-      createConnection: ((_opts: unknown, done: (err: Error | null, socket?: Duplex) => void) => {
-        const socket: TLSSocket = tlsConnect({
-          host: target.host,
-          port: target.port,
-          cert: options.identity.certPem,
-          key: options.identity.keyPem,
-          // LocalSend certificates are self-signed; the device is known by its fingerprint, checked below.
-          rejectUnauthorized: false
-        })
-        const onError = (err: Error): void => { done(err) }
-        socket.once('error', onError)
-        socket.once('secureConnect', () => {
-          socket.off('error', onError)
-          const raw = socket.getPeerCertificate().raw
-          presented = raw === undefined ? undefined : fingerprintOf(raw)
-          if (target.fingerprint !== undefined && presented !== target.fingerprint.toUpperCase()) {
-            const err = new LocalSendCertificateError(`The device at ${target.host}:${target.port} presented certificate ${presented ?? '(none)'}, not the known ${target.fingerprint}`)
-            socket.destroy()
-            done(err)
-            return
-          }
-          done(null, socket)
-        })
-        return undefined
-      }) as unknown as RequestOptions['createConnection']
-    })
+  const req = target.protocol === 'http' ? httpRequest(base) : httpsRequest({ ...base, agent: pinnedAgent(target, options.identity, (fp) => { presented = fp }) })
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     const timer = setTimeout(() => { req.destroy(new TimeoutError(`The LocalSend device at ${target.host}:${target.port} did not answer in time`)) }, options.timeoutMs)
     timer.unref()
@@ -117,4 +88,39 @@ export async function readText (res: IncomingMessage, maxBytes: number): Promise
     chunks.push(chunk)
   }
   return Buffer.concat(chunks, length).toString('utf8')
+}
+
+/**
+ * An agent for one request whose connection is handed over only after the handshake, once the certificate's
+ * fingerprint is known (and matches the known one, if any). Node's agents take an asynchronous createConnection.
+ */
+function pinnedAgent (target: LocalSendTarget, identity: LocalSendIdentity, onPresented: (fingerprint: string | undefined) => void): HttpsAgent {
+  const agent = new HttpsAgent({ keepAlive: false, maxSockets: 1 })
+  const createConnection = (_opts: unknown, done: (err: Error | null, socket?: Duplex) => void): undefined => {
+    const socket: TLSSocket = tlsConnect({
+      host: target.host,
+      port: target.port,
+      cert: identity.certPem,
+      key: identity.keyPem,
+      // LocalSend certificates are self-signed; the device is known by its fingerprint, checked below.
+      rejectUnauthorized: false
+    })
+    const onError = (err: Error): void => { done(err) }
+    socket.once('error', onError)
+    socket.once('secureConnect', () => {
+      socket.off('error', onError)
+      const raw = socket.getPeerCertificate().raw
+      const presented = raw === undefined ? undefined : fingerprintOf(raw)
+      onPresented(presented)
+      if (target.fingerprint !== undefined && presented !== target.fingerprint.toUpperCase()) {
+        socket.destroy()
+        done(new LocalSendCertificateError(`The device at ${target.host}:${target.port} presented certificate ${presented ?? '(none)'}, not the known ${target.fingerprint}`))
+        return
+      }
+      done(null, socket)
+    })
+    return undefined
+  }
+  Object.assign(agent, { createConnection })
+  return agent
 }

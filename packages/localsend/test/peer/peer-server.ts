@@ -29,6 +29,8 @@ export interface PeerServerOptions {
   decide?: (files: OfferedFile[]) => Decision | Promise<Decision>
   /** Refuse every upload with this status (403 a cancelled session, 422 a damaged file), after reading `afterBytes`. */
   refuseUploads?: { status: number, afterBytes?: number }
+  /** Each upload, once read, waits (up to 2 s) until this many uploads ran at once, to see a sender's parallelism. */
+  holdUploadsFor?: number
   /** Called when an upload has received `bytes` bytes so far. */
   onUploadBytes?: (bytes: number, file: OfferedFile) => void
 }
@@ -47,6 +49,8 @@ export interface PeerServer {
   prepares: Array<{ files: OfferedFile[], info: Record<string, unknown>, clientFingerprint?: string, pin?: string }>
   cancels: Array<{ sessionId?: string }>
   messages: string[]
+  /** Most uploads that ran at once. */
+  mostParallelUploads: () => number
   /** The session held now, if any. */
   session: () => { id: string } | undefined
   close: () => Promise<void>
@@ -72,6 +76,8 @@ async function readBody (req: IncomingMessage): Promise<Buffer> {
 export async function startPeerServer (options: PeerServerOptions): Promise<PeerServer> {
   const cert = peerCertificate()
   let current: Session | undefined
+  let uploading = 0
+  let most = 0
   const state: Omit<PeerServer, 'port' | 'close'> = {
     fingerprint: options.protocol === 'https' ? cert.fingerprint : 'test-peer-random-string',
     received: new Map(),
@@ -79,6 +85,7 @@ export async function startPeerServer (options: PeerServerOptions): Promise<Peer
     prepares: [],
     cancels: [],
     messages: [],
+    mostParallelUploads: () => most,
     session: () => current === undefined ? undefined : { id: current.id }
   }
   const clientFingerprint = (req: IncomingMessage): string | undefined => {
@@ -143,6 +150,9 @@ export async function startPeerServer (options: PeerServerOptions): Promise<Peer
           send(res, 403, { message: 'Invalid token or IP address' })
           return
         }
+        uploading++
+        most = Math.max(most, uploading)
+        res.once('close', () => { uploading-- })
         const chunks: Buffer[] = []
         let length = 0
         for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -156,6 +166,9 @@ export async function startPeerServer (options: PeerServerOptions): Promise<Peer
           }
         }
         const data = Buffer.concat(chunks)
+        for (let waited = 0; options.holdUploadsFor !== undefined && most < options.holdUploadsFor && waited < 2000; waited += 10) {
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
         if (typeof entry.file.sha256 === 'string' && createHash('sha256').update(data).digest('hex') !== entry.file.sha256.toLowerCase()) {
           send(res, 422, { message: 'Checksum mismatch' })
           return
