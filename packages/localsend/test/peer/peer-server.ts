@@ -24,6 +24,8 @@ export type Decision = 'accept' | 'decline' | readonly string[]
 
 export interface PeerServerOptions {
   protocol: 'http' | 'https'
+  /** Address to listen on; loopback by default. */
+  host?: string
   pin?: string
   /** What to answer a prepare-upload with; all files by default. */
   decide?: (files: OfferedFile[]) => Decision | Promise<Decision>
@@ -197,7 +199,7 @@ export async function startPeerServer (options: PeerServerOptions): Promise<Peer
   const server: Server = options.protocol === 'https'
     ? createHttpsServer({ cert: cert.cert, key: cert.key, requestCert: true, rejectUnauthorized: false }, onRequest)
     : createHttpServer(onRequest)
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+  await new Promise<void>((resolve) => { server.listen(0, options.host ?? '127.0.0.1', resolve) })
   const port = (server.address() as AddressInfo).port
   return {
     ...state,
