@@ -98,26 +98,41 @@ program.command('receive')
   .option('--once', 'exit after the first transfer', false)
   .option('--no-mdns', 'do not announce this device on the local network (mDNS)')
   .option('--pair', 'show a 6-digit PIN another device can pair with (ferry pair)', false)
+  .option('--no-localsend', 'do not take files from LocalSend devices')
+  .option('--localsend-port <port>', 'TCP port for LocalSend devices (and their multicast group)', port, 53317)
+  .option('--localsend-http', 'plain http for LocalSend (older apps with encryption off) instead of https', false)
+  .option('--localsend-pin <pin>', 'a PIN LocalSend senders must give')
   .option('--json', 'print one JSON object a line', false)
-  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, json: boolean }) => {
-    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }] =
-      await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts')])
+  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, json: boolean }) => {
+    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
-    await run(opts, async (node, out) => await receive(node, { ...opts, mdns }, out, await openTrustStore(out)))
+    const localsend = localSendEnabled(opts.localsend)
+      ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
+      : undefined
+    await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
   })
 
 program.command('send')
   .description('Send files and folders (and/or a text) to a device')
   .argument('[paths...]', 'files and folders to send')
-  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), or its name or code', parseTarget)
+  .requiredOption('-t, --to <target>', 'the receiver: HOST:PORT[/DEVICE_ID] (as `ferry receive` prints), its name or code, or localsend://HOST:PORT for a LocalSend device', parseTarget)
   .option('--alias <name>', 'name shown to the receiver (default: this computer\'s name)')
   .addOption(new Option('--text <message>', 'a text message to send with (or instead of) files'))
   .option('-L, --follow-links', 'inside folders, follow symbolic links to files and folders (never to fifos or devices, never a loop)', false)
   .option('--no-mdns', 'look the receiver up among remembered devices only, not over mDNS')
   .option('--discover-timeout <ms>', 'how long to look for a receiver given by name', parseMilliseconds, 3_000)
+  .option('--pin <pin>', 'the PIN a LocalSend receiver asks for (asked on a terminal otherwise)')
   .option('--json', 'print progress and the result as JSON lines', false)
-  .action(async (paths: string[], opts: { to: string, text?: string, followLinks: boolean, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+  .action(async (paths: string[], opts: { to: string, text?: string, pin?: string, alias?: string, followLinks: boolean, mdns: boolean, discoverTimeout: number, json: boolean }) => {
+    if (/^localsend(\+https?)?:\/\//i.test(opts.to)) {
+      // A LocalSend device: its own protocol over HTTPS, no Ferry engine needed.
+      const [{ sendToLocalSend }, { openTrustStore }] = await Promise.all([import('./commands/send-localsend.ts'), import('./open-trust-store.ts')])
+      const out = await output(opts.json)
+      process.exitCode = await sendToLocalSend(paths, opts, out, await openTrustStore(out))
+      return
+    }
     const [{ mdnsEnabled }, { send }, { openTrustStore }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/send.ts'), import('./open-trust-store.ts')])
     // A sender accepts nothing: its engine's listener stays on loopback.

@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import type { AddressInfo, Socket } from 'node:net'
 import {
-  OfferedPaths, OfferTooLargeError, sanitizeRelativePath, silentLogger, type DeviceType, type Logger,
+  OfferedPaths, OfferTooLargeError, sanitizeRelativePath, shortCodeFor, silentLogger, type DeviceType, type Logger,
   type OfferedFileInfo, type RemotePeer
 } from '@ferry/p2p-core'
 import {
@@ -254,9 +254,10 @@ export class LocalSendServer {
     }
     const proven = this.#clientFingerprint(req)
     const sender: LocalSendSender = { info: body.info, ip, ...(proven === undefined ? {} : { certificateFingerprint: proven }) }
+    const peerId = localSendPeerId(proven ?? body.info.fingerprint)
     const peer: RemotePeer = {
-      peerId: localSendPeerId(proven ?? body.info.fingerprint),
-      shortCode: '',
+      peerId,
+      shortCode: shortCodeFor(peerId),
       alias: body.info.alias,
       deviceType: ferryDeviceType(body.info.deviceType),
       address: { host: ip, port: body.info.port ?? 53317 }

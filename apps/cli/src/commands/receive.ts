@@ -23,6 +23,8 @@ export interface ReceiveOptions {
   mdns: boolean
   /** Show a pairing PIN. */
   pair: boolean
+  /** Take files from LocalSend devices too (a server beside the engine; discovery where mDNS is on). */
+  localsend?: { port: number, protocol: 'http' | 'https', pin?: string }
 }
 
 /**
@@ -50,6 +52,15 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   if (discovery !== undefined) out.say(`  ferry send FILE... --to "${node.alias}"   (found over mDNS on this network)`)
   out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
   if (options.pair) startPairing(node, store, out, linkHost)
+  const offers: Array<(offer: IncomingOffer) => void> = []
+  const localsend = options.localsend === undefined
+    ? undefined
+    : await (await import('../localsend.ts')).startLocalSend({
+      host: node.address.host, ...options.localsend, alias: node.alias, discovery: options.mdns, onOffer: (offer) => { for (const handle of offers) handle(offer) }
+    }, out)
+  if (localsend !== undefined) {
+    out.say(`LocalSend devices can send here too: port ${localsend.server.port} (${localsend.server.protocol}${options.localsend?.pin === undefined ? '' : ', with a PIN'}). LocalSend has no resume and checks files with SHA-256, not BLAKE3.`)
+  }
 
   /** Questions on the terminal and transfers under way; Ctrl-C is theirs to handle while there are any. */
   let busy = 0
@@ -61,7 +72,7 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
       let awaitingReconnect: NodeJS.Timeout | undefined
       /** With --once: the one transfer this process takes (its reconnects continue it; any other offer is declined). */
       let theOne: string | undefined
-      node.on('offer', (offer) => {
+      const onOffer = (offer: IncomingOffer): void => {
         if (options.once) {
           theOne ??= offer.transferId
           if (offer.transferId !== theOne) {
@@ -73,7 +84,7 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
         }
         // With --once the process ends when the engine has closed the session (our last frame delivered), not
         // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
-        const ended = options.once ? sessionEnd(node, offer.transferId) : undefined
+        const ended = options.once ? ('localsend' in offer ? Promise.resolve() : sessionEnd(node, offer.transferId)) : undefined
         if (offer.continues !== undefined) clearTimeout(awaitingReconnect)
         busy++
         // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
@@ -89,7 +100,9 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
             else done(code)
           }
         }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy-- })
-      })
+      }
+      node.on('offer', onOffer)
+      offers.push(onOffer)
       // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
       // transfer's to handle (it cancels it).
       process.once('SIGTERM', onSigterm)
@@ -100,6 +113,7 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
     })
   } finally {
     stopListening()
+    await localsend?.close()
     await discovery?.close()
     await store.settled()
   }
@@ -192,7 +206,8 @@ async function decide (offer: IncomingOffer, defaultDir: string, options: Receiv
     ...(offer.text === undefined ? {} : { text: offer.text })
   })
   const who = peerLabel(from)
-  out.say(`\n${describePeer(from, view, printable)} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
+  const viaLocalSend = 'localsend' in offer ? ' (LocalSend)' : ''
+  out.say(`\n${describePeer(from, view, printable)}${viaLocalSend} offers ${offer.files.length} file(s), ${formatBytes(offer.totalBytes)}`)
   if (warning !== undefined) out.say(warning)
   if (hiddenWarning !== undefined) out.say(hiddenWarning)
   for (const file of offer.files.slice(0, 20)) out.say(`  ${printable(file.path)}  (${formatBytes(file.size)})`)
@@ -261,7 +276,9 @@ async function accept (offer: IncomingOffer, dir: string, out: Output, bars: Pro
     out.event({ type: 'received', transferId: result.transferId, dir, files: result.files.length, bytes: result.bytesReceived, bytesResumed: result.bytesResumed, seconds: result.seconds, saved: result.files.length <= 100 ? result.files : undefined })
     for (const file of result.files.slice(0, 20)) out.say(`  saved ${printable(file.savedAs)}`)
     if (result.files.length > 20) out.say(`  ... and ${result.files.length - 20} more`)
-    out.say(`Received ${count(result.files.length, 'file')}, ${amountInTime(result.bytesReceived, result.seconds)}, all verified (BLAKE3)` +
+    const verified = 'localsend' in offer ? 'each checked with SHA-256 where the LocalSend sender gave one' : 'all verified (BLAKE3)'
+    if (result.text !== undefined && result.files.length === 0) return { code: 0, interrupted: false }
+    out.say(`Received ${count(result.files.length, 'file')}, ${amountInTime(result.bytesReceived, result.seconds)}, ${verified}` +
       (result.bytesResumed > 0 ? `, resumed after ${formatBytes(result.bytesResumed)}` : ''))
     return { code: 0, interrupted: false }
   } catch (err) {

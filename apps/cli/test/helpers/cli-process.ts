@@ -24,8 +24,9 @@ export const SOURCE_FERRY: readonly string[] = [process.execPath, MAIN]
  */
 export function runFerry (args: string[], env: Record<string, string>, prefix: string[] = [], ferry: readonly string[] = SOURCE_FERRY): CliRun {
   const [command, ...rest] = [...prefix, ...ferry, ...args]
-  // FERRY_NO_MDNS: a test never multicasts on the machine's own network unless it asks to (inside namespaces).
-  const child = spawn(command as string, rest, { env: { ...process.env, FERRY_NO_MDNS: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+  // FERRY_NO_MDNS: a test never multicasts on the machine's own network unless it asks to (inside namespaces);
+  // FERRY_NO_LOCALSEND: nor takes LocalSend's port 53317 unless it asks to (with a port of its own).
+  const child = spawn(command as string, rest, { env: { ...process.env, FERRY_NO_MDNS: '1', FERRY_NO_LOCALSEND: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
   const events: Array<Record<string, unknown>> = []
   const waiters: Array<() => void> = []
   let stdout = ''
