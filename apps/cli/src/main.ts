@@ -108,7 +108,7 @@ program.command('receive')
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     const localsend = localSendEnabled(opts.localsend)
-      ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
+      ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, discovery: !isLoopbackHost(opts.host), ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
       : undefined
     await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
@@ -166,12 +166,16 @@ program.command('peers')
   .option('--watch', 'keep watching and print devices as they appear, change and go', false)
   .option('--wait <ms>', 'how long to look before listing', parseMilliseconds, 3_000)
   .option('--no-mdns', 'do not look over mDNS (remembered devices and --add only)')
+  .option('--no-localsend', 'do not look for LocalSend devices')
+  .option('--localsend-port <port>', 'LocalSend\'s port (its multicast group, and the server devices answer to)', port, 53317)
   .option('--json', 'print one JSON object a line', false)
-  .action(async (opts: { add: string[], watch: boolean, wait: number, mdns: boolean, json: boolean }) => {
-    const [{ mdnsEnabled }, { peers }, { openTrustStore }] =
-      await Promise.all([import('@ferry/app-service/peers'), import('./commands/peers.ts'), import('./open-trust-store.ts')])
+  .action(async (opts: { add: string[], watch: boolean, wait: number, mdns: boolean, localsend: boolean, localsendPort: number, json: boolean }) => {
+    const [{ mdnsEnabled }, { peers }, { openTrustStore }, { localSendEnabled }] =
+      await Promise.all([import('@ferry/app-service/peers'), import('./commands/peers.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
+    // LocalSend devices are found over their own multicast group (--no-localsend or FERRY_NO_LOCALSEND=1 stops it).
+    const localsend = localSendEnabled(opts.localsend) ? { port: opts.localsendPort } : undefined
     await run({ ...opts, host: '127.0.0.1', port: 0 }, async (node, out) =>
-      await peers(node, { ...opts, waitMs: opts.wait, mdns: mdnsEnabled(opts.mdns) }, out, await openTrustStore(out)))
+      await peers(node, { ...opts, waitMs: opts.wait, mdns: mdnsEnabled(opts.mdns), localsend }, out, await openTrustStore(out)))
     process.exit()
   })
 

@@ -7,10 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runFerry, type CliRun } from './helpers/cli-process.ts'
 import { prepareUpload, upload } from '../../../packages/localsend/test/peer/peer-client.ts'
 import { startPeerServer, type PeerServer } from '../../../packages/localsend/test/peer/peer-server.ts'
+import { createNamespacePair, startScript, type NamespacePair } from '../../../packages/localsend/test/helpers/namespaces.ts'
 
 let dir: string
 const children: CliRun[] = []
@@ -97,5 +99,26 @@ describe('ferry and LocalSend on 127.0.0.1 (issue 18)', () => {
     expect((await sender.exited).code).toBe(0)
     expect((await receiver.exited).code).toBe(0)
     expect(await readFile(join(out, 'g.txt'), 'utf8')).toBe('g')
+  })
+})
+
+const made = await createNamespacePair('cli-localsend')
+const pair: NamespacePair | undefined = 'skip' in made ? undefined : made
+afterAll(() => { pair?.remove() })
+
+describe.runIf(pair !== undefined)('ferry peers and LocalSend between network namespaces (issue 18)', () => {
+  it('lists a LocalSend device found by multicast with a LocalSend mark, its alias, device type and model', async () => {
+    const { a, b } = pair as NamespacePair
+    const multicastPort = 45318
+    const peer = startScript(b.name, fileURLToPath(new URL('../../../packages/localsend/test/peer/peer-discovery.ts', import.meta.url)), { address: b.address, multicastPort, protocol: 'https', mode: 'register' })
+    closers.push(async () => { peer.kill() })
+    const ready = await peer.waitFor((e) => e.type === 'ready', 10_000)
+    const peers = runFerry(['peers', '--json', '--wait', '3000', '--no-mdns', '--localsend-port', String(multicastPort)], { FERRY_CONFIG_DIR: join(dir, 'peers'), FERRY_NO_LOCALSEND: '0' }, ['ip', 'netns', 'exec', a.name])
+    children.push(peers)
+    const done = await peers.exited
+    expect(done.code, done.stderr).toBe(0)
+    expect(peers.events.find((e) => e.type === 'peers')).toMatchObject({
+      peers: [{ alias: 'Test Peer', deviceType: 'headless', deviceModel: 'Conformance', sources: ['localsend'], addresses: [`${b.address}:${String(ready.port)}`], localsend: { protocol: 'https', fingerprint: ready.fingerprint, verified: true }, trust: 'new' }]
+    })
   })
 })

@@ -23,8 +23,8 @@ export interface ReceiveOptions {
   mdns: boolean
   /** Show a pairing PIN. */
   pair: boolean
-  /** Take files from LocalSend devices too (a server beside the engine; discovery where mDNS is on). */
-  localsend?: { port: number, protocol: 'http' | 'https', pin?: string }
+  /** Take files from LocalSend devices too (a server beside the engine; with `discovery`, its multicast announce). */
+  localsend?: { port: number, protocol: 'http' | 'https', pin?: string, discovery: boolean }
 }
 
 /**
@@ -56,7 +56,7 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   const localsend = options.localsend === undefined
     ? undefined
     : await (await import('../localsend.ts')).startLocalSend({
-      host: node.address.host, ...options.localsend, alias: node.alias, discovery: options.mdns, onOffer: (offer) => { for (const handle of offers) handle(offer) }
+      host: node.address.host, ...options.localsend, alias: node.alias, onOffer: (offer) => { for (const handle of offers) handle(offer) }
     }, out)
   if (localsend !== undefined) {
     out.say(`LocalSend devices can send here too: port ${localsend.server.port} (${localsend.server.protocol}${options.localsend?.pin === undefined ? '' : ', with a PIN'}). LocalSend has no resume and checks files with SHA-256, not BLAKE3.`)
