@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CancelledError } from '@ferry/p2p-core'
+import { CancelledError, createInlineHasher } from '@ferry/p2p-core'
 import { LocalSendChecksumError, LocalSendServer } from '../src/index.ts'
 import { ferryIdentity, listTree, startFerry, tempDir, type FerrySide } from './helpers/ferry-side.ts'
 import { peerCertificate } from './peer/certificate.ts'
@@ -68,6 +68,12 @@ describe.each(['http', 'https'] as const)('Ferry receives from a LocalSend sende
     expect(result.files.map((f) => f.path).sort()).toEqual(files.map((f) => f.fileName).sort())
     expect(listTree(dir)).toEqual(['album', 'album/deep', 'album/deep/empty.bin', 'album/one.txt', 'photo.jpg'])
     for (const f of files) expect(readFileSync(join(dir, f.fileName)).equals(f.data)).toBe(true)
+    // LocalSend has no BLAKE3, but Ferry's records get one all the same.
+    for (const saved of result.files) {
+      const hasher = createInlineHasher()
+      await hasher.update(readFileSync(saved.savedAs))
+      expect(saved.blake3).toBe(await hasher.digest())
+    }
     expect(side.server.sessionCount).toBe(0)
   })
 

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { TimeoutError } from '@ferry/p2p-core'
 import { LocalSendSizeMismatchError } from '../src/index.ts'
 import { listTree, startFerry, tempDir, type FerrySide } from './helpers/ferry-side.ts'
 import { startReceiverProcess } from './helpers/receiver-process.ts'
@@ -55,6 +56,10 @@ describe('hostile LocalSend senders (issue 18)', () => {
     expect([413, 'ECONNRESET', 'EPIPE']).toContain(chunked.status)
     const many = await prepareUpload(side.target, [1, 2, 3, 4].map((i) => ({ fileName: `${i}.txt`, data: Buffer.from('x') })))
     expect(many.status).toBe(413)
+    const texts = await ferry({ limits: { maxTextBytes: 100 } })
+    const long = 'w'.repeat(101)
+    expect((await prepareUpload(texts.target, [{ fileName: 'm.txt', data: Buffer.from(long), fileType: 'text/plain', preview: long, sha256: null }])).status).toBe(413)
+    expect(texts.offers).toEqual([])
     expect(side.offers).toEqual([])
   })
 
@@ -93,6 +98,54 @@ describe('hostile LocalSend senders (issue 18)', () => {
     expect([400, 'ECONNRESET', 'EPIPE']).toContain(res.status)
     await expect(outcome).rejects.toBeInstanceOf(LocalSendSizeMismatchError)
     await expect.poll(() => listTree(dir)).toEqual([])
+  })
+
+  it('an offer nobody answers within decisionTimeoutMs is withdrawn and answered 403', async () => {
+    const side = await ferry({ limits: { decisionTimeoutMs: 200 } })
+    const prepared = prepareUpload(side.target, [{ fileName: 'a.txt', data: Buffer.from('x') }])
+    const offer = await side.nextOffer()
+    expect((await prepared).status).toBe(403)
+    expect(offer.withdrawn.aborted).toBe(true)
+    expect(side.server.sessionCount).toBe(0)
+  })
+
+  it('a sender that stops sending for idleTimeoutMs ends the session, and its partial goes', async () => {
+    const side = await ferry({ limits: { idleTimeoutMs: 300 } })
+    const dir = folder()
+    const prepared = prepareUpload(side.target, [{ fileName: 'slow.bin', data: Buffer.alloc(10_000) }])
+    const outcome = (await side.nextOffer()).respond({ accept: true, dir })
+    outcome.catch(() => {})
+    const answer = await prepared
+    const { sessionId, files } = answer.json() as { sessionId: string, files: Record<string, string> }
+    const stalled = call(side.target, 'POST', uploadPath(sessionId, answer.ids[0] as string, files[answer.ids[0] as string] as string), {
+      contentLength: 10_000,
+      body: (req) => { req.write(Buffer.alloc(100)) }
+    }).then((r) => r.status, (err: unknown) => (err as NodeJS.ErrnoException).code)
+    await expect(outcome).rejects.toBeInstanceOf(TimeoutError)
+    expect([403, 'ECONNRESET', 'EPIPE']).toContain(await stalled)
+    await expect.poll(() => listTree(dir)).toEqual([])
+  })
+
+  it('answers 409 to an upload over maxParallelUploads of one session', async () => {
+    const side = await ferry({ limits: { maxParallelUploads: 1 } })
+    const dir = folder()
+    const files = [{ fileName: 'a.bin', data: Buffer.alloc(5000, 1) }, { fileName: 'b.bin', data: Buffer.alloc(5000, 2) }]
+    const prepared = prepareUpload(side.target, files)
+    const outcome = (await side.nextOffer()).respond({ accept: true, dir })
+    const answer = await prepared
+    const { sessionId, files: tokens } = answer.json() as { sessionId: string, files: Record<string, string> }
+    const [a, b] = answer.ids as [string, string]
+    let finish = (): void => {}
+    const first = call(side.target, 'POST', uploadPath(sessionId, a, tokens[a] as string), {
+      contentLength: 5000,
+      body: (req) => { req.write(files[0]!.data.subarray(0, 100)); finish = () => { req.end(files[0]!.data.subarray(100)) } }
+    })
+    await expect.poll(() => listTree(dir).length).toBeGreaterThan(0)
+    expect((await upload(side.target, sessionId, b, tokens[b] as string, files[1]!.data)).status).toBe(409)
+    finish()
+    expect((await first).status).toBe(200)
+    expect((await upload(side.target, sessionId, b, tokens[b] as string, files[1]!.data)).status).toBe(200)
+    expect((await outcome).files).toHaveLength(2)
   })
 
   it('remembers wrong PINs of at most maxPinTrackedAddresses addresses, however many try', async () => {
