@@ -17,6 +17,7 @@ import { EventHub } from './event-hub.ts'
 import { listFolder, type FolderBrowserLimits } from './folder-browser.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
 import { openablePath } from './open-policy.ts'
+import { LocalSendSide, type LocalSendOptions } from './localsend.ts'
 import { PeerBook } from './peers.ts'
 import { defaultSettings, openSettingsStore, type SettingsStore } from './settings-store.ts'
 import { Shares } from './shares.ts'
@@ -55,6 +56,11 @@ export interface FerryServiceInit extends HostHooks {
    * worker built from p2p-core's hash-worker.ts, and a folder with http-share's sharePageFiles().
    */
   bundled?: { hashWorkerUrl: URL, sharePageDir: URL }
+  /**
+   * Speak LocalSend too (issue 18): a LocalSend server beside the engine, and its discovery. Off when omitted; a taken
+   * port is logged and Ferry goes on without it.
+   */
+  localsend?: LocalSendOptions
   /** For tests: wraps the engine's QUIC transport (fault injection with @ferry/p2p-core/testing). */
   wrapTransport?: (transport: Transport) => Transport
   /** p2p-core limits besides filesInFlight (which settings hold); p2p-core's defaults otherwise. For tests. */
@@ -74,6 +80,8 @@ export interface FerryServiceInit extends HostHooks {
 }
 
 export interface FerryService extends FerryApi {
+  /** Where LocalSend devices reach this one (its server's port, protocol and certificate), when LocalSend is on. */
+  localSendInfo: () => { port: number, protocol: 'http' | 'https', fingerprint: string } | undefined
   /** Stops the engine and the share server; running transfers are cancelled, waiting offers declined. */
   close: () => Promise<void>
 }
@@ -118,7 +126,9 @@ export async function createFerryService (init: FerryServiceInit): Promise<Ferry
     ...(init.wrapTransport === undefined ? {} : { transport: init.wrapTransport(await createQuicTransport({ identity })) }),
     ...(init.bundled === undefined ? {} : { hashWorkerUrl: init.bundled.hashWorkerUrl })
   })
-  return new Service(init, { logger, hub, settings, history, node, store })
+  const service = new Service(init, { logger, hub, settings, history, node, store })
+  await service.startLocalSend()
+  return service
 }
 
 class Service implements FerryService {
@@ -131,6 +141,8 @@ class Service implements FerryService {
   readonly #transfers: Transfers
   readonly #shares: Shares
   readonly #discovery: Discovery
+  readonly #logger: Logger
+  #localsend: LocalSendSide | undefined
   #device: DeviceInfo
   #closed = false
 
@@ -141,7 +153,11 @@ class Service implements FerryService {
     this.#history = parts.history
     this.#hub = parts.hub
     this.#peers = new PeerBook({ hub: this.#hub, store: parts.store, logger: parts.logger })
-    this.#transfers = new Transfers({ node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger })
+    this.#logger = parts.logger
+    this.#transfers = new Transfers({
+      node: this.#node, hub: this.#hub, peers: this.#peers, history: this.#history, settings: () => this.#settings.get(), logger: parts.logger,
+      localsend: () => this.#localsend
+    })
     this.#shares = new Shares({
       hub: this.#hub, logger: parts.logger, hashPool: this.#node.hashPool, ...(init.shareHost === undefined ? {} : { host: init.shareHost }),
       ...(init.bundled === undefined ? {} : { pageDir: init.bundled.sharePageDir }),
@@ -173,6 +189,33 @@ class Service implements FerryService {
       this.#peers.seen({ peerId: from.peerId, ...(from.alias === undefined ? {} : { alias: from.alias }), ...(from.deviceType === undefined ? {} : { deviceType: from.deviceType }) })
       this.#transfers.offered(offer, { kind: 'device', id: from.peerId, shortCode: from.shortCode, ...(from.alias === undefined ? {} : { name: from.alias }) }, this.#node.limits.answerTimeoutMs)
     })
+  }
+
+  /** The LocalSend side, when asked for: its devices are peers, its offers go to the same policy. */
+  async startLocalSend (): Promise<void> {
+    const options = this.#init.localsend
+    if (options === undefined) return
+    try {
+      this.#localsend = await LocalSendSide.start({
+        configDir: this.#init.configDir,
+        alias: () => this.#settings.get().alias,
+        options,
+        logger: this.#logger,
+        onSeen: (sighting) => { this.#peers.seen(sighting) },
+        onOffer: (offer) => {
+          const from = offer.from
+          this.#peers.seen({ peerId: from.peerId, addresses: [from.address], ...(from.alias === undefined ? {} : { alias: from.alias }), ...(from.deviceType === undefined ? {} : { deviceType: from.deviceType }) })
+          this.#transfers.offered(offer, { kind: 'device', id: from.peerId, shortCode: from.shortCode, ...(from.alias === undefined ? {} : { name: from.alias }) })
+        }
+      })
+    } catch (err) {
+      this.#logger.warn('LocalSend is off:', (err as Error).message)
+    }
+  }
+
+  localSendInfo = (): { port: number, protocol: 'http' | 'https', fingerprint: string } | undefined => {
+    const server = this.#localsend?.server
+    return server === undefined ? undefined : { port: server.port, protocol: server.protocol, fingerprint: server.info.fingerprint }
   }
 
   /** Every method starts here: refuses calls after close(). */
@@ -352,6 +395,7 @@ class Service implements FerryService {
     this.#closed = true
     await this.#transfers.close()
     await this.#shares.close()
+    await this.#localsend?.close()
     await this.#discovery.close()
     await this.#node.close()
     this.#history.close()

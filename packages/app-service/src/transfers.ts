@@ -12,6 +12,7 @@ import {
 } from '@ferry/api'
 import type { EventHub } from './event-hub.ts'
 import type { HistoryStore } from './history-store.ts'
+import { isLocalSendPeerId, type LocalSendSide } from './localsend.ts'
 import type { PeerBook } from './peers.ts'
 import { readingSources } from './source-errors.ts'
 import { listSources } from './sources.ts'
@@ -43,6 +44,8 @@ export interface TransfersInit {
   history: HistoryStore
   settings: () => Settings
   logger: Logger
+  /** LocalSend devices (ids `localsend:...`) are sent to over LocalSend's protocol; absent when LocalSend is off. */
+  localsend?: () => LocalSendSide | undefined
 }
 
 export const notFound = (what: string): ApiError => new ApiError({ name: 'NotFoundError', code: apiErrorCodes.notFound, message: `${what} is not (or no longer) there` })
@@ -109,6 +112,16 @@ export class Transfers {
     record.done = (async () => {
       try {
         if (send === undefined || addresses.length === 0) throw notFound('An address for that device')
+        if (isLocalSendPeerId(send.peerId)) {
+          const localsend = this.#init.localsend?.()
+          if (localsend === undefined) throw notFound('LocalSend on this device (it is off, or its port was taken)')
+          const result = await localsend.send(send.peerId, addresses[0], {
+            paths: send.paths, followLinks: send.followLinks, signal: controller.signal, onProgress: (p) => { this.#progress(record, p) },
+            ...(record.dto.text === undefined ? {} : { text: record.dto.text })
+          })
+          this.#finish(record, result.files === 0 && result.skippedByReceiver > 0 ? 'declined' : 'completed', undefined, result.bytesSent, 0)
+          return
+        }
         // The app's id is the protocol's too: the receiver's app shows the same id, and a retry under it within the
         // receiver's resume window continues without a new question. Each address is tried in turn (reachAny, as
         // the CLI does).
@@ -277,7 +290,8 @@ export class Transfers {
       record.dto = rest
     }
     const error = err === undefined ? undefined : toErrorDto(err)
-    const final: TransferStatus = status ?? (error?.code === 'FERRY_ERR_PEER_DECLINED' ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
+    const declined = error?.code === 'FERRY_ERR_PEER_DECLINED' || error?.code === 'FERRY_ERR_LOCALSEND_DECLINED'
+    const final: TransferStatus = status ?? (declined ? 'declined' : error?.code === 'FERRY_ERR_CANCELLED' ? 'cancelled' : 'failed')
     // Cancelled here when this side's controller fired (the user's Cancel, or the app closing); else the other side did.
     const cancelledBy: CancelledBy | undefined = final === 'cancelled' ? (record.controller?.signal.aborted === true ? 'here' : 'peer') : undefined
     const isSend = record.dto.direction === 'send'

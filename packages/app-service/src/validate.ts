@@ -30,7 +30,9 @@ export const argumentLimits = {
   maxShareMs: 30 * 24 * 60 * 60_000
 } as const
 
-const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{40,100}$/
+// A Ferry peer id (base58), or a LocalSend device's `localsend:` and its fingerprint (uppercase hex, or in http mode
+// the random string it calls itself by).
+const PEER_ID = /^(?:[1-9A-HJ-NP-Za-km-z]{40,100}|localsend:[0-9A-Za-z_-]{1,128})$/
 const ID = /^[A-Za-z0-9_-]+$/
 const trusts: readonly Trust[] = ['unknown', 'known', 'trusted']
 
