@@ -250,10 +250,14 @@ program.command('ui')
   .option('-d, --dir <dir>', 'folder for received files, until changed in Settings')
   .option('--json', 'print one JSON object a line', false)
   .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
-  .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean }) => {
-    const [{ isLoopbackHost, mdnsEnabled }, { ui }] = await Promise.all([import('@ferry/app-service/peers'), import('./commands/ui.ts')])
+  .option('--no-localsend', 'do not speak LocalSend')
+  .option('--localsend-port <port>', 'TCP port for LocalSend devices (and their multicast group)', port, 53317)
+  .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean, localsend: boolean, localsendPort: number }) => {
+    const [{ isLoopbackHost, mdnsEnabled }, { ui }, { localSendEnabled }] = await Promise.all([import('@ferry/app-service/peers'), import('./commands/ui.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
-    process.exitCode = await ui({ ...opts, mdns, configDir: configDir() }, await output(opts.json))
+    const localsend = localSendEnabled(opts.localsend) ? { port: opts.localsendPort, discovery: !isLoopbackHost(opts.host) } : undefined
+    const { localsend: _on, localsendPort: _port, ...rest } = opts
+    process.exitCode = await ui({ ...rest, mdns, configDir: configDir(), ...(localsend === undefined ? {} : { localsend }) }, await output(opts.json))
     process.exit()
   })
 

@@ -33,7 +33,7 @@ async function startUi (): Promise<UiInstance> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-ui-'))
   const downloads = join(dir, 'downloads')
   const child: ChildProcess = spawn(process.execPath, [MAIN, 'ui', '--json', '--host', '127.0.0.1', '--dir', downloads], {
-    env: { ...process.env, FERRY_CONFIG_DIR: join(dir, 'config'), FERRY_NO_MDNS: '1' }, stdio: ['ignore', 'pipe', 'pipe']
+    env: { ...process.env, FERRY_CONFIG_DIR: join(dir, 'config'), FERRY_NO_MDNS: '1', FERRY_NO_LOCALSEND: '1' }, stdio: ['ignore', 'pipe', 'pipe']
   })
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {

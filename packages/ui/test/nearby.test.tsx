@@ -40,6 +40,15 @@ describe('the nearby devices screen', () => {
     expect(within(nas).getByRole('button', { name: 'Trust new identity' })).toBeTruthy()
   })
 
+  it('marks a LocalSend device and says quietly what LocalSend lacks; a Ferry device has neither (issue 18)', async () => {
+    await renderFerry(<NearbyScreen />, { peers: [ada, fakePeer({ id: 'localsend:37BE22F102C0FC67', alias: 'Pixel 8', deviceType: 'phone', trust: 'unknown' })] })
+    const phone = card('Pixel 8')
+    expect(within(phone).getByText('LocalSend')).toBeTruthy()
+    expect(within(phone).getByText(/do not resume.*SHA-256.*rather than BLAKE3/)).toBeTruthy()
+    expect(within(card('Ada’s laptop')).queryByText('LocalSend')).toBeNull()
+    expect(within(card('Ada’s laptop')).queryByText(/SHA-256/)).toBeNull()
+  })
+
   it('sends the files picked with "Send files…"', async () => {
     const { fake, user } = await renderFerry(<NearbyScreen />, { peers: [ada] })
     fake.pickFilesResult = ['/home/me/a.txt', '/home/me/b.txt']

@@ -28,6 +28,8 @@ export interface UiOptions {
   json: boolean
   /** Announce and look for devices over mDNS (off with --no-mdns, FERRY_NO_MDNS=1, or a loopback --host). */
   mdns: boolean
+  /** Speak LocalSend too (off with --no-localsend or FERRY_NO_LOCALSEND=1): its server's port, and its multicast announce. */
+  localsend?: { port: number, discovery: boolean }
 }
 
 /** Where copies of files dropped onto the page are kept while `ferry ui` runs (ui-server/drops.ts). */
@@ -49,6 +51,7 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
     service = await createFerryService({
       // A browser has no file dialog that reveals paths: the UI browses this computer's folders through listFolder.
       configDir: options.configDir, listen: { host: options.host }, mdns: options.mdns, browseFolders: true, ...shellHooks(), ...(options.dir === undefined ? {} : { downloadDir: options.dir }),
+      ...(options.localsend === undefined ? {} : { localsend: { host: options.host, ...options.localsend } }),
       ...(hashWorkerUrl === undefined || sharePageDir === undefined ? {} : { bundled: { hashWorkerUrl, sharePageDir } })
     })
     server = await listen({ api: service, dropsDir: join(options.configDir, DROPS_DIR), ...(uiDir === undefined ? {} : { distDir: uiDir }) }, options)
@@ -56,7 +59,8 @@ export async function ui (options: UiOptions, out: Output): Promise<number> {
     await saveUiPort(options.configDir, running.port).catch(() => {})
     const { device, settings } = await service.getState()
     const url = running.launchUrl()
-    out.event({ type: 'ui', url, port: running.port, launchLinkTtlMs: LAUNCH_CODE_TTL_MS, device: { peerId: device.peerId, shortCode: device.shortCode, addresses: device.addresses }, downloadDir: settings.downloadDir })
+    const localsend = service.localSendInfo()
+    out.event({ type: 'ui', url, port: running.port, launchLinkTtlMs: LAUNCH_CODE_TTL_MS, device: { peerId: device.peerId, shortCode: device.shortCode, addresses: device.addresses }, downloadDir: settings.downloadDir, ...(localsend === undefined ? {} : { localsend }) })
     out.say(`Ferry is running as ${device.alias} (${device.shortCode}), its page at http://127.0.0.1:${running.port}/`)
     out.say(`Open this one-time link in a browser on this computer (it signs in the first browser that opens it, within ${LAUNCH_CODE_TTL_MS / 60_000} minutes):\n\n  ${url}\n`)
     out.say('Press Enter for a new link, Ctrl-C to stop.')

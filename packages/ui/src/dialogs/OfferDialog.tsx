@@ -12,6 +12,7 @@ import { CopyButton } from '../components/CopyButton.tsx'
 import { Dialog } from '../components/Dialog.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
 import { formatBytes, formatClock, peerText } from '../format.ts'
+import { isLocalSendPeer, LOCALSEND_NOTE } from '../localsend.ts'
 import { messageFor } from '../messages.ts'
 import { offerWhat, senderName } from '../offer-summary.ts'
 
@@ -73,9 +74,11 @@ export function OfferDialog ({ offer, onLater }: { offer: IncomingOfferDto, onLa
       <p className='offer-from'>
         {offer.from.shortCode !== undefined && <span className='code' title='Short code: compare it with the one on the sending device'>{offer.from.shortCode}</span>}
         {offer.from.kind === 'device' ? <TrustBadge trust={offer.trust} /> : <span className='badge'>{shareName === undefined ? 'Share link upload' : `Upload through your share link “${shareName}”`}</span>}
+        {offer.from.kind === 'device' && isLocalSendPeer(offer.from.id) && <span className='badge badge--localsend'>LocalSend</span>}
         {files.length > 0 && <span>{formatBytes(offer.totalBytes)}</span>}
       </p>
       {offer.identityChanged && <IdentityWarning name={name} />}
+      {offer.from.kind === 'device' && isLocalSendPeer(offer.from.id) && <p className='hint'>{LOCALSEND_NOTE}</p>}
       {offer.hiddenPaths !== undefined && (
         <p className='warning' role='note'>
           <span aria-hidden='true'>⚠ </span>

@@ -14,6 +14,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx'
 import { DeviceIcon } from '../components/DeviceIcon.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
 import { formatBytes, peerName, percent, plural } from '../format.ts'
+import { isLocalSendPeer, LOCALSEND_NOTE } from '../localsend.ts'
 import { messageFor } from '../messages.ts'
 
 /** What became of a send, in a sentence for its card; `tone` colours it. */
@@ -96,12 +97,14 @@ export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (pee
           <p className='device-meta'>
             <span className='code' title='Short code: compare it with the one shown on that device'>{peer.shortCode}</span>
             <TrustBadge trust={peer.trust} />
+            {isLocalSendPeer(peer.id) && <span className='badge badge--localsend' title={LOCALSEND_NOTE}>LocalSend</span>}
             <span className={`presence presence--${peer.online ? 'online' : 'offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
           </p>
         </div>
       </div>
       {peer.identityChanged && <IdentityWarning name={name} />}
       {offline && <p className='hint'>Offline: Ferry cannot reach it now. Sending is possible again as soon as it shows Online.</p>}
+      {isLocalSendPeer(peer.id) && <p className='hint device-note'>{LOCALSEND_NOTE}</p>}
       <div className='device-actions'>
         <button type='button' className='primary' disabled={offline} aria-describedby={nameId} onClick={run(async () => { await send(await pickFiles(`Send files to ${name}`)) }, `Send to ${name}`)}>Send files…</button>
         <button type='button' disabled={offline} aria-describedby={nameId} onClick={run(async () => { const dir = await pickFolder(`Send a folder to ${name}`); if (dir !== null) await send([dir]) }, `Send to ${name}`)}>Send folder…</button>
