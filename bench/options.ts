@@ -1,7 +1,8 @@
 // Bench options from the environment, overridden by flags:
 //   FERRY_BENCH_SCALE / --scale        shrink every workload (0 < scale <= 1; default 1: 4 GiB, 10,000 files, 2 GiB)
 //   FERRY_BENCH_REPEAT / --repeat      repetitions per tool, workload and path (default 3)
-//   FERRY_BENCH_ONLY / --only          tools, comma-separated: ferry,tcp,rsync,scp,browser-download,browser-upload
+//   FERRY_BENCH_ONLY / --only          tools, comma-separated: ferry,tcp,rsync,scp,browser-download,browser-upload,
+//                                      localsend-to,localsend-from
 //   FERRY_BENCH_WORKLOADS / --workload big,many,mixed (default all three)
 //   FERRY_BENCH_PATHS / --path         loopback,netns,loss (default all three; netns and loss need root)
 //   FERRY_BENCH_TIMEOUT_S / --timeout  per-run deadline in seconds (default 900 s x scale, at least 90 s)
@@ -27,7 +28,7 @@ const MAX_REPEAT = 50
 const FULL_SCALE_TIMEOUT_MS = 900_000
 const MIN_TIMEOUT_MS = 90_000
 
-export const USAGE = 'usage: node bench/run.ts [--scale 0.05] [--repeat 3] [--only ferry,tcp,rsync,scp,browser-download,browser-upload]\n' +
+export const USAGE = 'usage: node bench/run.ts [--scale 0.05] [--repeat 3] [--only ferry,tcp,rsync,scp,browser-download,browser-upload,localsend-to,localsend-from]\n' +
   '                          [--workload big,many,mixed] [--path loopback,netns,loss] [--timeout seconds]'
 
 function pick<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {

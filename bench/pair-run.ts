@@ -36,7 +36,7 @@ async function runPair(spec: PairSpec, ctx: RunContext): Promise<RunResult> {
     receiverWatch = watchSide(receiver)
     let senderArgs: string[]
     try {
-      senderArgs = spec.senderArgs(workload.sourcePath, await receiver.waitFor('listening'), path)
+      senderArgs = spec.senderArgs(workload.sourcePath, await receiver.waitFor(spec.ready ?? 'listening'), path)
     } catch (err) {
       receiver.kill()
       const why = err instanceof Error ? err.message : String(err)

@@ -22,7 +22,7 @@ import { findSshTools, prepareSsh } from './ssh.ts'
 import { sshRunner } from './ssh-run.ts'
 import { measureStartup, type StartupResult } from './startup.ts'
 import { checkIssue17Targets, checkTargets } from './targets.ts'
-import { ferrySpec, tcpSpec } from './tools.ts'
+import { ferrySpec, localSendFromSpec, localSendToSpec, tcpSpec } from './tools.ts'
 import type { NetPath, PathName, RunResult, Skip, Tool, Workload } from './types.ts'
 import { VerifyError, digestTree } from './verify.ts'
 import { generateWorkload } from './workloads.ts'
@@ -69,6 +69,11 @@ async function prepare(options: BenchOptions, tempRoot: string): Promise<Setup> 
     else toolSkips.push({ tool: 'ferry', reason: `${cliMain} not found: run \`pnpm run build\`` })
   }
   if (wanted('tcp')) runners.push(pairRunner(tcpSpec(join(benchDir, 'tcp-baseline.ts'))))
+  for (const [tool, spec] of [['localsend-to', localSendToSpec], ['localsend-from', localSendFromSpec]] as const) {
+    if (!wanted(tool)) continue
+    if (existsSync(cliMain)) runners.push(pairRunner(spec(cliMain, join(benchDir, 'localsend-peer.ts'))))
+    else toolSkips.push({ tool, reason: `${cliMain} not found: run \`pnpm run build\`` })
+  }
   if (wanted('rsync') || wanted('scp')) {
     const tools = findSshTools()
     if ('skip' in tools) {

@@ -5,7 +5,9 @@ import type { NetPath } from './types.ts'
 
 /** The command lines of one tool's two sides; `node` (process.execPath) is prepended by the runner. */
 export interface PairSpec {
-  tool: 'ferry' | 'tcp'
+  tool: 'ferry' | 'tcp' | 'localsend-to' | 'localsend-from'
+  /** The receiver's line the sender waits for (default 'listening'). */
+  ready?: string
   receiverArgs(receiveDir: string, path: NetPath): string[]
   /** Throws if the receiver's listening line is unusable, including any address other than the path's receiver. */
   senderArgs(source: string, listening: JsonLine, path: NetPath): string[]
@@ -38,6 +40,33 @@ export function tcpSpec(baselineScript: string): PairSpec {
       const port = readNumber(listening, 'port')
       if (port === undefined) throw new Error(`baseline receiver's listening line has no port: ${JSON.stringify(listening)}`)
       return [baselineScript, 'send', source, '--host', path.receiverHost, '--port', String(port)]
+    }
+  }
+}
+
+/** `ferry send` to a LocalSend receiver (bench/localsend-peer.ts), over LocalSend's HTTPS. */
+export function localSendToSpec(cliMain: string, peerScript: string): PairSpec {
+  return {
+    tool: 'localsend-to',
+    receiverArgs: (receiveDir, path) => [peerScript, 'recv', '--dir', receiveDir, '--host', path.receiverHost],
+    senderArgs: (source, listening, path) => {
+      const port = readNumber(listening, 'port')
+      if (port === undefined) throw new Error(`LocalSend peer's listening line has no port: ${JSON.stringify(listening)}`)
+      return [cliMain, 'send', source, '--to', `localsend://${path.receiverHost}:${port}`, '--json']
+    }
+  }
+}
+
+/** A LocalSend sender (bench/localsend-peer.ts) to `ferry receive`'s LocalSend server, over HTTPS. */
+export function localSendFromSpec(cliMain: string, peerScript: string): PairSpec {
+  return {
+    tool: 'localsend-from',
+    ready: 'localsend',
+    receiverArgs: (receiveDir, path) => [cliMain, 'receive', '--dir', receiveDir, '--host', path.receiverHost, '--port', '0', '--localsend-port', '0', '--yes', '--once', '--json'],
+    senderArgs: (source, ready, path) => {
+      const port = readNumber(ready, 'port')
+      if (port === undefined) throw new Error(`ferry receive's localsend line has no port: ${JSON.stringify(ready)}`)
+      return [peerScript, 'send', source, '--host', path.receiverHost, '--port', String(port)]
     }
   }
 }

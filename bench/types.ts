@@ -1,12 +1,16 @@
 // Shapes shared by the bench runner, the report and the JSON results file.
 
-/** ferry and tcp are two bench children; rsync and scp go through a private sshd; browser-* through `ferry share`. */
-export type Tool = 'ferry' | 'tcp' | 'rsync' | 'scp' | 'browser-download' | 'browser-upload'
+/**
+ * ferry and tcp are two bench children; rsync and scp go through a private sshd; browser-* through `ferry share`;
+ * localsend-to is `ferry send` to a LocalSend peer (bench/localsend-peer.ts), localsend-from that peer sending to
+ * `ferry receive`, both over LocalSend's HTTPS.
+ */
+export type Tool = 'ferry' | 'tcp' | 'rsync' | 'scp' | 'browser-download' | 'browser-upload' | 'localsend-to' | 'localsend-from'
 export type WorkloadName = 'big' | 'many' | 'mixed'
 /** loopback: 127.0.0.1; netns: two namespaces over a 1 Gbit/s veth; loss: the same with 1 % of packets dropped. */
 export type PathName = 'loopback' | 'netns' | 'loss'
 
-export const ALL_TOOLS: readonly Tool[] = ['ferry', 'tcp', 'rsync', 'scp', 'browser-download', 'browser-upload']
+export const ALL_TOOLS: readonly Tool[] = ['ferry', 'tcp', 'rsync', 'scp', 'browser-download', 'browser-upload', 'localsend-to', 'localsend-from']
 export const ALL_WORKLOADS: readonly WorkloadName[] = ['big', 'many', 'mixed']
 export const ALL_PATHS: readonly PathName[] = ['loopback', 'netns', 'loss']
 
