@@ -28,7 +28,9 @@ export function fingerprintOf (der: Uint8Array): string {
 }
 
 export async function generateLocalSendIdentity (): Promise<LocalSendIdentity> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+  // Node's WebCrypto is the provider; the library's parameter type is the DOM's Crypto, which Node's matches.
+  const useProvider = x509.cryptoProvider.set.bind(x509.cryptoProvider) as (crypto: unknown) => void
+  useProvider(webcrypto)
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])
   const notBefore = new Date(Date.now() - 24 * 3600_000)

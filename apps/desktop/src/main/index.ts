@@ -37,6 +37,8 @@ async function start (): Promise<void> {
     configDir: app.getPath('userData'),
     downloadDir: join(app.getPath('downloads'), 'Ferry'),
     mdns: mdnsEnabled(undefined),
+    // LocalSend's phones and desktops as peers (issue 18), on LocalSend's port; FERRY_NO_LOCALSEND=1 turns it off.
+    ...(process.env.FERRY_NO_LOCALSEND === '1' ? {} : { localsend: { port: 53317, discovery: mdnsEnabled(undefined) } }),
     bundled: bundledFiles(here),
     ...electronHostHooks(() => window)
   })
