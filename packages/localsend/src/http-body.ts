@@ -68,7 +68,9 @@ export function sendError (req: IncomingMessage, res: ServerResponse, err: unkno
   const message = err instanceof FerryError ? err.message : 'Unknown error by receiver'
   if (!req.complete) res.setHeader('connection', 'close')
   sendJson(res, status, { message })
-  if (!req.complete) res.once('finish', () => { req.socket.destroySoon() })
+  // The socket is taken now: once the answer is out, the response lets go of it (req.socket is then null).
+  const socket = req.complete ? undefined : req.socket
+  if (socket !== undefined && socket !== null) res.once('finish', () => { socket.destroySoon() })
 }
 
 /** The sender's IP as LocalSend compares it: IPv4-mapped IPv6 addresses as plain IPv4. */
