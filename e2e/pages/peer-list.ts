@@ -83,30 +83,6 @@ export class PeerList {
     await this.#send(name, 'folder', [folder])
   }
 
-  /**
-   * Drops a file on the device's card, as from the file manager. A browser never learns where a dropped file lives,
-   * so the host asks for its path (the dialog that names the dropped file), and it is typed there.
-   */
-  async dropFile (name: string, path: string): Promise<void> {
-    await this.open()
-    const card = this.card(name)
-    const fileName = path.slice(path.lastIndexOf('/') + 1)
-    const dataTransfer = await this.#page.evaluateHandle((n) => {
-      // Runs in the page (DOM types are not in this project's compile).
-      const dom = globalThis as unknown as { DataTransfer: new () => { items: { add: (file: unknown) => void } }, File: new (parts: string[], name: string) => unknown }
-      const transfer = new dom.DataTransfer()
-      transfer.items.add(new dom.File(['dropped'], n))
-      return transfer
-    }, fileName)
-    for (const type of ['dragenter', 'dragover', 'drop']) await card.dispatchEvent(type, { dataTransfer })
-    const dialog = this.#page.getByRole('dialog', { name: `Send to ${name}` })
-    await expect(dialog.getByText(fileName, { exact: false })).toBeVisible()
-    await dialog.getByRole('textbox', { name: 'Paths on this computer' }).fill(path)
-    await dialog.getByRole('button', { name: 'Send', exact: true }).click()
-    await expectDialogToClose(dialog, `sending the dropped ${path} to ${name}`, SEND_TIMEOUT_MS)
-    await expect(card.getByRole('status')).toHaveText(/^Offered /)
-  }
-
   /** The device's card says it is a LocalSend device, and what LocalSend does not have. */
   async expectLocalSend (name: string): Promise<void> {
     const card = this.card(name)
