@@ -134,7 +134,7 @@ export class LocalSendClient {
         if (answer.fingerprint !== undefined) result.fingerprint = answer.fingerprint
       }
       if (paths.length > 0) {
-        const listing = await collectSourceFiles(paths, { ...defaultLimits, maxFilesPerOffer: this.limits.maxFilesPerSession, maxPathBytes: this.limits.maxPathBytes, maxNameBytes: this.limits.maxNameBytes }, { signal, followLinks: request.followLinks ?? false })
+        const listing = await collectSourceFiles(paths, { ...defaultLimits, maxFilesPerOffer: this.limits.maxFilesPerSession, maxPathBytes: this.limits.maxPathBytes, maxNameBytes: this.limits.maxNameBytes, maxPathDepth: this.limits.maxPathDepth }, { signal, followLinks: request.followLinks ?? false })
         request.onListed?.(listing)
         if (listing.files.length === 0) throw new NothingToSendError('Nothing to send: no file could be listed')
         const offer = await fileOffer(listing.files, signal)

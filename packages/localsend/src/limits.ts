@@ -10,6 +10,8 @@ export interface LocalSendLimits {
   maxPathBytes: number
   /** Longest single path component, in UTF-8 bytes. */
   maxNameBytes: number
+  /** Most components (folders and the name) in one `fileName`. */
+  maxPathDepth: number
   /** Longest text message (a `text/plain` file's `preview`), in UTF-8 bytes. */
   maxTextBytes: number
   /**
@@ -48,6 +50,7 @@ export const defaultLocalSendLimits: Readonly<LocalSendLimits> = Object.freeze({
   maxFilesPerSession: 10_000,
   maxPathBytes: 4096,
   maxNameBytes: 255,
+  maxPathDepth: 128,
   maxTextBytes: 64 * 1024,
   maxSessions: 1,
   maxParallelUploads: 8,

@@ -42,6 +42,20 @@ describe('hostile LocalSend senders (issue 18)', () => {
     expect(side.server.sessionCount).toBe(0)
   })
 
+  it('refuses a fileName more than maxPathDepth components deep with 400 (128 by default), and takes one at the limit', async () => {
+    const side = await ferry({ limits: { maxPathDepth: 3 }, onOffer: (offer) => { void offer.respond({ accept: false }) } })
+    const deep = await prepareUpload(side.target, [{ fileName: 'a/b/c/d.txt', data: Buffer.from('x') }])
+    expect(deep.status).toBe(400)
+    expect(side.offers).toEqual([])
+    const atLimit = await prepareUpload(side.target, [{ fileName: 'a/b/c.txt', data: Buffer.from('x') }])
+    expect(atLimit.status).toBe(403) // raised as an offer (declined by this test), so the depth let it through
+    expect(side.offers).toHaveLength(1)
+    // The default holds too: 129 components, far under maxPathBytes.
+    const byDefault = await ferry({ onOffer: (offer) => { void offer.respond({ accept: false }) } })
+    expect((await prepareUpload(byDefault.target, [{ fileName: `${'d/'.repeat(128)}x.txt`, data: Buffer.from('x') }])).status).toBe(400)
+    expect(byDefault.offers).toEqual([])
+  })
+
   it('answers 413 to a JSON body over maxJsonBodyBytes, declared or chunked, and to more files than maxFilesPerSession', async () => {
     const side = await ferry({ limits: { maxJsonBodyBytes: 2048, maxFilesPerSession: 3 } })
     const big = prepareBody('http', [{ fileName: 'a.txt', data: Buffer.from('x'), preview: 'p'.repeat(5000) }]).body
