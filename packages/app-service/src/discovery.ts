@@ -41,13 +41,13 @@ export function parseHostPort (text: string): { host: string, port: number } | u
   return { host: match[1] as string, port: Number(match[2]) }
 }
 
-/** The remembered devices to probe, most recently seen first. */
+/** The remembered devices to probe, most recently seen first, each at every address it was seen at. */
 export function knownPeers (store: TrustStore): KnownPeer[] {
   return store.list()
     .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
     .flatMap((record) => {
-      const address = record.addresses[0] === undefined ? undefined : parseHostPort(record.addresses[0])
-      return address === undefined ? [] : [{ address, peerId: record.peerId }]
+      const addresses = record.addresses.flatMap((text) => parseHostPort(text) ?? [])
+      return addresses.length === 0 ? [] : [{ addresses, peerId: record.peerId }]
     })
 }
 

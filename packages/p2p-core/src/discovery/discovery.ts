@@ -31,7 +31,7 @@ export interface DiscoveryOptions {
   maxPeers: number
   /** Most addresses kept per peer. */
   maxAddressesPerPeer: number
-  /** Most manual plus known addresses probed. */
+  /** Most probe targets: typed addresses plus remembered devices (each with all its addresses). */
   maxProbeTargets: number
 }
 
@@ -82,7 +82,8 @@ export interface DiscoveryInit {
 }
 
 export interface KnownPeer {
-  address: PeerAddress
+  /** Where it was seen, most recent first; a probe tries each in turn. */
+  addresses: PeerAddress[]
   peerId: string
 }
 
@@ -112,9 +113,9 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
       backoffMaxMs: options.probeBackoffMaxMs,
       maxTargets: options.maxProbeTargets,
       logger,
-      onAlive: (target, result) => {
+      onAlive: (target, result, address) => {
         if (result.peerId === init.self.peerId) return
-        this.#report({ peerId: result.peerId, source: target.source, address: target.address, alias: result.alias, deviceType: result.deviceType })
+        this.#report({ peerId: result.peerId, source: target.source, address, alias: result.alias, deviceType: result.deviceType })
       }
     })
     if (init.advertise || init.browse) {
@@ -156,11 +157,12 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
     return this.#directory.find(query)
   }
 
-  /** Remembered devices to probe directly (they show with source `known` while they answer). */
+  /** Remembered devices to probe directly, at each of their addresses in turn (source `known` while they answer). */
   addKnown (peers: readonly KnownPeer[]): void {
     for (const peer of peers) {
-      if (!this.#prober.add({ address: peer.address, peerId: peer.peerId, source: 'known' })) {
-        this.#logger.warn(`not probing ${peer.address.host}:${peer.address.port}: at most ${this.options.maxProbeTargets} addresses are probed`)
+      if (peer.addresses.length === 0) continue
+      if (!this.#prober.add({ addresses: peer.addresses.slice(0, this.options.maxAddressesPerPeer), peerId: peer.peerId, source: 'known' })) {
+        this.#logger.warn(`not probing ${peer.peerId}: at most ${this.options.maxProbeTargets} devices and typed addresses are probed`)
       }
     }
   }
@@ -170,7 +172,7 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
    * keeps probing it. Rejects with the probe's error (unreachable, identity mismatch), and then forgets it.
    */
   async addManual (target: { address: PeerAddress, peerId?: string }, options: { signal?: AbortSignal } = {}): Promise<DiscoveredPeer> {
-    const probe = { address: target.address, ...(target.peerId === undefined ? {} : { peerId: target.peerId }), source: 'manual' as const }
+    const probe = { addresses: [target.address], ...(target.peerId === undefined ? {} : { peerId: target.peerId }), source: 'manual' as const }
     const result = await this.#prober.probeNow(probe, options.signal)
     this.#prober.add({ ...probe, peerId: result.peerId })
     return this.#directory.get(result.peerId) ?? {

@@ -1,9 +1,12 @@
 // Probes addresses directly, for networks that drop multicast: addresses the user typed (`manual`) and devices
 // remembered from earlier sessions (`known`). A probe is a `ping` session (engine/ping.ts): a QUIC dial that proves
-// the peer id, hello, ping, pong, close. A target that answers is probed again every `intervalMs`; one that does
-// not is probed less and less often, up to every `backoffMaxMs`. A typed address without an id is pinned to the id
-// its first answer proved.
+// the peer id, hello, ping, pong, close. A remembered device may have several addresses; a probe tries them in turn
+// the way a send does (reachAny), and the one that answered is tried first next time. A target that answers is
+// probed again every `intervalMs`; one that does not is probed less and less often, up to every `backoffMaxMs`. A
+// typed address without an id is pinned to the id its first answer proved.
 
+import { formatHostPort } from '../engine/peer-target.ts'
+import { reachAny } from '../engine/reach.ts'
 import { FerryError, UnreachableError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { PingRequest, PingResult } from '../engine/ping.ts'
@@ -12,7 +15,8 @@ import type { PeerAddress } from '../transport/types.ts'
 export type PingFn = (request: PingRequest) => Promise<PingResult>
 
 export interface ProbeTarget {
-  address: PeerAddress
+  /** Where to probe, in order (one for a typed address; a remembered device's, most recent first). Never empty. */
+  addresses: PeerAddress[]
   peerId?: string
   source: 'manual' | 'known'
 }
@@ -24,10 +28,13 @@ export interface PeerProberInit {
   backoffMaxMs: number
   maxTargets: number
   logger: Logger
-  onAlive: (target: ProbeTarget, result: PingResult) => void
+  /** A probe got an answer at `address` (one of the target's). */
+  onAlive: (target: ProbeTarget, result: PingResult, address: PeerAddress) => void
 }
 
 interface TargetState {
+  /** The key the target is listed under: its first address when it was added. */
+  key: string
   target: ProbeTarget
   failures: number
   timer?: NodeJS.Timeout
@@ -53,7 +60,7 @@ export class PeerProber {
    */
   add (target: ProbeTarget): boolean {
     if (this.#closed) return false
-    const key = targetKey(target.address)
+    const key = keyOf(target)
     const existing = this.#targets.get(key)
     if (existing !== undefined) {
       if (target.source === 'manual') existing.target.source = 'manual'
@@ -61,7 +68,7 @@ export class PeerProber {
       return true
     }
     if (this.#targets.size >= this.#init.maxTargets) return false
-    const state: TargetState = { target: { ...target }, failures: 0 }
+    const state: TargetState = { key, target: { ...target, addresses: [...target.addresses] }, failures: 0 }
     this.#targets.set(key, state)
     this.#schedule(state, 0)
     return true
@@ -69,20 +76,19 @@ export class PeerProber {
 
   /** Probes a target once now, outside its schedule; rejects with the probe's error. */
   async probeNow (target: ProbeTarget, signal?: AbortSignal): Promise<PingResult> {
-    const state = this.#targets.get(targetKey(target.address))
-    const result = await this.#ping(state?.target ?? target, signal)
+    const state = this.#targets.get(keyOf(target))
+    const { value: result, address } = await this.#ping(state?.target ?? target, signal)
     if (state !== undefined) state.target.peerId ??= result.peerId
-    this.#init.onAlive(state?.target ?? target, result)
+    this.#init.onAlive(state?.target ?? target, result, address)
     return result
   }
 
   /** Stops probing every address pinned to `peerId` (the user forgot that device). */
   removePeer (peerId: string): void {
-    for (const state of [...this.#targets.values()]) if (state.target.peerId === peerId) this.remove(state.target.address)
+    for (const state of [...this.#targets.values()]) if (state.target.peerId === peerId) this.#remove(state.key)
   }
 
-  remove (address: PeerAddress): void {
-    const key = targetKey(address)
+  #remove (key: string): void {
     const state = this.#targets.get(key)
     if (state === undefined) return
     this.#targets.delete(key)
@@ -109,28 +115,35 @@ export class PeerProber {
     const running = new AbortController()
     state.running = running
     try {
-      const result = await this.#ping(state.target, running.signal)
+      const { value: result, address } = await this.#ping(state.target, running.signal)
       state.failures = 0
       state.target.peerId ??= result.peerId
-      if (this.#targets.get(targetKey(state.target.address)) === state) this.#init.onAlive(state.target, result)
+      // Where it answered is where it is likely to answer next time: try that address first from now on.
+      state.target.addresses = [address, ...state.target.addresses.filter((a) => a !== address)]
+      if (this.#targets.get(state.key) === state) this.#init.onAlive(state.target, result, address)
     } catch (err) {
       state.failures++
-      this.#init.logger.debug(`probe of ${state.target.address.host}:${state.target.address.port} failed`, err)
+      this.#init.logger.debug(`probe of ${state.target.addresses.map(formatHostPort).join(', ')} failed`, err)
     } finally {
       state.running = undefined
     }
-    if (this.#targets.get(targetKey(state.target.address)) !== state) return
+    if (this.#targets.get(state.key) !== state) return
     const delay = state.failures === 0
       ? this.#init.intervalMs
       : Math.min(this.#init.intervalMs * 2 ** state.failures, this.#init.backoffMaxMs)
     this.#schedule(state, delay)
   }
 
-  async #ping (target: ProbeTarget, signal?: AbortSignal): Promise<PingResult> {
+  /** Pings the target's addresses in turn (the one way to reach a device), each with its own `timeoutMs`. */
+  async #ping (target: ProbeTarget, signal?: AbortSignal): Promise<{ value: PingResult, address: PeerAddress }> {
+    return await reachAny(target.addresses, async (address) => await this.#pingAt(target, address, signal), signal)
+  }
+
+  async #pingAt (target: ProbeTarget, address: PeerAddress, signal?: AbortSignal): Promise<PingResult> {
     const timeout = AbortSignal.timeout(this.#init.timeoutMs)
     try {
       return await this.#init.ping({
-        address: target.address,
+        address,
         ...(target.peerId === undefined ? {} : { peerId: target.peerId }),
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
         timeoutMs: this.#init.timeoutMs
@@ -139,8 +152,13 @@ export class PeerProber {
       // The caller gave up (its reason stands), or the peer said why (a typed error): passed on as they are. Anything
       // else, above all our own timeout's DOMException, means nobody answered there.
       if (signal?.aborted === true || err instanceof FerryError) throw err
-      const { host, port } = target.address
-      throw new UnreachableError(`No Ferry device answered at ${host.includes(':') ? `[${host}]` : host}:${port} within ${Math.round(this.#init.timeoutMs / 1000)} s`, { cause: err })
+      throw new UnreachableError(`No Ferry device answered at ${formatHostPort(address)} within ${Math.round(this.#init.timeoutMs / 1000)} s`, { cause: err })
     }
   }
+}
+
+function keyOf (target: ProbeTarget): string {
+  const first = target.addresses[0]
+  if (first === undefined) throw new RangeError('A probe target needs at least one address')
+  return targetKey(first)
 }

@@ -64,7 +64,7 @@ describe.runIf(pair !== undefined)('discovery across network namespaces', () => 
       const readyB = await pb.waitFor(isType('ready'), 10_000)
       const bId = readyB.peerId as string
       const typed = peer(a.name, { alias: 'alpha', mdns: true })
-      const remembering = peer(a.name, { alias: 'charlie', mdns: true, known: [{ address: { host: b.address, port: readyB.port }, peerId: bId }] })
+      const remembering = peer(a.name, { alias: 'charlie', mdns: true, known: [{ addresses: [{ host: b.address, port: readyB.port }], peerId: bId }] })
       const [readyTyped, readyRemembering] = await Promise.all([typed.waitFor(isType('ready'), 10_000), remembering.waitFor(isType('ready'), 10_000)])
 
       // The remembered device is probed directly and appears within 3 s, as `known`.
