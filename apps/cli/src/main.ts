@@ -199,8 +199,8 @@ program.command('trust')
         try {
           const found = await resolvePeer(query, { node, store: await openTrustStore(out), mdns: mdnsEnabled(true), timeoutMs: 3_000 })
           if (found.peerId === undefined) throw new InvalidArgumentError('give the device id too: HOST:PORT/DEVICE_ID')
-          const address = found.addresses[0]
-          return { peerId: found.peerId, ...(found.alias === undefined ? {} : { alias: found.alias }), ...(address === undefined ? {} : { address: formatHostPort(address) }) }
+          // Every address it was found at: the probe of remembered devices and sends try them all (reachAny).
+          return { peerId: found.peerId, ...(found.alias === undefined ? {} : { alias: found.alias }), addresses: found.addresses.map(formatHostPort) }
         } finally {
           await node.close()
         }

@@ -17,12 +17,15 @@ export interface TrustOptions {
 
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{40,100}$/
 
+/** A device to trust, with the addresses it was found at (best first), as `HOST:PORT`. */
+interface FoundDevice { peerId: string, alias?: string, addresses?: string[] }
+
 /** The device `query` names: an id (new or remembered) with an optional address, or a remembered code or alias. */
-function findDevice (store: TrustStore, query: string): { peerId: string, address?: string } {
+function findDevice (store: TrustStore, query: string): FoundDevice {
   if (PEER_ID.test(query.trim())) return { peerId: query.trim() }
   try {
     const target = parsePeerTarget(query)
-    if (target.peerId !== undefined) return { peerId: target.peerId, address: formatHostPort(target.address) }
+    if (target.peerId !== undefined) return { peerId: target.peerId, addresses: [formatHostPort(target.address)] }
   } catch { /* not an address */ }
   const matches = store.list().filter((d) => matchPeer(d, query) !== undefined)
   if (matches.length === 1) return { peerId: (matches[0] as DeviceRecord).peerId }
@@ -30,11 +33,11 @@ function findDevice (store: TrustStore, query: string): { peerId: string, addres
   throw new PeerNotFoundError(`No remembered device is called "${query}"; give its device id or HOST:PORT/ID`)
 }
 
-/** Looks a device up on the network (discovery) when it is not remembered yet. */
-export type DeviceLookup = (query: string) => Promise<{ peerId: string, alias?: string, address?: string }>
+/** Looks a device up on the network (discovery) when it is not remembered yet; every address it was seen at. */
+export type DeviceLookup = (query: string) => Promise<FoundDevice>
 
 export async function trust (query: string, options: TrustOptions, out: Output, store: TrustStore, lookup?: DeviceLookup): Promise<number> {
-  let device: { peerId: string, alias?: string, address?: string }
+  let device: FoundDevice
   try {
     device = findDevice(store, query)
   } catch (err) {
@@ -52,7 +55,8 @@ export async function trust (query: string, options: TrustOptions, out: Output, 
       ...(device.alias === undefined || rest.alias !== undefined ? {} : { alias: device.alias }),
       trusted: true,
       ...(autoAcceptDir === undefined ? {} : { autoAcceptDir }),
-      addresses: device.address === undefined ? base.addresses : [device.address, ...base.addresses.filter((a) => a !== device.address)]
+      // The addresses just found go first (the probe and sends try them in this order), then the ones remembered.
+      addresses: [...new Set([...device.addresses ?? [], ...base.addresses])]
     }
   }) as DeviceRecord
   out.event({ type: 'trusted', peerId: record.peerId, shortCode: record.shortCode, alias: record.alias, autoAcceptDir: record.autoAcceptDir })
