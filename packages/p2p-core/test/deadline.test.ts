@@ -31,4 +31,13 @@ describe('settleWithin', () => {
     expect(await settleWithin(never, 0)).toBe(false)
     expect(await settleWithin(never, -5)).toBe(false)
   })
+
+  it('rejects with the signal\'s reason when its signal aborts, before or during the wait', async () => {
+    const controller = new AbortController()
+    const waiting = settleWithin(never, 60_000, { signal: controller.signal })
+    controller.abort(new Error('stopped'))
+    await expect(waiting).rejects.toThrow('stopped')
+    await expect(settleWithin(never, 60_000, { signal: controller.signal })).rejects.toThrow('stopped')
+    await expect(settleWithin(never, 0, { signal: controller.signal })).rejects.toThrow('stopped')
+  })
 })

@@ -12,12 +12,14 @@ export async function withTimeout<T> (promise: PromiseLike<T>, ms: number, messa
 
 /**
  * Waits until `promise` settles (either way) or `ms` have passed, whichever comes first; true when it settled in
- * time. Never rejects: the caller goes on either way, and the promise's own failure is its owner's to handle.
+ * time. Never rejects on its own: the caller goes on either way, and the promise's own failure is its owner's to
+ * handle. Only `signal` ends the wait with a rejection (its reason), as soon as it aborts.
  */
-export async function settleWithin (promise: PromiseLike<unknown>, ms: number): Promise<boolean> {
+export async function settleWithin (promise: PromiseLike<unknown>, ms: number, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+  options.signal?.throwIfAborted()
   const settled = Promise.resolve(promise).then(() => true, () => true)
   if (ms <= 0) return await Promise.race([settled, false])
-  return await pTimeout(settled, { milliseconds: ms, fallback: () => false })
+  return await pTimeout(settled, { milliseconds: ms, fallback: () => false, ...(options.signal === undefined ? {} : { signal: options.signal }) })
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */

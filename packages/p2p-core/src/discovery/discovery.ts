@@ -4,6 +4,8 @@
 // directly, for networks that drop multicast. It reports what it sees; whom to trust is the app's decision.
 
 import { EventEmitter } from 'node:events'
+import { settleWithin } from '../async/deadline.ts'
+import { deferred } from '../async/deferred.ts'
 import { silentLogger, type Logger } from '../logger.ts'
 import type { DeviceType } from '../protocol/messages.ts'
 import type { PeerAddress } from '../transport/types.ts'
@@ -197,22 +199,16 @@ export class Discovery extends EventEmitter<PeerDirectoryEvents> {
     const found = this.peers().find(match)
     if (found !== undefined) return found
     options.signal?.throwIfAborted()
-    return await new Promise<DiscoveredPeer | undefined>((resolve, reject) => {
-      const done = (peer: DiscoveredPeer | undefined, err?: unknown): void => {
-        clearTimeout(timer)
-        this.off('appeared', check)
-        this.off('updated', check)
-        options.signal?.removeEventListener('abort', onAbort)
-        if (err !== undefined) reject(err)
-        else resolve(peer)
-      }
-      const check = (peer: DiscoveredPeer): void => { if (match(peer)) done(peer) }
-      const onAbort = (): void => { done(undefined, options.signal?.reason) }
-      const timer = setTimeout(() => { done(undefined) }, options.timeoutMs)
-      this.on('appeared', check)
-      this.on('updated', check)
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    const seen = deferred<DiscoveredPeer>()
+    const check = (peer: DiscoveredPeer): void => { if (match(peer)) seen.resolve(peer) }
+    this.on('appeared', check)
+    this.on('updated', check)
+    try {
+      return await settleWithin(seen.promise, options.timeoutMs, options.signal === undefined ? {} : { signal: options.signal }) ? await seen.promise : undefined
+    } finally {
+      this.off('appeared', check)
+      this.off('updated', check)
+    }
   }
 
   /** Announces this device under a new alias from now on (the user renamed it). */

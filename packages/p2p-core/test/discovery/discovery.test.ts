@@ -168,6 +168,20 @@ describe('discovery without multicast (real nodes on loopback)', () => {
     expect((await waiting)?.peerId).toBe(b.peerId)
     expect(await d.waitFor((p) => p.alias === 'nobody', { timeoutMs: 100 })).toBeUndefined()
   })
+
+  it('stops waiting for a peer when its signal aborts, with the signal\'s reason, and stops listening either way', async () => {
+    const a = await fx.node()
+    const d = nodeDiscovery(a)
+    const controller = new AbortController()
+    const waiting = d.waitFor((p) => p.alias === 'nobody', { timeoutMs: 60_000, signal: controller.signal })
+    expect(d.listenerCount('appeared')).toBe(1)
+    controller.abort(new Error('the user gave up'))
+    await expect(waiting).rejects.toThrow('the user gave up')
+    expect(d.listenerCount('appeared') + d.listenerCount('updated')).toBe(0)
+    await expect(d.waitFor(() => true, { timeoutMs: 60_000, signal: controller.signal })).rejects.toThrow('the user gave up')
+    expect(await d.waitFor((p) => p.alias === 'nobody', { timeoutMs: 20 })).toBeUndefined()
+    expect(d.listenerCount('appeared') + d.listenerCount('updated')).toBe(0)
+  })
 })
 
 describe('the address taken from an mDNS answer', () => {
