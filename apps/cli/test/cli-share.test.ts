@@ -142,6 +142,16 @@ describe('ferry share', () => {
     expect(Date.parse(shared.expiresAt as string)).toBeLessThanOrEqual(Date.now())
   })
 
+  it('stops at once on Ctrl-C while it lingers after expiry, and exits 0 (issue 16: the linger is a deadline helper)', async () => {
+    await writeFile(join(dir, 'a.txt'), 'a')
+    const run = ferryShare([join(dir, 'a.txt'), '--expires', '1s', '--linger', '10m'])
+    await run.waitFor('expired')
+    run.child.kill('SIGINT')
+    const exited = await run.exited
+    expect(exited.code, exited.stderr).toBe(0)
+    expect(run.events.map((e) => e.type).slice(-3)).toEqual(['expired', 'stopped', 'stats'])
+  })
+
   it('exits 1 with a stable code when a path does not exist, and refuses a nonsense --expires', async () => {
     const missing = ferryShare([join(dir, 'nope.txt')])
     const exited = await missing.exited

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { createShareServer, terminalQr, type ShareOffer, type ShareServer } from '@ferry/http-share'
 import { countHiddenPaths, decideOffer, hiddenPathsWarning, readingSources } from '@ferry/app-service/peers'
 import { amountInTime, count, formatDuration } from '../human-units.ts'
-import { HashPool } from '@ferry/p2p-core'
+import { HashPool, settleWithin } from '@ferry/p2p-core'
 import { formatBytes, printable, type Output } from '../output.ts'
 import { startProcessStats } from '../process-stats.ts'
 import { askYesNo } from '../prompt.ts'
@@ -113,7 +113,7 @@ export async function share (paths: string[], options: ShareOptions, out: Output
     if (!stopped) {
       out.event({ type: 'expired', lingerMs: options.linger })
       out.say(`The share expired. Visitors who open the link are told it has ended; stopping in ${formatDuration(options.linger / 1000)} (Ctrl-C stops now).`)
-      await Promise.race([signalled, new Promise<void>((done) => { setTimeout(done, options.linger).unref() })])
+      await settleWithin(signalled, options.linger)
     }
     out.event({ type: 'stopped' })
     out.say('Stopped sharing.')
