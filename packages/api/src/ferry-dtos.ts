@@ -39,6 +39,8 @@ export interface Peer {
   id: string
   alias?: string
   deviceType: DeviceType
+  /** The maker's model name, when the device says it (LocalSend devices do: "Pixel 7", "iPhone"); never proven. */
+  model?: string
   shortCode: string
   /** Dialable addresses, where it was last reached first. */
   addresses: PeerAddressDto[]

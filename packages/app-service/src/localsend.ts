@@ -98,6 +98,7 @@ export class LocalSendSide {
       peerId,
       alias: device.info.alias,
       deviceType: ferryDeviceType(device.info.deviceType),
+      ...(device.info.deviceModel == null ? {} : { model: device.info.deviceModel }),
       addresses: [{ host: device.ip, port: device.port }]
     })
   }

@@ -20,6 +20,8 @@ export interface Sighting {
   peerId: string
   alias?: string
   deviceType?: DeviceType
+  /** The model the device names (LocalSend's deviceModel). */
+  model?: string
   addresses?: readonly PeerAddressDto[]
   /** Write it to devices.json (a transfer or an address the user typed), not only to the list. */
   remember?: boolean
@@ -73,6 +75,7 @@ export class PeerBook {
     const sighted = (init.addresses ?? []).map((a) => ({ host: a.host, port: a.port }))
     const addresses = [...sighted, ...(old?.addresses ?? []).filter((a) => !sighted.some((s) => s.host === a.host && s.port === a.port))].slice(0, MAX_ADDRESSES)
     const alias = init.alias ?? old?.alias
+    const model = init.model ?? old?.model
     // Dealing with a device (a transfer, its address typed) makes a new one known; trust is never raised here.
     const trust: Trust = old?.trust !== undefined && old.trust !== 'unknown' ? old.trust : init.remember === true ? 'known' : 'unknown'
     const view = viewPeer(this.#store, { peerId: init.peerId, ...(alias === undefined ? {} : { alias }) })
@@ -80,6 +83,7 @@ export class PeerBook {
       id: init.peerId,
       ...(alias === undefined ? {} : { alias }),
       deviceType: init.deviceType ?? old?.deviceType ?? 'unknown',
+      ...(model === undefined ? {} : { model }),
       shortCode: shortCodeFor(init.peerId),
       addresses,
       trust,

@@ -40,7 +40,7 @@ describe('LocalSend devices in the app (issue 18)', () => {
     const registered = await call(target, 'POST', '/api/localsend/v2/register', { body: JSON.stringify(peerInfo('https', receiver.port)) })
     expect(registered.json()).toMatchObject({ fingerprint: info.fingerprint, deviceModel: 'Ferry' })
     await appeared
-    expect((await s.service.getState()).peers.find((p) => p.id === peerId)).toMatchObject({ alias: 'Test Peer', deviceType: 'server', online: true, addresses: [{ host: '127.0.0.1', port: receiver.port }] })
+    expect((await s.service.getState()).peers.find((p) => p.id === peerId)).toMatchObject({ alias: 'Test Peer', deviceType: 'server', model: 'Conformance', online: true, addresses: [{ host: '127.0.0.1', port: receiver.port }] })
 
     const file = join(s.dir, 'to-localsend.txt')
     await writeFile(file, 'over LocalSend')

@@ -40,10 +40,12 @@ describe('the nearby devices screen', () => {
     expect(within(nas).getByRole('button', { name: 'Trust new identity' })).toBeTruthy()
   })
 
-  it('marks a LocalSend device and says quietly what LocalSend lacks; a Ferry device has neither (issue 18)', async () => {
-    await renderFerry(<NearbyScreen />, { peers: [ada, fakePeer({ id: 'localsend:37BE22F102C0FC67', alias: 'Pixel 8', deviceType: 'phone', trust: 'unknown' })] })
+  it('marks a LocalSend device with the model it names and says quietly what LocalSend lacks; a Ferry device has neither (issue 18)', async () => {
+    await renderFerry(<NearbyScreen />, { peers: [ada, fakePeer({ id: 'localsend:37BE22F102C0FC67', alias: 'Pixel 8', deviceType: 'phone', model: 'Google \u202EPixel', trust: 'unknown' })] })
     const phone = card('Pixel 8')
     expect(within(phone).getByText('LocalSend')).toBeTruthy()
+    // The model it names, with a reordering character made visible like any string from another device.
+    expect(within(phone).getByText('Google [U+202E]Pixel')).toBeTruthy()
     expect(within(phone).getByText(/do not resume.*SHA-256.*rather than BLAKE3/)).toBeTruthy()
     expect(within(card('Ada’s laptop')).queryByText('LocalSend')).toBeNull()
     expect(within(card('Ada’s laptop')).queryByText(/SHA-256/)).toBeNull()

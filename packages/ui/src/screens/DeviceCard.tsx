@@ -13,7 +13,7 @@ import { usePickers } from '../app/pickers.tsx'
 import { ConfirmButton } from '../components/ConfirmButton.tsx'
 import { DeviceIcon } from '../components/DeviceIcon.tsx'
 import { IdentityWarning, TrustBadge } from '../components/TrustBadge.tsx'
-import { formatBytes, peerName, percent, plural } from '../format.ts'
+import { formatBytes, peerName, peerText, percent, plural } from '../format.ts'
 import { isLocalSendPeer, LOCALSEND_NOTE } from '../localsend.ts'
 import { messageFor } from '../messages.ts'
 
@@ -98,6 +98,7 @@ export function DeviceCard ({ peer, onSendText }: { peer: Peer, onSendText: (pee
             <span className='code' title='Short code: compare it with the one shown on that device'>{peer.shortCode}</span>
             <TrustBadge trust={peer.trust} />
             {isLocalSendPeer(peer.id) && <span className='badge badge--localsend' title={LOCALSEND_NOTE}>LocalSend</span>}
+            {peer.model !== undefined && <span className='device-model' title='The model this device says it is'>{peerText(peer.model)}</span>}
             <span className={`presence presence--${peer.online ? 'online' : 'offline'}`}>{peer.online ? 'Online' : 'Offline'}</span>
           </p>
         </div>
