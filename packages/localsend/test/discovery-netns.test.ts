@@ -46,7 +46,7 @@ describe.runIf(pair !== undefined)('LocalSend discovery across network namespace
     const seen = await ferry.waitFor((e) => e.type === 'device' && (e.device as { ip: string }).ip === b.address, 10_000)
     expect(seen.device).toMatchObject({ ip: b.address, info: { alias: 'Test Peer', deviceType: 'headless', deviceModel: 'Conformance' } })
     await peer.waitFor((e) => e.type === 'registered' && e.status === 200, 10_000)
-    // The peer announces again (its burst runs 2 s): Ferry answers with a register of its own.
+    // The peer announces again (a burst, then once a second): Ferry answers with a register of its own.
     const registered = await peer.waitFor(isType('register-received'), 10_000)
     expect(registered.body).toMatchObject({ alias: 'Ferry in a namespace', fingerprint: ferryReady.fingerprint, port: ferryReady.port, protocol })
     if (protocol === 'https') {

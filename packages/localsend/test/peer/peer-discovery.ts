@@ -51,4 +51,8 @@ setInterval(() => {
 }, 50)
 
 say({ type: 'ready', port: server.port, fingerprint: info.fingerprint })
+// A burst at start, as the apps send; then once a second for 30 s at most, so that a device started later (a slow
+// start on a loaded machine) still hears an announce to answer.
 for (const delay of [100, 500, 2000]) setTimeout(() => { send(true) }, delay)
+let repeats = 0
+const again = setInterval(() => { if (++repeats >= 30) clearInterval(again); send(true) }, 1_000)
