@@ -2,6 +2,7 @@
 // left out is reported with its reason, and a file is read only if it is still the file that was listed.
 
 import { execFileSync } from 'node:child_process'
+import { fstatSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -9,7 +10,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultLimits } from '../src/limits.ts'
 import { createFixture } from './helpers/nodes.ts'
-import { collectSourceFiles, offeredMtime, openSource, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
+import { checkUnchangedStats, collectSourceFiles, offeredMtime, openSource, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
 
 let dir: string
 let socketServer: Server | undefined
@@ -124,6 +125,24 @@ describe('reading what was listed (issue 13)', () => {
     await rename(join(dir, 'b.txt'), join(dir, 'a.txt'))
     expect(() => { readSourceBlocking(file, Buffer.alloc(16), 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
     await expect(openSource(file)).rejects.toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED' })
+  })
+
+  it('refuses a file rewritten in place with its mtime put back (touch -r), small or read in pieces: its change time moved', async () => {
+    await writeFile(join(dir, 'a.txt'), 'listed')
+    await utimes(join(dir, 'a.txt'), 1_000, 1_000)
+    const [file] = (await collectSourceFiles([join(dir, 'a.txt')], defaultLimits)).files
+    if (file === undefined) throw new Error('nothing listed')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await writeFile(join(dir, 'a.txt'), 'LISTED')
+    await utimes(join(dir, 'a.txt'), 1_000, 1_000)
+    expect(() => { readSourceBlocking(file, Buffer.alloc(16), 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
+    // A large file is checked the same way after its last piece (sender.ts).
+    const handle = await openSource(file)
+    try {
+      expect(() => { checkUnchangedStats(file, fstatSync(handle.fd)) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
+    } finally {
+      await handle.close()
+    }
   })
 
   it('refuses at once, without blocking, a file swapped for a fifo', async () => {

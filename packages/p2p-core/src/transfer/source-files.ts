@@ -30,6 +30,11 @@ export interface SourceFile {
   /** Device and inode listed: the file opened later must be this one. */
   dev: number
   ino: number
+  /**
+   * Change time listed, as the system gives it (sub-ms): a rewrite whose mtime was put back (`touch -r`, `cp -p`,
+   * `rsync -t`) still moves it, so the file is not sent as unchanged.
+   */
+  ctimeMs: number
   /** The last component of absolutePath is a link the policy followed; otherwise it is opened with O_NOFOLLOW. */
   viaLink: boolean
 }
@@ -128,7 +133,7 @@ export async function collectSourceFiles (
     if (files.length >= limits.maxFilesPerOffer) {
       throw new OfferTooLargeError(`More than ${limits.maxFilesPerOffer} files in one transfer`)
     }
-    files.push({ id: files.length, path: relative, absolutePath, size: info.size, mtimeMs: offeredMtime(info.mtimeMs), dev: info.dev, ino: info.ino, viaLink })
+    files.push({ id: files.length, path: relative, absolutePath, size: info.size, mtimeMs: offeredMtime(info.mtimeMs), dev: info.dev, ino: info.ino, ctimeMs: info.ctimeMs, viaLink })
   }
 
   /** lstat, and for a link either its reason to skip or (followLinks) what it points at. */
@@ -246,10 +251,10 @@ function checkSameFile (file: SourceFile, now: Stats): void {
   }
 }
 
-/** Throws SourceChangedError unless `now` is the file listed, with the size and mtime offered. */
+/** Throws SourceChangedError unless `now` is the file listed, with the size and mtime offered and its change time. */
 export function checkUnchangedStats (file: SourceFile, now: Stats): void {
   checkSameFile(file, now)
-  if (now.size !== file.size || offeredMtime(now.mtimeMs) !== file.mtimeMs) {
+  if (now.size !== file.size || offeredMtime(now.mtimeMs) !== file.mtimeMs || now.ctimeMs !== file.ctimeMs) {
     throw new SourceChangedError(`${file.path} changed while it was being sent`)
   }
 }
