@@ -102,15 +102,16 @@ program.command('receive')
   .option('--localsend-port <port>', 'TCP port for LocalSend devices (and their multicast group)', port, 53317)
   .option('--localsend-http', 'plain http for LocalSend (older apps with encryption off) instead of https', false)
   .option('--localsend-pin <pin>', 'a PIN LocalSend senders must give')
+  .option('--reconnect-wait <ms>', 'with --once, how long to wait for an interrupted sender to come back (default: 2 minutes)', parseMilliseconds)
   .option('--json', 'print one JSON object a line', false)
-  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, json: boolean }) => {
+  .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, reconnectWait?: number, json: boolean }) => {
     const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     const localsend = localSendEnabled(opts.localsend)
       ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, discovery: !isLoopbackHost(opts.host), ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
       : undefined
-    await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend }, out, await openTrustStore(out)))
+    await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend, ...(opts.reconnectWait === undefined ? {} : { reconnectWaitMs: opts.reconnectWait }) }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
   })
 

@@ -27,11 +27,11 @@ function ferry (args: string[], name: string): CliRun {
   return run
 }
 
-/** A sender whose every data write waits 2 s: a 64 MiB file would take many minutes. */
-async function trickler (): Promise<FerryNode> {
+/** A sender whose every data write waits `delayMs` (2 s: a 64 MiB file would take many minutes). */
+async function trickler (delayMs = 2_000): Promise<FerryNode> {
   const identity = await generateIdentity()
   const quic = await createQuicTransport({ identity })
-  const node = await FerryNode.create({ identity, alias: 'trickler', listen: { host: '127.0.0.1', port: 0 }, transport: faultyTransport(quic, { writeDelayMs: 2_000 }) })
+  const node = await FerryNode.create({ identity, alias: 'trickler', listen: { host: '127.0.0.1', port: 0 }, transport: faultyTransport(quic, { writeDelayMs: delayMs }) })
   nodes.push(node)
   return node
 }
@@ -87,5 +87,43 @@ describe('ferry receive (issue 13)', () => {
     expect((await receiver.exited).code).toBe(0)
     expect(receiver.events.filter((e) => e.type === 'received')).toHaveLength(1)
     await expect(readFile(join(out, 'second.txt'))).rejects.toThrow()
+  }, 90_000)
+
+  it('with --yes takes an offer sent the moment it says it is listening, while its LocalSend side is still starting', async () => {
+    const out = join(dir, 'received')
+    const identity = await generateIdentity()
+    const sender = await FerryNode.create({ identity, listen: { host: '127.0.0.1', port: 0 } })
+    nodes.push(sender)
+    await writeFile(join(dir, 'early.txt'), 'sent at once')
+    const receiver = runFerry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--json', '--localsend-port', '0'], { FERRY_CONFIG_DIR: join(dir, 'config-early'), FERRY_NO_LOCALSEND: '0' })
+    children.push(receiver)
+    const listening = await receiver.waitFor('listening')
+    const port = Number(String(listening.address).split('/')[0]?.split(':')[1])
+    const sent = await sender.send({ address: { host: '127.0.0.1', port }, paths: [join(dir, 'early.txt')], reconnect: false })
+    expect(sent.files).toBe(1)
+    expect(await readFile(join(out, 'early.txt'), 'utf8')).toBe('sent at once')
+    expect(await receiver.waitFor('localsend')).toBeTruthy()
+  }, 60_000)
+
+  it('with --once keeps running while its interrupted transfer comes back as a new offer (its files changed), and ends after it', async () => {
+    const out = join(dir, 'received')
+    const receiver = ferry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--once', '--json', '--reconnect-wait', '1500'], 'receiver')
+    const listening = await receiver.waitFor('listening')
+    const address = { host: '127.0.0.1', port: Number(String(listening.address).split('/')[0]?.split(':')[1]) }
+    const identity = await generateIdentity()
+    // The first attempt is cut after 512 KiB: the receiver keeps waiting for this transfer to come back.
+    const cutting = await FerryNode.create({ identity, listen: { host: '127.0.0.1', port: 0 }, transport: faultyTransport(await createQuicTransport({ identity }), { cutAfter: 512 * 1024 }) })
+    nodes.push(cutting)
+    await writeFile(join(dir, 'a.bin'), randomBytes(2 * 1024 * 1024))
+    await expect(cutting.send({ address, paths: [join(dir, 'a.bin')], transferId: 'the-one-transfer', reconnect: false })).rejects.toThrow()
+    await cutting.close()
+    // It comes back under the same transfer id with another file list (as a re-walk after a change does), slowly:
+    // a write every 1 s outlasts the 1.5 s reconnect wait.
+    const slow = await trickler(1_000)
+    await writeFile(join(dir, 'b.bin'), randomBytes(1024 * 1024))
+    const again = await slow.send({ address, paths: [join(dir, 'b.bin')], transferId: 'the-one-transfer', reconnect: false })
+    expect(again.files).toBe(1)
+    expect((await receiver.exited).code).toBe(0)
+    expect((await readFile(join(out, 'b.bin'))).byteLength).toBe(1024 * 1024)
   }, 90_000)
 })

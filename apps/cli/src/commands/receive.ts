@@ -25,6 +25,8 @@ export interface ReceiveOptions {
   pair: boolean
   /** Take files from LocalSend devices too (a server beside the engine; with `discovery`, its multicast announce). */
   localsend?: { port: number, protocol: 'http' | 'https', pin?: string, discovery: boolean }
+  /** With `once`: how long an interrupted transfer waits for its sender to come back, in ms (ONCE_RECONNECT_WAIT_MS). */
+  reconnectWaitMs?: number
 }
 
 /**
@@ -36,83 +38,89 @@ export const ONCE_RECONNECT_WAIT_MS = 120_000
 /** Resolves with the exit code once --once is satisfied or the process is asked to stop. */
 export async function receive (node: FerryNode, options: ReceiveOptions, out: Output, store: TrustStore): Promise<number> {
   const dir = resolve(options.dir)
-  const { port } = node.address
-  // 127.0.0.1 first, for use on this computer; then every LAN address.
-  const targets = reachableHosts(node.address.host, { withLoopback: true }).map((host) => formatPeerTarget({ address: { host, port }, peerId: node.peerId }))
-  // The ferry:// link is what a QR code or a pasted link carries: the first LAN address, not loopback.
-  const linkHost = reachableHosts(node.address.host)[0] ?? '127.0.0.1'
-  const link = ferryLink({ address: { host: linkHost, port }, peerId: node.peerId })
-  out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: targets[0] ?? '', addresses: targets, link })
-  out.say(`Ferry device ${node.alias}, code ${node.shortCode}`)
-  out.say(`Device id ${node.peerId}`)
-  out.say(`Saving into ${dir}`)
-  out.say('Send to this device with:')
-  for (const target of targets) out.say(`  ferry send FILE... --to ${target}`)
-  const discovery = options.mdns ? startDiscovery(node, store, { advertise: true, browse: false, probeKnown: false }) : undefined
-  if (discovery !== undefined) out.say(`  ferry send FILE... --to "${node.alias}"   (found over mDNS on this network)`)
-  out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
-  if (options.pair) startPairing(node, store, out, linkHost)
-  const offers: Array<(offer: IncomingOffer) => void> = []
-  const localsend = options.localsend === undefined
-    ? undefined
-    : await (await import('../localsend.ts')).startLocalSend({
-      host: node.address.host, ...options.localsend, alias: node.alias, onOffer: (offer) => { for (const handle of offers) handle(offer) }
-    }, out)
-  if (localsend !== undefined) {
-    out.say(`LocalSend devices can send here too: port ${localsend.server.port} (${localsend.server.protocol}${options.localsend?.pin === undefined ? '' : ', with a PIN'}). LocalSend has no resume and checks files with SHA-256, not BLAKE3.`)
-  }
-
+  // Offers are taken from the first moment: the engine is already listening, and an offer with no handler would be
+  // declined (with --yes, one sent right after the "listening" line was, while LocalSend was still starting).
   /** Questions on the terminal and transfers under way; Ctrl-C is theirs to handle while there are any. */
   let busy = 0
-  let stopListening = (): void => {}
   const bars = new ProgressBars(out)
-  try {
-    return await new Promise<number>((done) => {
-      let questions: Promise<unknown> = Promise.resolve()
-      let awaitingReconnect: NodeJS.Timeout | undefined
-      /** With --once: the one transfer this process takes (its reconnects continue it; any other offer is declined). */
-      let theOne: string | undefined
-      const onOffer = (offer: IncomingOffer): void => {
-        if (options.once) {
-          theOne ??= offer.transferId
-          if (offer.transferId !== theOne) {
-            void offer.respond({ accept: false }).catch(() => {})
-            out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
-            out.say(`\nDeclined an offer from ${peerLabel(offer.from)}: this receiver takes one transfer (--once), and has one.`)
-            return
-          }
-        }
-        // With --once the process ends when the engine has closed the session (our last frame delivered), not
-        // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
-        const ended = options.once ? ('localsend' in offer ? Promise.resolve() : sessionEnd(node, offer.transferId)) : undefined
-        if (offer.continues !== undefined) clearTimeout(awaitingReconnect)
-        busy++
-        // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
-        // sender never keeps another device's offer waiting.
-        const decided = questions.then(async () => await decide(offer, dir, options, out, store))
-        questions = decided.catch(() => {})
-        void decided.then(async (choice) => {
-          const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
-          if (ended !== undefined) {
-            await ended
-            // An interrupted transfer ends --once only if its sender does not reconnect in time.
-            if (interrupted) awaitingReconnect = setTimeout(() => { done(code) }, ONCE_RECONNECT_WAIT_MS)
-            else done(code)
-          }
-        }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy-- })
+  let done!: (code: number) => void
+  const finished = new Promise<number>((resolve) => { done = resolve })
+  let questions: Promise<unknown> = Promise.resolve()
+  let awaitingReconnect: NodeJS.Timeout | undefined
+  /** With --once: the one transfer this process takes (its reconnects continue it; any other offer is declined). */
+  let theOne: string | undefined
+  /** With --once: runs of the one transfer under way (its sender may come back before this side saw the cut). */
+  let runs = 0
+  const onOffer = (offer: IncomingOffer): void => {
+    if (options.once) {
+      theOne ??= offer.transferId
+      if (offer.transferId !== theOne) {
+        void offer.respond({ accept: false }).catch(() => {})
+        out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
+        out.say(`\nDeclined an offer from ${peerLabel(offer.from)}: this receiver takes one transfer (--once), and has one.`)
+        return
       }
-      node.on('offer', onOffer)
-      offers.push(onOffer)
-      // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
-      // transfer's to handle (it cancels it).
-      process.once('SIGTERM', onSigterm)
-      process.on('SIGINT', onSigint)
-      function onSigterm (): void { done(143) }
-      function onSigint (): void { if (busy === 0) done(130) }
-      stopListening = () => { process.off('SIGTERM', onSigterm); process.off('SIGINT', onSigint) }
-    })
+    }
+    // With --once the process ends when the engine has closed the session (our last frame delivered), not
+    // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
+    const ended = options.once ? ('localsend' in offer ? Promise.resolve() : sessionEnd(node, offer.transferId)) : undefined
+    // The one transfer is back (continued, or offered again after its files changed): no longer waiting for it.
+    clearTimeout(awaitingReconnect)
+    busy++
+    runs++
+    // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
+    // sender never keeps another device's offer waiting.
+    const decided = questions.then(async () => await decide(offer, dir, options, out, store))
+    questions = decided.catch(() => {})
+    void decided.then(async (choice) => {
+      const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
+      if (ended !== undefined) {
+        await ended
+        // A newer run of the one transfer is under way: its end is the one that counts.
+        if (runs > 1) return
+        // An interrupted transfer ends --once only if its sender does not come back in time.
+        if (interrupted) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
+        else done(code)
+      }
+    }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy--; runs-- })
+  }
+  node.on('offer', onOffer)
+  // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
+  // transfer's to handle (it cancels it).
+  const onSigterm = (): void => { done(143) }
+  const onSigint = (): void => { if (busy === 0) done(130) }
+  process.once('SIGTERM', onSigterm)
+  process.on('SIGINT', onSigint)
+
+  let localsend: Awaited<ReturnType<typeof import('../localsend.ts')['startLocalSend']>> | undefined
+  let discovery: ReturnType<typeof startDiscovery> | undefined
+  try {
+    const { port } = node.address
+    // 127.0.0.1 first, for use on this computer; then every LAN address.
+    const targets = reachableHosts(node.address.host, { withLoopback: true }).map((host) => formatPeerTarget({ address: { host, port }, peerId: node.peerId }))
+    // The ferry:// link is what a QR code or a pasted link carries: the first LAN address, not loopback.
+    const linkHost = reachableHosts(node.address.host)[0] ?? '127.0.0.1'
+    const link = ferryLink({ address: { host: linkHost, port }, peerId: node.peerId })
+    out.event({ type: 'listening', peerId: node.peerId, shortCode: node.shortCode, host: node.address.host, port, address: targets[0] ?? '', addresses: targets, link })
+    out.say(`Ferry device ${node.alias}, code ${node.shortCode}`)
+    out.say(`Device id ${node.peerId}`)
+    out.say(`Saving into ${dir}`)
+    out.say('Send to this device with:')
+    for (const target of targets) out.say(`  ferry send FILE... --to ${target}`)
+    discovery = options.mdns ? startDiscovery(node, store, { advertise: true, browse: false, probeKnown: false }) : undefined
+    if (discovery !== undefined) out.say(`  ferry send FILE... --to "${node.alias}"   (found over mDNS on this network)`)
+    out.say(`Link for another device (paste it, or show it as a QR code): ${link}`)
+    if (options.pair) startPairing(node, store, out, linkHost)
+    localsend = options.localsend === undefined
+      ? undefined
+      : await (await import('../localsend.ts')).startLocalSend({ host: node.address.host, ...options.localsend, alias: node.alias, onOffer }, out)
+    if (localsend !== undefined) {
+      out.say(`LocalSend devices can send here too: port ${localsend.server.port} (${localsend.server.protocol}${options.localsend?.pin === undefined ? '' : ', with a PIN'}). LocalSend has no resume and checks files with SHA-256, not BLAKE3.`)
+    }
+    return await finished
   } finally {
-    stopListening()
+    process.off('SIGTERM', onSigterm)
+    process.off('SIGINT', onSigint)
     await localsend?.close()
     await discovery?.close()
     await store.settled()
