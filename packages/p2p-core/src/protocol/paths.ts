@@ -64,10 +64,10 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
 
 /**
  * The form under which two names collide on a case-insensitive, normalisation-insensitive filesystem: compatibility
- * normalised, then case folded (upper then lower case folds ß to ss and ſ to s; a final sigma is a sigma).
+ * normalised, then case folded (lower, upper, then lower case folds ß and ẞ to ss and ſ to s; a final sigma is a sigma).
  */
 export function foldName (name: string): string {
-  return name.normalize('NFKC').toUpperCase().toLowerCase().replaceAll('ς', 'σ')
+  return name.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ')
 }
 
 /** A key under which two paths collide on a case-insensitive, normalisation-insensitive filesystem. */
