@@ -1,7 +1,8 @@
 // The upload protocol spoken over the share's WebSocket (`/s/:token/upload`), version `ferry-share-upload/1`.
 // Control messages are JSON text frames; file bytes are binary frames of at most `maxFrameBytes`. The server grants
-// credit (`answer.creditBytes`, then one `ack` per written frame); the browser never has more unacknowledged bytes
-// in flight than its credit, so it cannot outrun the disk. docs/http-share.md has the full sequence.
+// credit (`answer.creditBytes`, then `ack`s for what is written, each covering one or more frames); the browser
+// never has more unacknowledged bytes in flight than its credit, so it cannot outrun the disk. docs/http-share.md
+// has the full sequence.
 
 import { UploadProtocolError } from './errors.ts'
 

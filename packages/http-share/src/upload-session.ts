@@ -1,7 +1,7 @@
 // One browser upload over one WebSocket (upload-protocol.ts): read and check the offer, hand it to the app as an
 // IncomingOffer (nothing touches the disk before the app accepts), then write each file straight into a hidden
 // partial beside its destination while hashing it, and rename it into place ("name (1).ext" on a collision) only
-// after its size and BLAKE3 match what the browser sent. Every frame is acknowledged only once it is on disk, a
+// after its size and BLAKE3 match what the browser sent. Every byte is acknowledged only once it is on disk, a
 // browser that sends beyond its credit is cut off, and a socket with `maxUploadBacklog` frames or messages waiting is
 // not read until they are done: memory per upload stays within `uploadWindowBytes` plus that backlog.
 
@@ -90,7 +90,11 @@ export class UploadSession {
   #offered: OfferedFileInfo[] = []
   readonly #files = new Map<number, UploadFile>()
   #current: UploadFile | undefined
+  /** Bytes the browser has sent that no ack has returned yet (its credit spent). */
   #unacked = 0
+  /** Bytes written and hashed that the next ack returns, and the frames they came in. */
+  #toAck = 0
+  #framesToAck = 0
   #queue: Promise<void> = Promise.resolve()
   /** Tasks queued or running (frames to write, files to open or end). */
   #backlog = 0
@@ -285,9 +289,28 @@ export class UploadSession {
       await Promise.all([file.file.write(chunk, position), hasher.update(chunk)])
       this.#meter?.add(chunk.byteLength)
       this.#lastActivity = performance.now()
-      this.#unacked -= chunk.byteLength
-      this.#send({ type: 'ack', bytes: chunk.byteLength })
+      this.#toAck += chunk.byteLength
+      this.#framesToAck++
     })
+  }
+
+  /**
+   * Returns the credit of what is written, once no task waits behind the one that ended (the browser may be waiting
+   * for credit, so the ack goes at once), once a quarter of the window has gathered, or once half of
+   * `maxUploadBacklog` frames have: one ack then covers several frames while the browser keeps sending, and each ack
+   * is a message and a socket write on both sides. The frame count keeps acks going to a client that floods tiny or
+   * empty frames, so a write soon finds out when it has gone and its backlog is not written for nothing.
+   */
+  #maybeAck (): void {
+    if (this.#framesToAck === 0 || this.#state !== 'receiving') return
+    const { uploadWindowBytes, maxFrameBytes, maxUploadBacklog } = this.#init.limits
+    if (this.#backlog > 0 && this.#toAck < Math.max(maxFrameBytes, Math.floor(uploadWindowBytes / 4)) &&
+      this.#framesToAck < Math.max(1, Math.floor(maxUploadBacklog / 2))) return
+    const bytes = this.#toAck
+    this.#toAck = 0
+    this.#framesToAck = 0
+    this.#unacked -= bytes
+    this.#send({ type: 'ack', bytes })
   }
 
   #endFile (id: number, blake3: string): void {
@@ -328,6 +351,7 @@ export class UploadSession {
       .catch((err: unknown) => { this.#fail(err) })
       .finally(() => {
         this.#backlog--
+        this.#maybeAck()
         this.#throttle()
       })
   }

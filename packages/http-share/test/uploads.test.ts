@@ -158,6 +158,33 @@ describe('an upload from the page', () => {
     expect(await inboxNames()).toEqual([])
   })
 
+  it('returns the credit of frames that arrive together in fewer acks than frames, all of it once written (issue 14)', async () => {
+    const frames = 16
+    const frameBytes = 32 * 1024
+    const socket = await raw()
+    await socket.next('hello')
+    const offered = nextOffer()
+    socket.send({ type: 'offer', files: [{ path: 'gathered.bin', size: frames * frameBytes + 1, lastModified: 0 }] })
+    const result = observed((await offered).respond({ accept: true, dir: inbox }))
+    await socket.next('answer')
+    socket.send({ type: 'file', id: 0 })
+    for (let i = 0; i < frames; i++) socket.ws.send(randomBytes(frameBytes))
+    let acked = 0
+    let acks = 0
+    while (acked < frames * frameBytes) {
+      const ack = await socket.next('ack')
+      acked += ack.bytes
+      acks++
+    }
+    expect(acked).toBe(frames * frameBytes)
+    expect(acks).toBeLessThan(frames)
+    const [partial] = await inboxNames()
+    expect(partial).toMatch(/^\.ferry-.*\.part$/)
+    expect((await readFile(join(inbox, partial as string))).byteLength).toBe(frames * frameBytes)
+    socket.ws.terminate()
+    await expect(result).rejects.toMatchObject({ code: 'FERRY_ERR_CONNECTION_LOST' })
+  })
+
   it.each([
     ['../evil.txt'],
     ['/etc/passwd'],
