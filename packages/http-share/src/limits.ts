@@ -67,8 +67,8 @@ export interface ShareLimits {
 }
 
 export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
-  maxFrameBytes: 256 * 1024,
-  uploadWindowBytes: 1024 * 1024,
+  maxFrameBytes: 512 * 1024,
+  uploadWindowBytes: 4 * 1024 * 1024,
   pingIntervalMs: 30_000,
   maxUploadBacklog: 64,
   maxSocketsPerShare: 32,

@@ -9,8 +9,8 @@ import { blast, frame, OP, textFrame, wireUpgrade, type WireSocket } from './hel
 
 const KiB = 1024
 const MiB = 1024 * KiB
-const FRAME = 256 * KiB // the default maxFrameBytes
-const WINDOW = 1 * MiB // the default uploadWindowBytes
+const FRAME = 512 * KiB // the default maxFrameBytes
+const WINDOW = 4 * MiB // the default uploadWindowBytes
 /**
  * Bound on the server's RSS growth while a client floods tiny frames for FLOOD_MS. Each frame costs a write and a
  * message to a hash worker, whose garbage V8 collects in its own time: +30 to +75 MiB measured (a HashPool hashing
@@ -152,7 +152,7 @@ describe('a client that ignores its credit and the acks', () => {
     const growth = after.peakRss - baseline.rss
     await report(context, `full-frame blast: sent ${mib(sent)}, server RSS ${mib(baseline.rss)} -> peak ${mib(after.peakRss)} (+${mib(growth)})`)
     expect(after.uploadEnds.at(-1)).toBe('FERRY_ERR_SHARE_UPLOAD_PROTOCOL')
-    // Held at once: the credit (1 MiB), a frame being parsed (256 KiB) and socket buffers. The frames ws goes on
+    // Held at once: the credit (4 MiB), a frame being parsed (512 KiB) and socket buffers. The frames ws goes on
     // parsing (and dropping) until the close handshake are garbage V8 collects in its own time: +50 to +81 MiB at
     // loopback speed (measured). A server that buffered the blast would grow by 512 MiB.
     expect(growth).toBeLessThan(128 * MiB)

@@ -261,20 +261,20 @@ describe('upload limits', () => {
     expect((await socket.closed).code).toBe(1009)
   })
 
-  it('closes a default socket with 1009 on a frame of 256 KiB + 1, and takes one of exactly 256 KiB', async () => {
+  it('closes a default socket with 1009 on a frame of 512 KiB + 1, and takes one of exactly 512 KiB', async () => {
     await setup()
     const ok = await raw()
     await ok.next('hello')
     const offered = nextOffer()
-    ok.send({ type: 'offer', files: [{ path: 'a.bin', size: 256 * 1024, lastModified: 0 }] })
+    ok.send({ type: 'offer', files: [{ path: 'a.bin', size: 512 * 1024, lastModified: 0 }] })
     observed((await offered).respond({ accept: true, dir: inbox }))
     await ok.next('answer')
     ok.send({ type: 'file', id: 0 })
-    ok.ws.send(Buffer.alloc(256 * 1024))
-    expect(await ok.next('ack')).toEqual({ type: 'ack', bytes: 256 * 1024 })
+    ok.ws.send(Buffer.alloc(512 * 1024))
+    expect(await ok.next('ack')).toEqual({ type: 'ack', bytes: 512 * 1024 })
     const tooBig = await raw()
     await tooBig.next('hello')
-    tooBig.ws.send(Buffer.alloc(256 * 1024 + 1))
+    tooBig.ws.send(Buffer.alloc(512 * 1024 + 1))
     expect((await tooBig.closed).code).toBe(1009)
   })
 
