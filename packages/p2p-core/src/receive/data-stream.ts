@@ -57,7 +57,14 @@ export async function readDataStream (stream: FerryStream, context: DataStreamCo
   if (header.transferId !== context.transferId) throw new BadFrameError('A data stream names another transfer')
   for (;;) {
     const frame = await reader.readFrame()
-    if (frame === null) return
+    if (frame === null) {
+      // Our side of the stream carries nothing, but QUIC counts the stream against the sender's limit of open
+      // streams (256) until both sides have closed it: finish ours, or the sender stalls once it has opened that
+      // many. Not awaited: the stream's work is done, and a peer that never acknowledges must not hold this slot.
+      // A connection already gone has freed the stream anyway; the transfer learns of the loss elsewhere.
+      stream.finish().catch(() => {})
+      return
+    }
     assertRunning(context.ended)
     const item = parseMessage(dataItemSchema, frame)
     const received = context.files.get(item.id)

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { FerryNode, identityFromKey, type FerryLimits, type Identity, type Transport } from '../../src/index.ts'
+import type { QuinnOptions } from '../../src/transport/quic-napi.ts'
 
 export interface Fixture {
   dir: string
-  node: (options?: { limits?: Partial<FerryLimits>, wrap?: (t: Transport) => Transport, alias?: string }) => Promise<FerryNode>
+  node: (options?: { limits?: Partial<FerryLimits>, wrap?: (t: Transport) => Transport, alias?: string, quinn?: Partial<QuinnOptions> }) => Promise<FerryNode>
   /** The identity a node of this fixture was made with (a test may need its secrets, as an attacker never has). */
   identityOf: (node: FerryNode) => Identity
   cleanup: () => Promise<void>
@@ -23,7 +24,7 @@ export async function createFixture (): Promise<Fixture> {
     async node (options = {}) {
       const identity = identityFromKey(await generateKeyPair('Ed25519'))
       const { createQuicTransport } = await import('../../src/index.ts')
-      const quic = await createQuicTransport({ identity })
+      const quic = await createQuicTransport({ identity, ...(options.quinn === undefined ? {} : { quinn: options.quinn }) })
       const node = await FerryNode.create({
         identity,
         alias: options.alias,
