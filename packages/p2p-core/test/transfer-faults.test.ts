@@ -7,7 +7,7 @@ import {
   TooManySessionsError, PARTIAL_PREFIX, PARTIAL_SUFFIX, type FerryNode, type IncomingOffer, type OfferDecision, type ReceiveResult,
   type ReconnectEvent
 } from '../src/index.ts'
-import { bytes, sha256, writeTree } from './helpers/files.ts'
+import { bytes, sha256, treeDigest, writeTree } from './helpers/files.ts'
 import { faultyTransport, type Faults, type FaultStats } from './helpers/faulty-transport.ts'
 import { createFixture, type Fixture } from './helpers/nodes.ts'
 
@@ -148,6 +148,26 @@ describe('transfer faults', () => {
     expect(result.bytesSent + result.bytesResumed).toBe(size)
     expect((await outcomes[1])?.bytesResumed).toBe(result.bytesResumed)
     expect(await sha256(join(dest, 'movie.bin'))).toBe(await sha256(join(fx.dir, 'movie.bin')))
+  })
+
+  it('issue 17: a reconnect does not take again the files saved before the cut, so none is saved twice as "name (1)"', async () => {
+    await writeTree(fx.dir, { 'album/a.bin': bytes(3 * MiB), 'album/b.bin': bytes(3 * MiB + 1), 'album/c.bin': bytes(3 * MiB + 2) })
+    // One file at a time, and writes spaced out, so a.bin is verified and saved well before the cut inside c.bin.
+    const faults: Faults = { cutAfter: 7 * MiB, writeDelayMs: 25 }
+    const { node: a } = await faultyNode(faults, { reconnectBaseMs: 50, filesInFlight: 1 })
+    const b = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const offers: IncomingOffer[] = []
+    b.on('offer', (offer) => {
+      offers.push(offer)
+      const c = offer.continues
+      offer.respond(c === undefined ? { accept: true, dir: dest } : { accept: true, dir: c.dir, files: c.fileIds }).catch(() => {})
+    })
+    await a.send({ address: b.address, paths: [join(fx.dir, 'album')], onReconnect: () => { delete faults.cutAfter } })
+    expect(offers).toHaveLength(2)
+    expect(offers[1]?.continues?.fileIds).not.toContain(offers[0]?.files.find((f) => f.path === 'album/a.bin')?.id)
+    expect((await visibleFiles(dest)).sort()).toEqual(['a.bin', 'b.bin', 'c.bin'])
+    expect(await treeDigest(join(dest, 'album'))).toEqual(await treeDigest(join(fx.dir, 'album')))
   })
 
   it('gives up after reconnectAttempts with the interruption\'s error when the link never comes back', async () => {

@@ -128,6 +128,8 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
   const inbox = new ControlInbox(control)
   const streams = new StreamInbox(connection)
   let accepted: Continuation | undefined
+  /** Ids of the accepted files saved so far: a continuation after an interruption does not take them again. */
+  const savedIds = new Set<number>()
   let endRunning: (() => void) | undefined
   try {
     const continues = await interrupted?.takeOver(key)
@@ -167,7 +169,7 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
       replaced = true
       life.fail(new ConnectionLostError('The sender reconnected this transfer on a new connection'))
     })
-    const result = await receiveAccepted(init, chosen, { inbox, streams, life, started, replaced: () => replaced })
+    const result = await receiveAccepted(init, chosen, { inbox, streams, life, started, replaced: () => replaced, saved: savedIds })
     interrupted?.forget(key.transferId, key.peerId)
     outcome.resolve(result)
     return result
@@ -175,9 +177,11 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
     const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
     life.fail(error)
     if (error instanceof CancelledError || error instanceof TimeoutError || error instanceof BadFrameError) withdrawn.abort(error)
-    // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question.
-    if (accepted !== undefined && (error instanceof ConnectionLostError || error instanceof TimeoutError)) interrupted?.remember(key, accepted)
-    else interrupted?.forget(key.transferId, key.peerId)
+    // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question,
+    // for the files not saved yet (the sender offers them all again: each one saved would be saved twice).
+    if (accepted !== undefined && (error instanceof ConnectionLostError || error instanceof TimeoutError)) {
+      interrupted?.remember(key, { ...accepted, fileIds: accepted.fileIds.filter((id) => !savedIds.has(id)) })
+    } else interrupted?.forget(key.transferId, key.peerId)
     outcome.reject(error)
     throw error
   } finally {
@@ -235,6 +239,8 @@ interface Running {
   started: number
   /** Whether the sender reconnected this transfer on a new connection (this one is stale). */
   replaced: () => boolean
+  /** Filled with the id of each file as it is saved. */
+  saved: Set<number>
 }
 
 async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecision, { accept: true }>, run: Running): Promise<ReceiveResult> {
@@ -290,6 +296,7 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
     }
     if (savedAs === undefined) return
     received.committed = true
+    run.saved.add(received.info.id)
     saved.push({ path: received.info.path, savedAs, size: received.info.size, blake3: received.localHash })
     meter.fileDone(received.info.id)
     // Queued, not awaited: the control channel sends queued frames together, in order. Once every file is saved the
