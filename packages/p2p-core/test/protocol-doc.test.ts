@@ -8,7 +8,7 @@ import { defaultLimits } from '../src/limits.ts'
 import { PROTOCOL_ID } from '../src/protocol/messages.ts'
 import { LAST_FRAME_GRACE_MS } from '../src/protocol/control-channel.ts'
 import { WRITE_BATCH_CHUNKS } from '../src/receive/receiver.ts'
-import { BATCH_CHUNKS, BUFFERS_PER_FILE_IN_FLIGHT } from '../src/transfer/sender.ts'
+import { BATCH_CHUNKS, BUFFERS_PER_FILE_IN_FLIGHT, READ_CHUNKS } from '../src/transfer/sender.ts'
 import { defaultDiscoveryOptions } from '../src/discovery/discovery.ts'
 
 const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
@@ -93,10 +93,11 @@ describe('docs/protocol.md', () => {
   })
 
   // Issue 16: the numbers derived from the limits are named in the code; the spec states the same ones.
-  it('states the derived sizes the code uses: buffers per file in flight, batch and write-batch chunks', () => {
+  it('states the derived sizes the code uses: buffers per file in flight, read, batch and write-batch chunks', () => {
     const multiples = (unit: string): number[] => [...doc.matchAll(new RegExp(`(\\d+) x \`${unit}\``, 'g'))].map((m) => Number(m[1]))
     expect(new Set(multiples('filesInFlight'))).toEqual(new Set([BUFFERS_PER_FILE_IN_FLIGHT]))
-    expect(new Set(multiples('chunkBytes'))).toEqual(new Set([BATCH_CHUNKS, WRITE_BATCH_CHUNKS]))
+    expect(new Set(multiples('chunkBytes'))).toEqual(new Set([BATCH_CHUNKS, WRITE_BATCH_CHUNKS, READ_CHUNKS]))
+    expect(doc).toContain(`buffers of ${READ_CHUNKS} x \`chunkBytes\``)
     expect(doc).toContain(`reach ${BATCH_CHUNKS} x \`chunkBytes\``)
     expect(doc).toContain(`batches of ${WRITE_BATCH_CHUNKS} x \`chunkBytes\``)
   })

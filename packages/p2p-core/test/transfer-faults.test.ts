@@ -95,9 +95,10 @@ describe('transfer faults', () => {
     const size = 8 * MiB
     await writeTree(fx.dir, { 'clip.bin': bytes(size) })
     // Well short of the 1 MiB the receiver gathers before it writes; the writes are spaced so that the first ones
-    // have reached the receiver when the cut drops whatever QUIC still holds.
+    // have reached the receiver when the cut drops whatever QUIC still holds. The sender writes READ_CHUNKS x
+    // chunkBytes at a time: 256 KiB here, so several writes land before the cut.
     const faults: Faults = { cutAfter: 600 * 1024, writeDelayMs: 25 }
-    const { node: a } = await faultyNode(faults)
+    const { node: a } = await faultyNode(faults, { chunkBytes: 64 * 1024, smallFileBytes: 64 * 1024, blockingFileBytes: 64 * 1024 })
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
     const first = answerNext(b, () => ({ accept: true, dir: dest }))
