@@ -125,8 +125,9 @@ export async function offerByHand (address: PeerAddress, files: HandFile[], opti
 }
 
 /**
- * Whether the receiver reset `stream` (it never writes on a data stream, so any end of its side within `withinMs`
- * is a reset): "CODE: message" as the transport reports it, or null if the stream stayed open.
+ * Whether the receiver reset `stream` (it writes nothing on a data stream and finishes its side only once it has read
+ * the stream to its end, so any other end of its side within `withinMs` is a reset): "CODE: message" as the
+ * transport reports it, "read end of stream, ..." for a finish, or null if the stream stayed open.
  */
 export async function resetCode (stream: FerryStream, withinMs: number): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined
