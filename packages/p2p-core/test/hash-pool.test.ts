@@ -42,6 +42,25 @@ describe('BLAKE3 hashing', () => {
     }
   })
 
+  it('issue 17: hashes a resumed prefix on this thread in 1 MiB pieces, the same at every piece boundary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-hash-'))
+    const piece = 1024 * 1024
+    try {
+      const data = randomBytes(3 * piece + 5)
+      await writeFile(join(dir, 'f'), data)
+      for (const [start, end] of [[0, 0], [0, 1], [0, piece - 1], [0, piece], [0, piece + 1], [1, 3 * piece + 5], [piece, 2 * piece + 1]] as const) {
+        const hasher = createInlineHasher()
+        await hasher.updateFromFile(join(dir, 'f'), start, end)
+        await hasher.update(data.subarray(end))
+        expect(await hasher.digest(), `[${start}, ${end})`).toBe(blake3Hex(data.subarray(start)))
+      }
+      const short = createInlineHasher()
+      await expect(short.updateFromFile(join(dir, 'f'), 0, data.byteLength + 1)).rejects.toThrow(/ended at/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('lets the caller reuse its buffer as soon as update() returns', async () => {
     const buffer = Buffer.alloc(1024, 1)
     const hasher = pool.create()

@@ -185,7 +185,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       const limits = this.limits
       try {
         return await sendTransfer({ ...request, transferId }, {
-          transport: this.#transport, hashPool: this.#hashPool, limits, logger: this.#logger, alias: this.alias, deviceType: this.#deviceType
+          transport: this.#transport, limits, logger: this.#logger, alias: this.alias, deviceType: this.#deviceType
         }, state)
       } catch (err) {
         if (request.reconnect === false || attempt > limits.reconnectAttempts || this.#closed || !isReconnectable(err, state.accepted)) throw err
@@ -282,7 +282,6 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
       const remote = { peerId: peer, shortCode: shortCodeFor(peer), address: connection.remoteAddress }
       const result = await serveInbound(connection, stream, remote, {
         components: {
-          hashPool: this.#hashPool,
           limits: this.limits,
           logger: this.#logger,
           interrupted: this.#interrupted,

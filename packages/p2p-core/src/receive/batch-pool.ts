@@ -1,5 +1,5 @@
 // The receive buffers shared by every incoming transfer: bytes from the network are gathered into one of these,
-// written and hashed from it (shared memory: the hash worker reads it in place, no copy), and the buffer goes back.
+// written and hashed from it (on this thread, in place), and the buffer goes back.
 // Their number bounds what all peers together can make this device hold between the network and the disk; a stream
 // that finds none free waits (its QUIC window then holds its peer back). A buffer is held only while it fills, for
 // at most a short pause of its peer (the stream then writes what it has), or while it is written.
@@ -33,7 +33,7 @@ export class BatchPool {
     if (free !== undefined) return free
     if (this.#made < this.#count) {
       this.#made++
-      return new Uint8Array(new SharedArrayBuffer(this.#bytes))
+      return new Uint8Array(this.#bytes)
     }
     return await new Promise<Uint8Array>((resolve, reject) => {
       const entry = {

@@ -8,7 +8,7 @@
 
 import { BadFrameError, ConnectionLostError } from '../errors.ts'
 import { blake3Hex } from '../hash/blake3.ts'
-import { createInlineHasher, type HashPool, type Hasher } from '../hash/hash-pool.ts'
+import { createInlineHasher, type Hasher } from '../hash/hash-pool.ts'
 import { FrameReader } from '../protocol/frames.ts'
 import { dataHeaderSchema, dataItemSchema, parseMessage } from '../protocol/messages.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
@@ -31,14 +31,13 @@ export interface ReceivedFile {
 export interface DataStreamContext {
   transferId: string
   files: ReadonlyMap<number, ReceivedFile>
-  hashPool: HashPool
   /** Receive buffers shared by all transfers; their size is the most gathered before one write and hash update. */
   pool: BatchPool
   meter: ProgressMeter
   maxFrameBytes: number
   /** Largest read from the stream at once, in bytes (QUIC allocates a buffer this big for every read). */
   readBytes: number
-  /** Files at or below this size are hashed inline (on this thread). */
+  /** Files at or below this size are never resumed: bytes gathered when their stream breaks are not kept. */
   smallFileBytes: number
   /** Files at or below this size that arrive in one buffer are written with one blocking call. */
   blockingFileBytes: number
@@ -101,7 +100,7 @@ const PAUSED = Symbol('paused')
  */
 async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader, context: DataStreamContext): Promise<string> {
   const { pool, meter, ended } = context
-  const inline = info.size <= context.smallFileBytes
+  const resumable = info.size > context.smallFileBytes
   let hasher: Hasher | undefined
   let opened = false
   let position = file.offset
@@ -113,7 +112,8 @@ async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader,
     if (hasher !== undefined) return hasher
     file.open()
     opened = true
-    hasher = inline ? createInlineHasher() : context.hashPool.create()
+    // On this thread, a batch at a time: a worker's round trips cost as much CPU as the hash itself (issue 17).
+    hasher = createInlineHasher()
     await file.hashResumed(hasher)
     return hasher
   }
@@ -179,7 +179,7 @@ async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader,
     // that landed: after a failed one it would leave a hole the resume would count as bytes). The transfer waits for
     // this before it keeps or removes its partials; a partial is never committed once the transfer has ended.
     const landed = await pending.then(() => true, () => false)
-    if (landed && !inline && batch !== undefined && gathered > 0) {
+    if (landed && resumable && batch !== undefined && gathered > 0) {
       try {
         await open()
         await file.write(batch.subarray(0, gathered), position)

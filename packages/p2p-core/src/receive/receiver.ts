@@ -10,7 +10,6 @@ import {
   BadFrameError, BusyError, CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, NoSpaceError, TimeoutError,
   errorFromJson, toFerryError
 } from '../errors.ts'
-import type { HashPool } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { LAST_FRAME_GRACE_MS, type ControlChannel } from '../protocol/control-channel.ts'
@@ -36,7 +35,6 @@ import { ReceiveLife } from './receive-life.ts'
 import type { PartialClaims, PartialNames } from './partial-names.ts'
 
 export interface ReceiverComponents {
-  hashPool: HashPool
   limits: FerryLimits
   logger: Logger
   /** Names of partial files, keyed by a secret of this device. */
@@ -349,7 +347,6 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
     const context = {
       transferId: init.hello.transferId,
       files,
-      hashPool: components.hashPool,
       pool: components.buffers,
       meter,
       maxFrameBytes: limits.maxFrameBytes,

@@ -32,8 +32,8 @@ export class BufferPool {
     if (free !== undefined) return free
     if (this.#created < this.count) {
       this.#created++
-      // Shared memory, so the hash worker can read a chunk in place instead of receiving a copy.
-      return Buffer.from(new SharedArrayBuffer(this.size))
+      // Its own memory, outside Node's shared slab: the pool keeps it for the whole transfer.
+      return Buffer.allocUnsafeSlow(this.size)
     }
     return await new Promise<Buffer>((resolve, reject) => {
       const onAbort = (): void => {

@@ -9,7 +9,7 @@ import {
   SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
-import type { HashPool, Hasher } from '../hash/hash-pool.ts'
+import type { Hasher } from '../hash/hash-pool.ts'
 import { blake3Hex } from '../hash/blake3.ts'
 import { createInlineHasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
@@ -102,7 +102,6 @@ export interface SendResult {
 
 export interface SenderComponents {
   transport: Transport
-  hashPool: HashPool
   limits: FerryLimits
   logger: Logger
   alias: string
@@ -314,9 +313,10 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
 }
 
 async function sendFile (stream: FerryStream, file: SourceFile, offset: number, pool: BufferPool, init: StreamFilesInit): Promise<void> {
-  const { limits, hashPool } = init.components
+  const { limits } = init.components
   const handle = await openSource(file)
-  const hasher: Hasher = file.size > limits.smallFileBytes ? hashPool.create() : createInlineHasher()
+  // On this thread, in the pieces read: a worker's round trips cost as much CPU as the hash itself (issue 17).
+  const hasher: Hasher = createInlineHasher()
   init.meter.fileStarted(file.id, offset)
   try {
     // One check after reading is enough: any change since the offer shows in size or mtime by then.

@@ -76,8 +76,8 @@ async function offerMany (address: PeerAddress, count: number, pathBytes: number
 }
 
 /**
- * An honest transfer first (a large file and a few small ones), so the baseline is a receiver at work: its hash
- * workers started, QUIC and TLS warmed up, as any receiver is after its first transfer.
+ * An honest transfer first (a large file and a few small ones), so the baseline is a receiver at work: its
+ * receive buffers made, QUIC and TLS warmed up, as any receiver is after its first transfer.
  */
 async function warmUp (address: PeerAddress): Promise<void> {
   const src = join(dir, 'warmup')
@@ -133,7 +133,7 @@ async function waitForOffers (process: ReceiverProcess, offers: number): Promise
 
 describe('issue 13: memory across all peers, in the receiver\'s own process', () => {
   // Undecided, every pushed byte sits unread in QUIC: the issue's bound, 30 MiB. Accepted, the receiver also reads
-  // the first stream of each and writes and hashes what it holds (a batch each, copies queued to the hash worker)
+  // the first stream of each and writes and hashes what it holds (a batch each, hashed on its own thread)
   // until the duplicate stream ends the transfer: measured +24 MiB on a quiet machine, up to +50 under the full
   // suite's load; old main kept +400 to +640 MiB either way.
   for (const [decide, boundMiB] of [['never', 30], ['accept', 60]] as const) {
