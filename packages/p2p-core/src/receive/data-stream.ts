@@ -128,6 +128,7 @@ async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader,
     gathered = 0
     await pending
     const h = await open()
+    pool.letCollectorIn()
     pending = Promise.all([file.write(bytes, at), h.update(bytes)])
       .then(() => { meter.add(bytes.byteLength, info.id) })
       .finally(() => { pool.release(buffer) })
