@@ -138,8 +138,9 @@ async function writeFileData ({ info, file }: ReceivedFile, reader: FrameReader,
 
   try {
     while (position + gathered < info.size) {
-      batch ??= await pool.acquire(ended)
-      const room = Math.min(batch.byteLength, info.size - position) - gathered
+      // A buffer is taken only once bytes are here: a stream whose peer stays silent holds none, so silent streams
+      // (up to maxStreamsPerTransfer of them, from any number of peers) cannot take the pool from everyone else.
+      const room = Math.min(batch?.byteLength ?? pool.bufferBytes, info.size - position) - gathered
       const read = reader.readRaw(Math.min(room, context.readBytes))
       let chunk = gathered === 0 ? await read : await raceTimer(read, context.flushAfterMs)
       if (chunk === PAUSED) {

@@ -8,6 +8,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PROTOCOL_ID, createQuicTransport, identityFromKey, type FerryNode, type IncomingOffer, type PeerAddress, type SendResult } from '../../src/index.ts'
 import { FrameReader, encodeFrame } from '../../src/protocol/frames.ts'
+import { dataHeader, dataItem, fileDone, offerByHand as offerByHandRaw } from './raw-sender.ts'
 import { writeTree } from '../helpers/files.ts'
 import { createFixture, type Fixture } from '../helpers/nodes.ts'
 
@@ -175,4 +176,31 @@ describe('issue 13: bounds across all peers', () => {
     expect(reply).toBeNull()
     expect(offers).toEqual([])
   })
+
+  it('gives a receive buffer only to a stream whose bytes have come: 40 silent data streams do not stall a file sent beside them', async () => {
+    const receiver = await fx.node()
+    receiver.on('offer', (offer) => { void offer.respond({ accept: true, dir: join(fx.dir, 'dest') }).catch(() => {}) })
+    const size = 1024 * 1024
+    const files = Array.from({ length: 41 }, (_, i) => ({ path: `f${i}.bin`, data: new Uint8Array(size).fill(i) }))
+    const hostile = await offerByHandRaw(receiver.address, files)
+    try {
+      // 40 streams that say which file they carry, then nothing: more than the 32 receive buffers.
+      const silent = []
+      for (let id = 0; id < 40; id++) {
+        const stream = await hostile.openData()
+        await stream.write(Buffer.concat([dataHeader(hostile.transferId), dataItem(id, 0, size)]))
+        silent.push(stream)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const last = files[40]?.data ?? new Uint8Array(0)
+      const honest = await hostile.openData()
+      await honest.write(Buffer.concat([dataHeader(hostile.transferId), dataItem(40, 0, size), last]))
+      await honest.finish()
+      await hostile.send(fileDone(40, last))
+      expect(await hostile.reply((f) => f.type === 'verified' && (f.ids as number[]).includes(40), 15_000)).toBeTruthy()
+      expect(silent).toHaveLength(40)
+    } finally {
+      await hostile.close()
+    }
+  }, 30_000)
 })
