@@ -12,7 +12,7 @@
 // closed (and its number reused) between resolving a name and using it.
 
 import {
-  closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
+  closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
 } from 'node:fs'
 import { join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
@@ -166,7 +166,8 @@ export class Destination {
     // Most files go where the one before went: that folder is open already.
     const whole = dirParts.join('/')
     const known = this.#open.get(whole)
-    if (known !== undefined) {
+    // A folder that still has a name cannot have lost one of its parents (a folder is removed only when empty).
+    if (known !== undefined && this.#stillLinked(whole, known)) {
       this.#open.delete(whole)
       this.#open.set(whole, known)
       return known.fd
@@ -176,7 +177,7 @@ export class Destination {
     for (const part of dirParts) {
       relative = relative === '' ? part : `${relative}/${part}`
       const cached = this.#open.get(relative)
-      if (cached !== undefined) {
+      if (cached !== undefined && this.#stillLinked(relative, cached)) {
         // Most recently used last.
         this.#open.delete(relative)
         this.#open.set(relative, cached)
@@ -203,6 +204,31 @@ export class Destination {
       fd = child
     }
     return fd
+  }
+
+  /**
+   * Whether a held folder still has a name. Nobody owns a folder's existence but the disk: the transfer that made it
+   * removes it once it is empty again (removeEmptyFolders), and the user may too, while another transfer, which
+   * planned a file into it, still holds its handle. Rather than make transfers agree on who may remove what, each
+   * checks its handle before use: a removed folder's handle (no links left) is dropped with the handles below it, and
+   * the folder is resolved again from its parent like any other, through the same checks (created anew, never through
+   * a link, FERRY_ERR_UNSAFE_PATH if its name now holds one). A folder that was moved, not removed, keeps its handle.
+   */
+  #stillLinked (relative: string, folder: OpenFolder): boolean {
+    let linked: boolean
+    try {
+      linked = fstatSync(folder.fd).nlink > 0
+    } catch {
+      linked = false
+    }
+    if (linked) return true
+    for (const [path, { fd }] of [...this.#open]) {
+      if (path === relative || path.startsWith(`${relative}/`)) {
+        this.#open.delete(path)
+        closeQuietly(fd)
+      }
+    }
+    return false
   }
 
   #remember (relative: string, fd: number): void {
