@@ -251,9 +251,16 @@ export class IncomingFile {
     this.#state = 'discarded'
   }
 
-  /** Leaves the partial for a later transfer to resume from. */
+  /**
+   * Leaves the partial for a later transfer to resume from. A partial without a sidecar (a small file, or a second
+   * transfer of a file another one is writing) has a name nobody will look up again: it is discarded instead.
+   */
   keep (): void {
     if (this.#state === 'committed' || this.#state === 'discarded' || this.#state === 'kept') return
+    if (this.#sidecar === undefined) {
+      this.discard()
+      return
+    }
     this.#closeFd()
     this.#release()
     this.#state = 'kept'
