@@ -9,7 +9,7 @@
 //       \---------------\--discard/keep--> discarded / kept
 
 import {
-  closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync,
+  closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, renameSync, unlinkSync,
   write, writeSync, type Stats
 } from 'node:fs'
 import { promisify } from 'node:util'
@@ -17,9 +17,11 @@ import { extname, join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
 import type { Hasher } from '../hash/hash-pool.ts'
 import { ANCHORED_PATHS, type Destination, type Folder } from './destination.ts'
-import { sidecarOf, type PartialClaims, type PartialNames } from './partial-names.ts'
+import { claimKeyOf, sidecarOf, type PartialClaims, type PartialNames } from './partial-names.ts'
+import { readSidecar, type Sidecar } from './sidecar.ts'
+import type { StalePartials } from './stale-partials.ts'
 
-const { O_WRONLY, O_RDWR, O_RDONLY, O_CREAT, O_EXCL } = constants
+const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = constants
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 // An entry found at our names is opened without waiting: a fifo planted there must not freeze the receiver (on a
 // regular file O_NONBLOCK changes nothing).
@@ -28,8 +30,6 @@ const writeAsync = promisify(write)
 
 /** Most names tried for a file whose name is taken: "name (1).ext" ... "name (999).ext". */
 export const MAX_NAME_ATTEMPTS = 1000
-/** Largest sidecar read back, in bytes; a bigger one is not ours. */
-const MAX_SIDECAR_BYTES = 16 * 1024
 
 export type IncomingFileState = 'planned' | 'open' | 'written' | 'committed' | 'discarded' | 'kept'
 
@@ -45,13 +45,8 @@ export interface IncomingFileInit {
    * mtime. Without it the partial gets a fresh name and is never looked for again.
    */
   resume?: { from: string, mtimeMs: number }
-}
-
-interface Sidecar {
-  path: string
-  size: number
-  mtimeMs: number
-  from: string
+  /** The transfer's record of partials its sender left earlier: once this file is saved, its stale ones go. */
+  stale?: StalePartials
 }
 
 export class IncomingFile {
@@ -62,6 +57,7 @@ export class IncomingFile {
   readonly #destination: Destination
   readonly #names: PartialNames
   readonly #claims: PartialClaims
+  readonly #stale: StalePartials | undefined
   /** The partial's name: planned for a resumable file, made up at open() for the others. */
   #partial: string | undefined
   /** The claim on the partial's name (resumable files only: fresh names are random and never shared). */
@@ -79,6 +75,7 @@ export class IncomingFile {
     this.#destination = init.destination
     this.#names = init.names
     this.#claims = init.claims
+    this.#stale = init.stale
     this.#partial = planned?.partial
     this.#claim = planned?.claim
     this.#sidecar = planned === undefined || init.resume === undefined
@@ -95,7 +92,7 @@ export class IncomingFile {
     const folder = init.destination.existing(dirParts)
     if (init.resume !== undefined) {
       const partial = init.names.forKey(JSON.stringify([init.resume.from, init.path, init.size, init.resume.mtimeMs]))
-      const claim = `${init.destination.root}\0${dirParts.join('/')}\0${partial}`
+      const claim = claimKeyOf(init.destination.root, dirParts.join('/'), partial)
       if (init.claims.claim(claim)) {
         const sidecar = { path: init.path, size: init.size, mtimeMs: init.resume.mtimeMs, from: init.resume.from }
         return new IncomingFile(init, { partial, claim, offset: folder === undefined ? 0 : resumableBytes(folder, partial, sidecar) })
@@ -230,6 +227,9 @@ export class IncomingFile {
     if (this.#sidecar !== undefined) unlinkQuietly(folder.path(sidecarOf(partial)))
     this.#release()
     this.#state = 'committed'
+    try {
+      this.#stale?.removeFor(this.#destination.root, folder, this.path, partial)
+    } catch { /* leftovers of older transfers never fail a saved file */ }
     return join(this.#destination.root, ...this.#dirParts, saved)
   }
 
@@ -291,27 +291,6 @@ function resumableBytes (folder: Folder, partial: string, expected: Sidecar): nu
   if (sidecar === undefined || sidecar.path !== expected.path || sidecar.size !== expected.size ||
     sidecar.mtimeMs !== expected.mtimeMs || sidecar.from !== expected.from) return 0
   return Math.min(info.size, expected.size)
-}
-
-function readSidecar (path: string): Sidecar | undefined {
-  let fd: number
-  try {
-    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-  } catch {
-    return undefined
-  }
-  try {
-    const info = fstatSync(fd)
-    if (!info.isFile() || info.size > MAX_SIDECAR_BYTES) return undefined
-    const buffer = Buffer.alloc(info.size)
-    const n = readSync(fd, buffer, 0, info.size, 0)
-    const value = JSON.parse(buffer.subarray(0, n).toString('utf8')) as Partial<Sidecar>
-    return typeof value === 'object' && value !== null ? value as Sidecar : undefined
-  } catch {
-    return undefined
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /**

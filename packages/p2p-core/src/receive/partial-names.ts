@@ -47,6 +47,11 @@ export function sidecarOf (partialName: string): string {
   return `${partialName.slice(0, -PARTIAL_SUFFIX.length)}${SIDECAR_SUFFIX}`
 }
 
+/** What PartialClaims holds for a partial: the destination's root, the folder below it and the partial's name. */
+export function claimKeyOf (root: string, folderRelative: string, partialName: string): string {
+  return `${root}\0${folderRelative}\0${partialName}`
+}
+
 /**
  * Partial files in use by transfers of this process, so two transfers of the same file (the same sender sending it
  * twice at once) never write one partial: the second gets a fresh name and does not resume.

@@ -33,6 +33,7 @@ import type { ReceiveBudget } from './receive-budget.ts'
 import type { BatchPool } from './batch-pool.ts'
 import { ReceiveLife } from './receive-life.ts'
 import type { PartialClaims, PartialNames } from './partial-names.ts'
+import { StalePartials } from './stale-partials.ts'
 
 export interface ReceiverComponents {
   limits: FerryLimits
@@ -404,7 +405,8 @@ async function receiveAccepted (init: RunOfferInit, decision: Extract<OfferDecis
     if (resumable) file.keep()
     else file.discard()
   }
-  if (!complete && !resumable) destination.removeEmptyFolders()
+  // Kept partials keep their folders; the folders that hold nothing again (no partial was kept there) go.
+  if (!complete) destination.removeEmptyFolders()
   destination.close()
   meter.stop()
   if (!complete) {
@@ -431,6 +433,7 @@ async function planFiles (
 ): Promise<void> {
   const { limits, names, claims } = init.components
   const wanted = decision.files === undefined ? null : new Set(decision.files)
+  const stale = new StalePartials(init.remote.peerId, claims)
   let planned = 0
   for (const info of init.files) {
     if (wanted !== null && !wanted.has(info.id)) continue
@@ -440,6 +443,7 @@ async function planFiles (
       claims,
       path: info.path,
       size: info.size,
+      stale,
       ...(info.size > limits.smallFileBytes ? { resume: { from: init.remote.peerId, mtimeMs: info.mtimeMs } } : {})
     })
     files.set(info.id, { info, file, started: false, committed: false })

@@ -1,11 +1,12 @@
 // Issue 13 (red team, second round): a transfer that ends leaves no hidden partial that nothing will ever resume or
 // remove.
 
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Destination, IncomingFile, PartialClaims, PartialNames } from '../../src/index.ts'
+import { Destination, IncomingFile, PartialClaims, PartialNames, sidecarOf } from '../../src/index.ts'
+import { StalePartials } from '../../src/receive/stale-partials.ts'
 
 let dir: string
 let dest: string
@@ -33,8 +34,20 @@ function transfer (): Destination {
   return destination
 }
 
-function plan (destination: Destination, path: string, size: number, resume?: { mtimeMs: number }, claims = new PartialClaims()): IncomingFile {
-  return IncomingFile.plan({ destination, names, claims, path, size, ...(resume === undefined ? {} : { resume: { from, mtimeMs: resume.mtimeMs } }) })
+function plan (
+  destination: Destination, path: string, size: number, resume?: { mtimeMs: number }, claims = new PartialClaims(), stale?: StalePartials
+): IncomingFile {
+  return IncomingFile.plan({
+    destination, names, claims, path, size, ...(resume === undefined ? {} : { resume: { from, mtimeMs: resume.mtimeMs } }), ...(stale === undefined ? {} : { stale })
+  })
+}
+
+/** A partial an earlier, interrupted transfer left: `bytes` of `path` as it was at `mtimeMs`, from `sender`. */
+async function leftover (folder: string, path: string, size: number, mtimeMs: number, sender = from): Promise<string> {
+  const partial = names.forKey(JSON.stringify([sender, path, size, mtimeMs]))
+  await writeFile(join(folder, partial), Buffer.alloc(Math.min(size, 4), 1))
+  await writeFile(join(folder, sidecarOf(partial)), JSON.stringify({ path, size, mtimeMs, from: sender }))
+  return partial
 }
 
 describe('partials nothing would resume (issue 13)', () => {
@@ -61,5 +74,49 @@ describe('partials nothing would resume (issue 13)', () => {
     // Only the first one's partial and sidecar remain: a resend resumes from them.
     expect((await readdir(dest)).length).toBe(2)
     expect(plan(transfer(), 'big.bin', 10, { mtimeMs: 1000 }).offset).toBe(3)
+  })
+})
+
+describe('partials left for a file that has been saved since (issue 13)', () => {
+  it('removes, when a file is saved, the partials its sender left for the same path at another size or mtime', async () => {
+    const claims = new PartialClaims()
+    await mkdir(join(dest, 'album'))
+    await leftover(join(dest, 'album'), 'album/clip.bin', 10, 999) // the source changed while the link was cut
+    await leftover(join(dest, 'album'), 'album/clip.bin', 8, 998)
+    const destination = transfer()
+    const file = plan(destination, 'album/clip.bin', 5, { mtimeMs: 1000 }, claims, new StalePartials(from, claims))
+    file.open()
+    await file.write(Buffer.from('hello'), 0)
+    file.close()
+    expect(file.commit(() => true)).toBe(join(destination.root, 'album', 'clip.bin'))
+    expect(await readdir(join(dest, 'album'))).toEqual(['clip.bin'])
+  })
+
+  it('removes only those: other senders\', other paths\', one another transfer holds and one behind a linked sidecar stay', async () => {
+    const claims = new PartialClaims()
+    const others = [
+      await leftover(dest, 'clip.bin', 10, 999, '12D3KooWSomeoneElse'),
+      await leftover(dest, 'other.bin', 10, 999)
+    ]
+    const stale = await leftover(dest, 'clip.bin', 10, 999)
+    const held = await leftover(dest, 'clip.bin', 12, 1000)
+    const writing = plan(transfer(), 'clip.bin', 12, { mtimeMs: 1000 }, claims) // claims `held`: it resumes from it
+    expect(writing.offset).toBe(4)
+    await writeFile(join(outside, 'sidecar'), JSON.stringify({ path: 'clip.bin', size: 9, mtimeMs: 1, from }))
+    const planted = names.forKey('planted')
+    await writeFile(join(dest, planted), 'abcd')
+    await symlink(join(outside, 'sidecar'), join(dest, sidecarOf(planted)))
+    const destination = transfer()
+    const file = plan(destination, 'clip.bin', 5, { mtimeMs: 1001 }, claims, new StalePartials(from, claims))
+    file.open()
+    await file.write(Buffer.from('hello'), 0)
+    file.close()
+    file.commit(() => true)
+    const left = await readdir(dest)
+    for (const partial of [...others, held, planted]) expect(left).toContain(partial)
+    expect(left).toContain(sidecarOf(planted))
+    expect(left).not.toContain(stale)
+    expect(left).not.toContain(sidecarOf(stale))
+    expect(await readFile(join(outside, 'sidecar'), 'utf8')).toContain('clip.bin')
   })
 })
