@@ -57,8 +57,8 @@ describe('per-file progress of a transfer between two nodes on loopback', () => 
     const contents = Object.fromEntries(Object.entries(sizes).map(([path, size]) => [path, bytes(size)]))
     await writeTree(join(root, 'mix'), contents)
     // Batches of at most 4 small files, so several batch streams each carry several files; slowed writes, so the
-    // transfer spans several reports.
-    const a = await fx.node({ limits: { batchMaxFiles: 4 }, wrap: (t) => faultyTransport(t, { writeDelayMs: 5 }) })
+    // transfer spans several reports (50 ms a write: the sender writes 1 MiB at a time since issue 17).
+    const a = await fx.node({ limits: { batchMaxFiles: 4 }, wrap: (t) => faultyTransport(t, { writeDelayMs: 50 }) })
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
 
