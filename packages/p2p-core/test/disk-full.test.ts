@@ -53,7 +53,7 @@ describe.skipIf(!canMount)(`a receiver whose disk is small${canMount ? '' : ' (s
 
   it('stops both sides with FERRY_ERR_DISK when the disk fills mid-transfer, keeps the partial, and resumes once there is room', async () => {
     await writeTree(fx.dir, { 'movie.bin': bytes(10 * MiB) })
-    const a = await fx.node({ wrap: (t) => faultyTransport(t, { writeDelayMs: 5 }) })
+    const a = await fx.node({ wrap: (t) => faultyTransport(t, { writeDelayMs: 50 }) })
     const b = await fx.node()
     const dest = join(disk, 'inbox')
     const filler = join(disk, 'filler')
