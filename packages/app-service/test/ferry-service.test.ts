@@ -114,7 +114,7 @@ describe('FerryService', () => {
   })
 
   it('cancels a running send on both sides, leaving no file, and Retry then delivers it under the same id', async () => {
-    const faults: Faults = { writeDelayMs: 15 }
+    const faults: Faults = { writeDelayMs: 60 }
     const a = await start({ wrapTransport: (t) => faultyTransport(t, faults) })
     const b = await start()
     const file = join(a.dir, 'slow.bin')

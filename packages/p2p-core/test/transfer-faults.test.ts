@@ -214,7 +214,7 @@ describe('transfer faults', () => {
 
   it('stops both sides within a second when the sender cancels, leaving no partial file', async () => {
     await writeTree(fx.dir, { 'slow.bin': bytes(32 * MiB) })
-    const { node: a } = await faultyNode({ writeDelayMs: 20 })
+    const { node: a } = await faultyNode({ writeDelayMs: 40 })
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
     const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
@@ -235,7 +235,7 @@ describe('transfer faults', () => {
 
   it('stops both sides within a second when the receiver cancels, leaving no partial file', async () => {
     await writeTree(fx.dir, { 'slow.bin': bytes(32 * MiB) })
-    const { node: a } = await faultyNode({ writeDelayMs: 20 })
+    const { node: a } = await faultyNode({ writeDelayMs: 40 })
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
     const controller = new AbortController()
@@ -268,7 +268,7 @@ describe('transfer faults', () => {
 
   it('reports a file that changes while it is sent (FERRY_ERR_SOURCE_CHANGED) instead of delivering it', async () => {
     await writeTree(fx.dir, { 'log.txt': bytes(8 * MiB) })
-    const { node: a } = await faultyNode({ writeDelayMs: 10 })
+    const { node: a } = await faultyNode({ writeDelayMs: 50 })
     const b = await fx.node()
     const dest = join(fx.dir, 'dest')
     const { outcome } = answerNext(b, () => ({ accept: true, dir: dest }))
