@@ -107,7 +107,7 @@ describe('ferry receive (issue 13)', () => {
 
   it('with --once keeps running while its interrupted transfer comes back as a new offer (its files changed), and ends after it', async () => {
     const out = join(dir, 'received')
-    const receiver = ferry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--once', '--json', '--reconnect-wait', '1500'], 'receiver')
+    const receiver = ferry(['receive', '--dir', out, '--host', '127.0.0.1', '--port', '0', '--yes', '--once', '--json', '--reconnect-wait', '4000'], 'receiver')
     const listening = await receiver.waitFor('listening')
     const address = { host: '127.0.0.1', port: Number(String(listening.address).split('/')[0]?.split(':')[1]) }
     const identity = await generateIdentity()
@@ -118,12 +118,12 @@ describe('ferry receive (issue 13)', () => {
     await expect(cutting.send({ address, paths: [join(dir, 'a.bin')], transferId: 'the-one-transfer', reconnect: false })).rejects.toThrow()
     await cutting.close()
     // It comes back under the same transfer id with another file list (as a re-walk after a change does), slowly:
-    // a write every 1 s outlasts the 1.5 s reconnect wait.
-    const slow = await trickler(1_000)
-    await writeFile(join(dir, 'b.bin'), randomBytes(1024 * 1024))
+    // three 1 MiB writes 3 s apart outlast the 4 s reconnect wait.
+    const slow = await trickler(3_000)
+    await writeFile(join(dir, 'b.bin'), randomBytes(3 * 1024 * 1024))
     const again = await slow.send({ address, paths: [join(dir, 'b.bin')], transferId: 'the-one-transfer', reconnect: false })
     expect(again.files).toBe(1)
     expect((await receiver.exited).code).toBe(0)
-    expect((await readFile(join(out, 'b.bin'))).byteLength).toBe(1024 * 1024)
+    expect((await readFile(join(out, 'b.bin'))).byteLength).toBe(3 * 1024 * 1024)
   }, 90_000)
 })

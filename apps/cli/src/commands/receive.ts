@@ -76,11 +76,10 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
       const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
       if (ended !== undefined) {
         await ended
-        // A newer run of the one transfer is under way: its end is the one that counts.
-        if (runs > 1) return
-        // An interrupted transfer ends --once only if its sender does not come back in time.
-        if (interrupted) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
-        else done(code)
+        // A run that ended for good (done, declined, failed) ends --once, whatever older runs are still noticing
+        // their cut. An interrupted one waits for its sender to come back, unless another run is already under way.
+        if (!interrupted) done(code)
+        else if (runs === 1) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
       }
     }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy--; runs-- })
   }
