@@ -1,46 +1,15 @@
 // Issue 13 (red team, second round): a transfer that ends leaves no hidden partial that nothing will ever resume or
 // remove.
 
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Destination, IncomingFile, PartialClaims, PartialNames, sidecarOf } from '../../src/index.ts'
+import { describe, expect, it } from 'vitest'
+import { useDestinationFixture } from '../helpers/destination-fixture.ts'
+import { PartialClaims, sidecarOf } from '../../src/index.ts'
 import { StalePartials } from '../../src/receive/stale-partials.ts'
 
-let dir: string
-let dest: string
-let outside: string
-const opened: Destination[] = []
-const names = new PartialNames(Buffer.alloc(32, 9))
-const from = '12D3KooWSender'
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ferry-leftovers-'))
-  dest = join(dir, 'dest')
-  outside = join(dir, 'outside')
-  await mkdir(dest)
-  await mkdir(outside)
-})
-afterEach(async () => {
-  for (const destination of opened.splice(0)) destination.close()
-  await rm(dir, { recursive: true, force: true })
-})
-
-/** One transfer's view of the destination, as the receiver opens one per transfer. */
-function transfer (): Destination {
-  const destination = Destination.open(dest)
-  opened.push(destination)
-  return destination
-}
-
-function plan (
-  destination: Destination, path: string, size: number, resume?: { mtimeMs: number }, claims = new PartialClaims(), stale?: StalePartials
-): IncomingFile {
-  return IncomingFile.plan({
-    destination, names, claims, path, size, ...(resume === undefined ? {} : { resume: { from, mtimeMs: resume.mtimeMs } }), ...(stale === undefined ? {} : { stale })
-  })
-}
+const fx = useDestinationFixture()
+const { transfer, plan, names, from } = fx
 
 /** A partial an earlier, interrupted transfer left: `bytes` of `path` as it was at `mtimeMs`, from `sender`. */
 async function leftover (folder: string, path: string, size: number, mtimeMs: number, sender = from): Promise<string> {
@@ -57,7 +26,7 @@ describe('partials nothing would resume (issue 13)', () => {
     file.open()
     await file.write(Buffer.alloc(120 * 1024, 1), 0)
     file.keep() // what the receiver does on a lost connection
-    expect(await readdir(dest)).toEqual([])
+    expect(await readdir(fx.dest)).toEqual([])
   })
 
   it('removes the second partial of a file two transfers received at once (it has no sidecar) when it is cut', async () => {
@@ -72,7 +41,7 @@ describe('partials nothing would resume (issue 13)', () => {
     second.keep()
     first.keep()
     // Only the first one's partial and sidecar remain: a resend resumes from them.
-    expect((await readdir(dest)).length).toBe(2)
+    expect((await readdir(fx.dest)).length).toBe(2)
     expect(plan(transfer(), 'big.bin', 10, { mtimeMs: 1000 }).offset).toBe(3)
   })
 })
@@ -80,43 +49,43 @@ describe('partials nothing would resume (issue 13)', () => {
 describe('partials left for a file that has been saved since (issue 13)', () => {
   it('removes, when a file is saved, the partials its sender left for the same path at another size or mtime', async () => {
     const claims = new PartialClaims()
-    await mkdir(join(dest, 'album'))
-    await leftover(join(dest, 'album'), 'album/clip.bin', 10, 999) // the source changed while the link was cut
-    await leftover(join(dest, 'album'), 'album/clip.bin', 8, 998)
+    await mkdir(join(fx.dest, 'album'))
+    await leftover(join(fx.dest, 'album'), 'album/clip.bin', 10, 999) // the source changed while the link was cut
+    await leftover(join(fx.dest, 'album'), 'album/clip.bin', 8, 998)
     const destination = transfer()
     const file = plan(destination, 'album/clip.bin', 5, { mtimeMs: 1000 }, claims, new StalePartials(from, claims))
     file.open()
     await file.write(Buffer.from('hello'), 0)
     file.close()
     expect(file.commit(() => true)).toBe(join(destination.root, 'album', 'clip.bin'))
-    expect(await readdir(join(dest, 'album'))).toEqual(['clip.bin'])
+    expect(await readdir(join(fx.dest, 'album'))).toEqual(['clip.bin'])
   })
 
   it('removes only those: other senders\', other paths\', one another transfer holds and one behind a linked sidecar stay', async () => {
     const claims = new PartialClaims()
     const others = [
-      await leftover(dest, 'clip.bin', 10, 999, '12D3KooWSomeoneElse'),
-      await leftover(dest, 'other.bin', 10, 999)
+      await leftover(fx.dest, 'clip.bin', 10, 999, '12D3KooWSomeoneElse'),
+      await leftover(fx.dest, 'other.bin', 10, 999)
     ]
-    const stale = await leftover(dest, 'clip.bin', 10, 999)
-    const held = await leftover(dest, 'clip.bin', 12, 1000)
+    const stale = await leftover(fx.dest, 'clip.bin', 10, 999)
+    const held = await leftover(fx.dest, 'clip.bin', 12, 1000)
     const writing = plan(transfer(), 'clip.bin', 12, { mtimeMs: 1000 }, claims) // claims `held`: it resumes from it
     expect(writing.offset).toBe(4)
-    await writeFile(join(outside, 'sidecar'), JSON.stringify({ path: 'clip.bin', size: 9, mtimeMs: 1, from }))
+    await writeFile(join(fx.outside, 'sidecar'), JSON.stringify({ path: 'clip.bin', size: 9, mtimeMs: 1, from }))
     const planted = names.forKey('planted')
-    await writeFile(join(dest, planted), 'abcd')
-    await symlink(join(outside, 'sidecar'), join(dest, sidecarOf(planted)))
+    await writeFile(join(fx.dest, planted), 'abcd')
+    await symlink(join(fx.outside, 'sidecar'), join(fx.dest, sidecarOf(planted)))
     const destination = transfer()
     const file = plan(destination, 'clip.bin', 5, { mtimeMs: 1001 }, claims, new StalePartials(from, claims))
     file.open()
     await file.write(Buffer.from('hello'), 0)
     file.close()
     file.commit(() => true)
-    const left = await readdir(dest)
+    const left = await readdir(fx.dest)
     for (const partial of [...others, held, planted]) expect(left).toContain(partial)
     expect(left).toContain(sidecarOf(planted))
     expect(left).not.toContain(stale)
     expect(left).not.toContain(sidecarOf(stale))
-    expect(await readFile(join(outside, 'sidecar'), 'utf8')).toContain('clip.bin')
+    expect(await readFile(join(fx.outside, 'sidecar'), 'utf8')).toContain('clip.bin')
   })
 })
