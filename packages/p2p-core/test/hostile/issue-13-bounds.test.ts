@@ -203,4 +203,33 @@ describe('issue 13: bounds across all peers', () => {
       await hostile.close()
     }
   }, 30_000)
+
+  it('ends an accepted transfer whose sender never reads the answer as soon as this device cancels it', async () => {
+    const receiver = await fx.node()
+    const stop = new AbortController()
+    let received: Promise<unknown> | undefined
+    receiver.on('offer', (offer) => {
+      received = offer.respond({ accept: true, dir: join(fx.dir, 'dest'), signal: stop.signal })
+      received.catch(() => {})
+    })
+    const transport = await createQuicTransport({ identity: identityFromKey(await generateKeyPair('Ed25519')) })
+    try {
+      const control = await (await transport.dial(receiver.address)).openStream()
+      const write = async (message: unknown): Promise<void> => { await control.write(encodeFrame(message, 1 << 20)) }
+      // 100,000 files: the answer, one [id, offset] pair each, is over 1 MB, more than the stream's window holds for
+      // a peer that reads nothing.
+      const count = 100_000
+      await write({ type: 'hello', protocol: PROTOCOL_ID, transferId: `deaf-${Math.random().toString(36).slice(2, 12)}` })
+      await write({ type: 'offer', fileCount: count, totalBytes: count })
+      for (let start = 0; start < count; start += 5_000) {
+        await write({ type: 'offer-files', files: Array.from({ length: 5_000 }, (_, i) => ({ id: start + i, path: `f${start + i}`, size: 1, mtimeMs: 0 })) })
+      }
+      await until(() => received !== undefined)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      stop.abort()
+      expect(await codeOf(received ?? Promise.resolve())).toBe('FERRY_ERR_CANCELLED')
+    } finally {
+      await transport.close()
+    }
+  }, 60_000)
 })
