@@ -192,6 +192,31 @@ describe('issue 13: nothing is committed once the transfer has ended', () => {
     expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
   })
 
+  it('a file this device declined (a partial accept), sent anyway, fails the transfer with FERRY_ERR_BAD_FRAME and never appears', async () => {
+    const receiver = await fx.node()
+    const dest = join(fx.dir, 'dest')
+    const received = answerNext(receiver, () => ({ accept: true, dir: dest, files: [0] }))
+    const files = small()
+    const [a, b] = files.map((f) => f.data) as [Uint8Array, Uint8Array]
+    const hostile = await offerByHand(receiver.address, files)
+    try {
+      expect(hostile.answer).toEqual([[0, 0]])
+      await sendFile(hostile, 1, b)
+      await hostile.send(fileDone(1, b))
+      const error = await hostile.reply((f) => f.type === 'error', 10_000)
+      expect(error.code).toBe('FERRY_ERR_BAD_FRAME')
+      // The accepted file, sent after the error, is not taken either.
+      await sendFile(hostile, 0, a).catch(() => {})
+      await hostile.send(fileDone(0, a)).catch(() => {})
+      await waitForEnd(hostile)
+    } finally {
+      await hostile.close()
+    }
+    expect(await codeOf(received)).toBe('FERRY_ERR_BAD_FRAME')
+    expect(await everything(dest)).toEqual([])
+    expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+  })
+
   it('after a cancel on this device, files the sender keeps sending never appear', async () => {
     const receiver = await fx.node()
     const dest = join(fx.dir, 'dest')
