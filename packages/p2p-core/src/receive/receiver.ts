@@ -13,7 +13,7 @@ import {
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { LAST_FRAME_GRACE_MS, type ControlChannel } from '../protocol/control-channel.ts'
-import { controlSchema, type ControlMessage, type Hello, type Offer } from '../protocol/messages.ts'
+import type { Hello, Offer } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { Deadline, settleWithin, withTimeout } from '../async/deadline.ts'
 import { deferred } from '../async/deferred.ts'
@@ -25,6 +25,7 @@ import type { InterruptedTransfers } from '../transfer/interrupted.ts'
 import { chunkForFrames } from '../transfer/offer-chunks.ts'
 import { ProgressMeter, watchIdle } from '../transfer/progress.ts'
 import { readDataStream, type ReceivedFile } from './data-stream.ts'
+import { ControlInbox, StreamInbox } from './inboxes.ts'
 import { Destination } from './destination.ts'
 import { checkFreeSpace } from './free-space.ts'
 import { IncomingFile } from './incoming-file.ts'
@@ -186,48 +187,6 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
   } finally {
     releaseOffer()
     endRunning?.()
-  }
-}
-
-/** Reads the control stream in one place, handing frames out in order. */
-class ControlInbox {
-  readonly #control: ControlChannel
-  #current: Promise<ControlMessage | null> | undefined
-
-  constructor (control: ControlChannel) {
-    this.#control = control
-  }
-
-  /** The next frame; calling again before it arrives returns the same promise. */
-  async next (): Promise<ControlMessage | null> {
-    this.#current ??= this.#control.receiveOrEnd(controlSchema)
-    return await this.#current
-  }
-
-  consume (): void {
-    this.#current = undefined
-  }
-}
-
-/** Accepts the connection's streams in one place: a stream waited for before the answer is the data loop's first. */
-class StreamInbox {
-  readonly #connection: FerryConnection
-  #current: Promise<FerryStream> | undefined
-
-  constructor (connection: FerryConnection) {
-    this.#connection = connection
-  }
-
-  async next (): Promise<FerryStream> {
-    if (this.#current === undefined) {
-      this.#current = this.#connection.acceptStream()
-      this.#current.catch(() => {})
-    }
-    return await this.#current
-  }
-
-  consume (): void {
-    this.#current = undefined
   }
 }
 
