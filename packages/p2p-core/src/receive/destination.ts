@@ -59,6 +59,11 @@ export class Destination {
   readonly #open = new Map<string, OpenFolder>()
   /** Folders this destination created (relative paths), in the order made. */
   readonly #made: string[] = []
+  /**
+   * Folders existing() found missing while nothing was created yet (planning thousands of files into a folder the
+   * transfer will make costs one failed open, not one a file). Only a hint: folder() checks every component again.
+   */
+  readonly #missing = new Set<string>()
   #closed = false
 
   private constructor (root: string, rootFd: number | undefined) {
@@ -102,9 +107,26 @@ export class Destination {
     return { relative, path: (name) => join(absolute, name) }
   }
 
+  /**
+   * Runs `use` on the folder `dirParts` (created if missing, as folder() does). A held folder's handle is used without
+   * a check each time; if the call finds its folder gone (ENOENT: another transfer removed it once it was empty, or
+   * the user did), the handles on the way are checked, the removed ones dropped, and `use` runs once more on the
+   * folder resolved again from its parent through the same checks. `use` must have done nothing when it throws ENOENT.
+   */
+  inFolder<T> (dirParts: readonly string[], use: (folder: Folder) => T): T {
+    const folder = this.folder(dirParts)
+    try {
+      return use(folder)
+    } catch (err) {
+      if (!isMissing(err) || !this.#dropRemoved(dirParts)) throw err
+      return use(this.folder(dirParts))
+    }
+  }
+
   /** The folder `dirParts` below the root, creating missing folders one at a time, never through a link. */
   folder (dirParts: readonly string[]): Folder {
     this.#assertOpen()
+    this.#missing.clear()
     const relative = dirParts.join('/')
     if (ANCHORED_PATHS) {
       const fd = this.#resolve(dirParts, true) as number
@@ -163,11 +185,11 @@ export class Destination {
    */
   #resolve (dirParts: readonly string[], create: boolean): number | undefined {
     if (dirParts.length === 0) return this.#rootFd as number
-    // Most files go where the one before went: that folder is open already.
+    // Most files go where the one before went: that folder is open already. A held handle is trusted here; a call
+    // that finds its folder removed is retried by inFolder() after #dropRemoved().
     const whole = dirParts.join('/')
     const known = this.#open.get(whole)
-    // A folder that still has a name cannot have lost one of its parents (a folder is removed only when empty).
-    if (known !== undefined && this.#stillLinked(whole, known)) {
+    if (known !== undefined) {
       this.#open.delete(whole)
       this.#open.set(whole, known)
       return known.fd
@@ -176,8 +198,9 @@ export class Destination {
     let relative = ''
     for (const part of dirParts) {
       relative = relative === '' ? part : `${relative}/${part}`
+      if (!create && this.#missing.has(relative)) return undefined
       const cached = this.#open.get(relative)
-      if (cached !== undefined && this.#stillLinked(relative, cached)) {
+      if (cached !== undefined) {
         // Most recently used last.
         this.#open.delete(relative)
         this.#open.set(relative, cached)
@@ -191,7 +214,10 @@ export class Destination {
       } catch (err) {
         const code = errno(err)
         if (code === 'ENOENT') {
-          if (!create) return undefined
+          if (!create) {
+            this.#missing.add(relative)
+            return undefined
+          }
           if (mkdirOnce(path, relative)) this.#made.push(relative)
           child = openFolderOrThrow(path, relative)
         } else if (code === 'ENOTDIR' || code === 'ELOOP') {
@@ -207,26 +233,27 @@ export class Destination {
   }
 
   /**
-   * Whether a held folder still has a name. Nobody owns a folder's existence but the disk: the transfer that made it
-   * removes it once it is empty again (removeEmptyFolders), and the user may too, while another transfer, which
-   * planned a file into it, still holds its handle. Rather than make transfers agree on who may remove what, each
-   * checks its handle before use: a removed folder's handle (no links left) is dropped with the handles below it, and
-   * the folder is resolved again from its parent like any other, through the same checks (created anew, never through
-   * a link, FERRY_ERR_UNSAFE_PATH if its name now holds one). A folder that was moved, not removed, keeps its handle.
+   * Drops the held handles on the way to `dirParts` whose folder has no name any more, with the handles below them;
+   * true if there was one. Nobody owns a folder's existence but the disk: the transfer that made it removes it once it
+   * is empty again (removeEmptyFolders), and the user may too, while another transfer, which planned a file into it,
+   * still holds its handle. Rather than make transfers agree on who may remove what, a call that finds its folder gone
+   * lands here, and the folder is resolved again from its parent like any other, through the same checks (created
+   * anew, never through a link, FERRY_ERR_UNSAFE_PATH if its name now holds one). A folder that was moved, not
+   * removed, keeps its handle.
    */
-  #stillLinked (relative: string, folder: OpenFolder): boolean {
-    let linked: boolean
-    try {
-      linked = fstatSync(folder.fd).nlink > 0
-    } catch {
-      linked = false
-    }
-    if (linked) return true
-    for (const [path, { fd }] of [...this.#open]) {
-      if (path === relative || path.startsWith(`${relative}/`)) {
-        this.#open.delete(path)
-        closeQuietly(fd)
+  #dropRemoved (dirParts: readonly string[]): boolean {
+    let relative = ''
+    for (const part of dirParts) {
+      relative = relative === '' ? part : `${relative}/${part}`
+      const held = this.#open.get(relative)
+      if (held === undefined || hasName(held.fd)) continue
+      for (const [path, { fd }] of [...this.#open]) {
+        if (path === relative || path.startsWith(`${relative}/`)) {
+          this.#open.delete(path)
+          closeQuietly(fd)
+        }
       }
+      return true
     }
     return false
   }
@@ -239,6 +266,20 @@ export class Destination {
       closeQuietly(entry.fd)
     }
   }
+}
+
+/** Whether the folder open as `fd` still has a name (a removed folder has no links left). */
+function hasName (fd: number): boolean {
+  try {
+    return fstatSync(fd).nlink > 0
+  } catch {
+    return false
+  }
+}
+
+/** ENOENT, thrown as it is or as the cause of one of our errors. */
+function isMissing (err: unknown): boolean {
+  return errno(err) === 'ENOENT' || errno((err as { cause?: unknown } | undefined)?.cause) === 'ENOENT'
 }
 
 /** Makes one folder; false when something already had the name (the caller checks it is a folder). */

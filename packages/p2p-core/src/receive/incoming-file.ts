@@ -123,20 +123,19 @@ export class IncomingFile {
    */
   open (): void {
     this.#expect('planned', 'open')
-    const folder = this.#destination.folder(this.#dirParts)
-    this.#partial ??= this.#names.fresh()
-    const partialPath = folder.path(this.#partial)
+    const partial = this.#partial ??= this.#names.fresh()
     try {
       if (this.offset > 0) {
-        const fd = openSync(partialPath, O_RDWR | O_NOFOLLOW | O_NONBLOCK)
+        const fd = this.#destination.inFolder(this.#dirParts, (folder) => openSync(folder.path(partial), O_RDWR | O_NOFOLLOW | O_NONBLOCK))
         this.#fd = fd
         const info = fstatSync(fd)
         if (!info.isFile() || info.nlink !== 1 || info.size < this.offset) throw new Error('the partial file changed since the offer was answered')
         ftruncateSync(fd, this.offset)
       } else {
-        this.#fd = createExclusive(partialPath)
+        const [fd, folder] = this.#destination.inFolder(this.#dirParts, (f) => [createExclusive(f.path(partial)), f] as const)
+        this.#fd = fd
         if (this.#sidecar !== undefined) {
-          const sidecar = createExclusive(folder.path(sidecarOf(this.#partial)))
+          const sidecar = createExclusive(folder.path(sidecarOf(partial)))
           try {
             writeSync(sidecar, JSON.stringify({ ...this.#sidecar, updated: new Date().toISOString() }))
           } finally {
