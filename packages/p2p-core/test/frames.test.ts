@@ -86,4 +86,28 @@ describe('control frames', () => {
     expect(await reader.readFrame()).toEqual({ id: 2 })
     expect(await reader.readRaw(10)).toBeNull()
   })
+
+  it('takes many small files that arrived together in a few reads, not two reads a file (issue 17)', async () => {
+    // A data stream of small files: an item frame and 4 KiB of bytes each, all already arrived (as QUIC hands
+    // them over: as much as asked for).
+    const files = Array.from({ length: 200 }, (_, id) => new Uint8Array(4096).fill(id % 251))
+    const bytes = concat(...files.flatMap((data, id) => [encodeFrame({ id, length: data.byteLength }, 100), data]))
+    const stream = chunkedStream(bytes, Number.MAX_SAFE_INTEGER)
+    let reads = 0
+    const reader = new FrameReader({ read: async (max) => { reads++; return await stream.read(max) } }, { maxFrameBytes: 100 })
+    for (const [id, data] of files.entries()) {
+      expect(await reader.readFrame()).toEqual({ id, length: data.byteLength })
+      const got: Uint8Array[] = []
+      for (let left = data.byteLength; left > 0;) {
+        const chunk = await reader.readRaw(left)
+        if (chunk === null) throw new Error('ended early')
+        got.push(chunk)
+        left -= chunk.byteLength
+      }
+      expect(concat(...got)).toEqual(data)
+    }
+    expect(await reader.readFrame()).toBeNull()
+    // 200 x (4 KiB + header) is about 830 KiB: reads of 64 KiB take it in about 13, plus the first small one and the end.
+    expect(reads).toBeLessThan(30)
+  })
 })

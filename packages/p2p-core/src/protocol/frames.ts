@@ -93,8 +93,9 @@ export class FrameReader {
   }
 
   /**
-   * Up to `maxBytes` raw bytes following the last frame: buffered bytes first, then straight from the stream.
-   * Null at the end of the stream.
+   * Up to `maxBytes` raw bytes following the last frame: buffered bytes first, then straight from the stream. A read
+   * asks for at least what a frame read would (`readBytes`, as far as the last read's size allows) and keeps the rest:
+   * many small files on one stream cost a read for many of them, not two each. Null at the end of the stream.
    */
   async readRaw (maxBytes: number): Promise<Uint8Array | null> {
     if (this.#pendingBytes > 0) {
@@ -102,7 +103,7 @@ export class FrameReader {
       return this.#take(Math.min(maxBytes, this.#pendingBytes))
     }
     if (this.#ended) return null
-    const chunk = await this.#read(maxBytes)
+    const chunk = await this.#read(Math.max(maxBytes, this.#readBytes))
     if (chunk == null) {
       this.#ended = true
       return null
