@@ -51,7 +51,7 @@ export interface DataStreamContext {
 
 /** Reads one data stream to its end; throws a typed error for a bad stream, which ends the whole transfer. */
 export async function readDataStream (stream: FerryStream, context: DataStreamContext): Promise<void> {
-  const reader = new FrameReader(stream, { maxFrameBytes: context.maxFrameBytes })
+  const reader = new FrameReader(stream, { maxFrameBytes: context.maxFrameBytes, readBytes: context.readBytes })
   const header = parseMessage(dataHeaderSchema, await reader.readFrame())
   if (header.transferId !== context.transferId) throw new BadFrameError('A data stream names another transfer')
   for (;;) {
