@@ -25,6 +25,8 @@ describe('path sanitising', () => {
     ['a trailing space', 'name '],
     ['a Windows-forbidden character', 'what?.txt'],
     ['a name over 255 bytes', 'é'.repeat(128)],
+    ['a name of 256 bytes in three-byte characters and one ASCII', '日'.repeat(85) + 'a'],
+    ['a name of 256 bytes in four-byte characters', '\ud83d\ude00'.repeat(64)],
     ['a path over the byte limit', Array(20).fill('a'.repeat(250)).join('/')],
     ['a non-string', 42],
     // Issue 13: names that read otherwise than they are, that cannot be saved as given, or that are Ferry's own.
@@ -63,6 +65,9 @@ describe('path sanitising', () => {
     ['a dotfile', '.config', ['.config']],
     ['a name that only starts like a reserved one', 'console.log', ['console.log']],
     ['a name of exactly 255 bytes', 'a'.repeat(255), ['a'.repeat(255)]],
+    ['a name of exactly 255 bytes in two-byte characters', 'é'.repeat(127) + 'a', ['é'.repeat(127) + 'a']],
+    ['a name of exactly 255 bytes in three-byte characters', '日'.repeat(85), ['日'.repeat(85)]],
+    ['a name of 252 bytes in four-byte characters', '\ud83d\ude00'.repeat(63), ['\ud83d\ude00'.repeat(63)]],
     ['a surrogate pair (an emoji)', '\ud83d\ude00.txt', ['\ud83d\ude00.txt']],
     ['a name that only contains ferry', 'my.ferry-notes', ['my.ferry-notes']],
     ['a hidden name that is not Ferry\'s', '.ferry', ['.ferry']],
