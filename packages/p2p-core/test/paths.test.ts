@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidPathError } from '../src/errors.ts'
-import { OfferedPaths, collisionKey, sanitizeRelativePath } from '../src/protocol/paths.ts'
+import { OfferedPaths, collisionKey, sanitizeRelativePath, utf8ByteLength } from '../src/protocol/paths.ts'
 
 const limits = { maxPathBytes: 4096, maxNameBytes: 255, maxPathDepth: 128 }
 
@@ -128,4 +128,17 @@ describe('the paths of one offer', () => {
     paths.add(['a', 'b'])
     expect(() => { paths.add(['a', 'c']) }).not.toThrow()
   })
+})
+
+describe('utf8ByteLength (issue 17: offers are measured without encoding every path)', () => {
+  const encoder = new TextEncoder()
+  const samples = [
+    '', 'a', 'plain/ascii path.txt', 'é', 'фото/日本語 ✓.jpg', '\ud83d\ude00', 'x\ud83d\ude00y',
+    '\ud83d', '\ude00', 'a\ud83dz', '\ude00\ud83d', '\ud83d\ud83d\ude00', '\u07ff\u0800\uffff', '\u0000\u007f\u0080'
+  ]
+  for (const text of samples) {
+    it(`counts ${JSON.stringify(text)} as TextEncoder writes it`, () => {
+      expect(utf8ByteLength(text)).toBe(encoder.encode(text).byteLength)
+    })
+  }
 })

@@ -24,14 +24,14 @@ const RESERVED_PREFIX_RE = /^\.ferry-/i
 /** Printable ASCII only: already NFC and NFKC, no surrogates, one byte a character, folded by toLowerCase alone. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
 
-/** UTF-8 length of a string without lone surrogates, counted without encoding it. */
-function utf8Bytes (text: string): number {
+/** Bytes of `text` in UTF-8, as TextEncoder would write it (a lone surrogate as U+FFFD), counted without encoding it. */
+export function utf8ByteLength (text: string): number {
   let bytes = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (code < 0x80) bytes += 1
     else if (code < 0x800) bytes += 2
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       bytes += 4
       i++
     } else bytes += 3
@@ -58,7 +58,7 @@ export function sanitizeRelativePath (raw: unknown, limits: PathLimits): string[
   const ascii = PRINTABLE_ASCII.test(raw)
   if (!ascii && LONE_SURROGATE.test(raw)) throw new InvalidPathError(`Path is not valid Unicode (a lone surrogate): ${JSON.stringify(raw)}`)
   const path = ascii ? raw : raw.normalize('NFC')
-  const bytes = ascii ? (text: string): number => text.length : utf8Bytes
+  const bytes = ascii ? (text: string): number => text.length : utf8ByteLength
   if (bytes(path) > limits.maxPathBytes) {
     throw new InvalidPathError(`Path is longer than ${limits.maxPathBytes} bytes`)
   }

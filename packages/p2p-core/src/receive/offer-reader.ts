@@ -8,12 +8,10 @@ import { BadFrameError, BusyError, CancelledError, OfferTooLargeError, errorFrom
 import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
 import { cancelSchema, errorSchema, offerFilesSchema, type Offer } from '../protocol/messages.ts'
-import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
+import { OfferedPaths, sanitizeRelativePath, utf8ByteLength } from '../protocol/paths.ts'
 import type { Deadline } from '../async/deadline.ts'
 import type { OfferedFileInfo } from '../transfer/incoming-offer.ts'
 import { OFFER_FILE_BYTES, type ReceiveBudget } from './receive-budget.ts'
-
-const encoder = new TextEncoder()
 
 /** While its list arrives, the sender may still withdraw the offer or report an error. */
 const offerListSchema = z.discriminatedUnion('type', [offerFilesSchema, cancelSchema, errorSchema])
@@ -28,7 +26,7 @@ export async function readOfferFiles (control: ControlChannel, offer: Offer, lim
   if (offer.fileCount > limits.maxFilesPerOffer) {
     throw new OfferTooLargeError(`The offer has ${offer.fileCount} files; this device takes at most ${limits.maxFilesPerOffer}`)
   }
-  if (offer.text !== undefined && encoder.encode(offer.text).byteLength > limits.maxTextBytes) {
+  if (offer.text !== undefined && utf8ByteLength(offer.text) > limits.maxTextBytes) {
     throw new OfferTooLargeError(`The text is longer than ${limits.maxTextBytes} bytes`)
   }
   const files: OfferedFileInfo[] = []
@@ -44,7 +42,7 @@ export async function readOfferFiles (control: ControlChannel, offer: Offer, lim
       if (chunk.type === 'cancel') throw new CancelledError('The sender withdrew the offer')
       if (chunk.type === 'error') throw errorFromJson(chunk)
       let chunkPathBytes = 0
-      for (const file of chunk.files) chunkPathBytes += encoder.encode(file.path).byteLength
+      for (const file of chunk.files) chunkPathBytes += utf8ByteLength(file.path)
       if (offerPathBytes + chunkPathBytes > limits.maxOfferPathBytes) {
         throw new OfferTooLargeError(`The offer's paths take more than ${limits.maxOfferPathBytes} bytes`)
       }
