@@ -2,7 +2,9 @@
 // >= 95 % of line rate with under one core on each side, and >= 2x rsync-over-ssh's files/s on the 10,000 files.
 // Issue 2 (kept, on loopback): the large file at >= 112 MB/s, 10,000 files at >= 1,500 files/s, sender RSS <= 200 MB.
 // Issue 17 (the bundled CLI): `ferry --version` within 2.5x of `node -e 0`, the one-file send's time to first byte
-// on loopback within 2x of the TCP copy's, sender peak RSS <= 150 MB and receiver <= 200 MB on every workload.
+// on loopback within 2x of the TCP copy's, sender peak RSS <= 150 MB and receiver <= 200 MB on every workload, the
+// 10,000 files over the namespace link >= 1.0x rsync's files/s, the big file over that link with the sender under 0.5
+// core and the receiver under 0.8, and each side's CPU seconds for the big file <= 1.5x rsync's on the same path.
 // Rates are by wall time (process start included), the stricter figure; Ferry's own clock is shown beside it.
 import { MB, type SummaryRow } from './report.ts'
 import type { StartupResult } from './startup.ts'
@@ -21,7 +23,11 @@ export const TARGETS = {
   versionVsNode: 2.5,
   ttfbVsTcp: 2,
   bundledSenderPeakRssMB: 150,
-  bundledReceiverPeakRssMB: 200
+  bundledReceiverPeakRssMB: 200,
+  leanFilesVsRsync: 1,
+  leanSenderCores: 0.5,
+  leanReceiverCores: 0.8,
+  leanCpuVsRsync: 1.5
 }
 
 export interface TargetCheck {
@@ -123,6 +129,43 @@ export function checkIssue17Targets(rows: readonly SummaryRow[], runs: readonly 
       target: `issue 17: Ferry ${side} peak RSS <= ${limit} MB on every workload`,
       verdict: verdict(peak === undefined ? undefined : peak.mb <= limit),
       detail: peak === undefined ? 'no Ferry run' : `highest ${peak.mb.toFixed(1)} MB (${peak.where}) over ${rss.length} Ferry run(s)${atScale}`
+    })
+  }
+  const row = (tool: Tool, workload: WorkloadName, path: PathName): SummaryRow | undefined =>
+    rows.find((r) => r.tool === tool && r.workload === workload && r.path === path && r.skipped === undefined && r.runs > 0)
+  const manyRate = row('ferry', 'many', 'netns')?.metrics.filesPerSecond
+  const rsyncRate = row('rsync', 'many', 'netns')?.metrics.filesPerSecond
+  checks.push({
+    target: `issue 17: 10,000 files over the namespace link >= ${TARGETS.leanFilesVsRsync.toFixed(1)}x rsync-over-ssh files/s`,
+    verdict: verdict(manyRate && rsyncRate ? manyRate.median >= TARGETS.leanFilesVsRsync * rsyncRate.median : undefined),
+    detail: !manyRate || !rsyncRate ? 'Ferry or rsync not run on the small files over the namespace link'
+      : `Ferry ${range(manyRate, 0)} files/s, rsync ${range(rsyncRate, 0)} files/s: ${(manyRate.median / rsyncRate.median).toFixed(2)}x${atScale}`
+  })
+  const big = row('ferry', 'big', 'netns')
+  const sendCores = big?.metrics.senderCores
+  const recvCores = big?.metrics.receiverCores
+  checks.push({
+    target: `issue 17: big file over the namespace link with the sender under ${TARGETS.leanSenderCores} core and the receiver under ${TARGETS.leanReceiverCores}`,
+    verdict: verdict(sendCores && recvCores ? sendCores.median < TARGETS.leanSenderCores && recvCores.median < TARGETS.leanReceiverCores : undefined),
+    detail: !sendCores || !recvCores ? 'Ferry not run on the big file over the namespace link'
+      : `sender ${range(sendCores, 2)} cores, receiver ${range(recvCores, 2)} cores${atScale}`
+  })
+  for (const path of ['loopback', 'netns'] as const) {
+    const ferry = row('ferry', 'big', path)
+    const rsync = row('rsync', 'big', path)
+    const ratio = (side: 'senderCpuS' | 'receiverCpuS'): number | undefined => {
+      const mine = ferry?.metrics[side]
+      const theirs = rsync?.metrics[side]
+      return mine && theirs && theirs.median > 0 ? mine.median / theirs.median : undefined
+    }
+    const send = ratio('senderCpuS')
+    const recv = ratio('receiverCpuS')
+    checks.push({
+      target: `issue 17: CPU seconds for the big file on ${path}, each side, <= ${TARGETS.leanCpuVsRsync}x rsync's`,
+      verdict: verdict(send !== undefined && recv !== undefined ? send <= TARGETS.leanCpuVsRsync && recv <= TARGETS.leanCpuVsRsync : undefined),
+      detail: send === undefined || recv === undefined ? `Ferry or rsync not run on the big file over ${path}`
+        : `sender ${range(ferry?.metrics.senderCpuS, 2)} s against ${range(rsync?.metrics.senderCpuS, 2)} (${send.toFixed(2)}x), ` +
+          `receiver ${range(ferry?.metrics.receiverCpuS, 2)} s against ${range(rsync?.metrics.receiverCpuS, 2)} (${recv.toFixed(2)}x)${atScale}`
     })
   }
   return checks
