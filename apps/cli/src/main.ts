@@ -105,11 +105,19 @@ program.command('receive')
   .option('--reconnect-wait <ms>', 'with --once, how long to wait for an interrupted sender to come back (default: 2 minutes)', parseMilliseconds)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, reconnectWait?: number, json: boolean }) => {
-    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled }] =
+    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled, prepareLocalSendIdentity }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
+    // The LocalSend identity is loaded (on a first run, its RSA key made) while the engine starts, not after the
+    // "listening" line, when a Ferry sender may already be on its way.
     const localsend = localSendEnabled(opts.localsend)
-      ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, discovery: !isLoopbackHost(opts.host), ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
+      ? {
+          port: opts.localsendPort,
+          protocol: opts.localsendHttp ? 'http' as const : 'https' as const,
+          discovery: !isLoopbackHost(opts.host),
+          ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }),
+          identity: prepareLocalSendIdentity()
+        }
       : undefined
     await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend, ...(opts.reconnectWait === undefined ? {} : { reconnectWaitMs: opts.reconnectWait }) }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()
