@@ -20,6 +20,17 @@ export async function localSendIdentity (): Promise<LocalSendIdentity> {
   return await loadOrCreateLocalSendIdentity(configDir())
 }
 
+/**
+ * Starts loading (on a first run, making: an RSA key and a certificate) this device's LocalSend identity now, so a
+ * command can do it while its engine starts rather than after; the promise is handled here, so a command that
+ * fails before awaiting it does not also report an unhandled rejection. Awaiting it still throws what it threw.
+ */
+export function prepareLocalSendIdentity (): Promise<LocalSendIdentity> {
+  const identity = localSendIdentity()
+  identity.catch(() => {})
+  return identity
+}
+
 /** How this command introduces itself to LocalSend devices when it runs no server of its own. */
 export function clientInfo (identity: LocalSendIdentity, alias?: string): LocalInfo {
   return { alias: alias ?? hostname(), deviceModel: 'Ferry', deviceType: 'headless', fingerprint: identity.fingerprint, port: LOCALSEND_PORT, protocol: 'https' }
@@ -31,6 +42,8 @@ export interface LocalSendSideOptions {
   protocol: 'http' | 'https'
   pin?: string
   alias: string
+  /** This device's LocalSend identity, if the command began loading it already (prepareLocalSendIdentity). */
+  identity?: Promise<LocalSendIdentity>
   /** Announce and answer announces on the multicast group. */
   discovery: boolean
   /** Offers from LocalSend devices; none: every offer is declined (a `ferry peers` that only listens). */
@@ -47,7 +60,7 @@ export interface LocalSendSide {
 
 /** Starts the LocalSend server (and discovery); undefined, said on `out`, when its port is taken. */
 export async function startLocalSend (options: LocalSendSideOptions, out: Output): Promise<LocalSendSide | undefined> {
-  const identity = await localSendIdentity()
+  const identity = await (options.identity ?? localSendIdentity())
   const found: { discovery?: LocalSendDiscovery, client?: LocalSendClient } = {}
   const server = new LocalSendServer({
     identity,

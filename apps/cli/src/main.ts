@@ -4,7 +4,7 @@
 // loads the QUIC engine, libp2p's crypto or zod, and the production bundle keeps these loads apart as chunks.
 
 import { readFileSync } from 'node:fs'
-import { isIP } from 'node:net'
+import { isIPv4, isIPv6 } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '@ferry/http-share/duration'
 import type { FerryNode } from '@ferry/p2p-core'
@@ -37,16 +37,24 @@ function parseMilliseconds (value: string): number {
 }
 
 /**
+ * Whether `text` is an IP address. IPv6 is tested only on text with two colons or more, as every IPv6 address has:
+ * Node compiles its IPv6 pattern on the first test (a few ms), which `ferry send --to HOST:PORT` then never pays.
+ */
+function isIpAddress (text: string): boolean {
+  return isIPv4(text) || (text.indexOf(':') !== text.lastIndexOf(':') && isIPv6(text))
+}
+
+/**
  * Commander parser for --to: an IP address without a port is refused at once, saying so (Ferry has no fixed port:
  * `ferry receive` picks a free one unless told, and prints it). Anything else is left to resolvePeer.
  */
 function parseTarget (value: string): string {
   const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1')
   // "10.0.0.2", "[fe80::1]", "10.0.0.2/DEVICE_ID": an address and no port at all.
-  const noPort = isIP(bare(value.split('/')[0] ?? '')) !== 0
+  const noPort = isIpAddress(bare(value.split('/')[0] ?? ''))
   // "10.0.0.2:", "10.0.0.2:http": a port that is not a number.
   const withPort = /^(\[[^\]]+\]|[^:/[\]]+):([^/]*)(?:\/.*)?$/.exec(value)
-  const badPort = withPort !== null && isIP(bare(withPort[1] ?? '')) !== 0 && !/^\d{1,5}$/.test(withPort[2] ?? '')
+  const badPort = withPort !== null && isIpAddress(bare(withPort[1] ?? '')) && !/^\d{1,5}$/.test(withPort[2] ?? '')
   if (noPort || badPort) {
     throw new InvalidArgumentError(`${value} has no port. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
       '(a receiver listens on a port it picks unless given --port)')
@@ -105,11 +113,19 @@ program.command('receive')
   .option('--reconnect-wait <ms>', 'with --once, how long to wait for an interrupted sender to come back (default: 2 minutes)', parseMilliseconds)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, reconnectWait?: number, json: boolean }) => {
-    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled }] =
+    const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled, prepareLocalSendIdentity }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
+    // The LocalSend identity is loaded (on a first run, its RSA key made) while the engine starts, not after the
+    // "listening" line, when a Ferry sender may already be on its way.
     const localsend = localSendEnabled(opts.localsend)
-      ? { port: opts.localsendPort, protocol: opts.localsendHttp ? 'http' as const : 'https' as const, discovery: !isLoopbackHost(opts.host), ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }) }
+      ? {
+          port: opts.localsendPort,
+          protocol: opts.localsendHttp ? 'http' as const : 'https' as const,
+          discovery: !isLoopbackHost(opts.host),
+          ...(opts.localsendPin === undefined ? {} : { pin: opts.localsendPin }),
+          identity: prepareLocalSendIdentity()
+        }
       : undefined
     await run(opts, async (node, out) => await receive(node, { ...opts, mdns, localsend, ...(opts.reconnectWait === undefined ? {} : { reconnectWaitMs: opts.reconnectWait }) }, out, await openTrustStore(out)))
     if (!opts.once) process.exit()

@@ -32,6 +32,14 @@ const PACK_TIMEOUT_MS = 120_000
 const INSTALL_TIMEOUT_MS = 240_000
 /** What `ferry --version` must not load: the engine, the app layer, the share server and their libraries. */
 const NOT_FOR_VERSION = /\/(packages\/(p2p-core|app-service)\/|node_modules\/(zod|express|ws|archiver|qrcode|bonjour-service|cli-progress|@libp2p|@chainsafe|@napi-rs)\/)/
+/**
+ * What a `ferry send` to an address must not load before its first byte: LocalSend (its certificates' x509 and ASN.1
+ * libraries), the share server (the CLI loads only its duration parser, for share's --expires), MIME types, the
+ * look-alike table for aliases (no alias is compared), mDNS, and zod's error messages in other languages than English
+ * (the bundle keeps them out; from the sources zod loads them all, so only the bundle can show it).
+ */
+const NOT_FOR_SEND = /\/(packages\/localsend\/|packages\/http-share\/(?!src\/duration\.ts$)|node_modules\/(@peculiar|asn1js|mime-db|mime-types|express|unhomoglyph|bonjour-service|multicast-dns)\/)/
+const NOT_FOR_SEND_BUNDLED = /\/node_modules\/zod\/v4\/locales\/(?!en\.js$)/
 
 const run = promisify(execFile)
 let work: string
@@ -78,9 +86,35 @@ async function bundleLoads (dir: string): Promise<string[]> {
   const list = join(dir, 'loads-bundle.txt')
   const { stdout } = await run(process.execPath, ['--import', RECORD_LOADS, BUNDLE, '--version'], { env: { ...process.env, FERRY_TEST_LOADS: list } })
   expect(stdout.trim()).toBe(version)
+  return await bundledSources(list)
+}
+
+/** The files a recorded `ferry send FILE --to ADDRESS` loaded, from `ferry` (the sources or the bundle) to a receiver. */
+async function sendLoads (dir: string, ferry: readonly string[], name: string): Promise<string> {
+  const list = join(dir, `loads-send-${name}.txt`)
+  const file = join(dir, 'one.bin')
+  await writeFile(file, randomBytes(64 * 1024))
+  const receiver = runFerry(['receive', '--yes', '--once', '--json', '--host', '127.0.0.1', '--port', '0', '--dir', join(dir, `received-${name}`)],
+    { FERRY_CONFIG_DIR: join(dir, `receiver-${name}`) }, [], [process.execPath, BUNDLE])
+  const [node, ...rest] = ferry as [string, ...string[]]
+  const sender = runFerry(['send', file, '--to', (await receiver.waitFor('listening')).address as string, '--json'],
+    { FERRY_CONFIG_DIR: join(dir, `sender-${name}`), FERRY_TEST_LOADS: list }, [], [node, '--import', RECORD_LOADS, ...rest])
+  children.push(receiver, sender)
+  const [sent, got] = await Promise.all([sender.exited, receiver.exited])
+  expect(sent.code, sent.stderr + sent.stdout).toBe(0)
+  expect(got.code, got.stderr).toBe(0)
+  return list
+}
+
+/** The file paths in a list of loaded URLs. */
+async function loadedFiles (list: string): Promise<string[]> {
+  return (await readFile(list, 'utf8')).split('\n').filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url))
+}
+
+/** The sources inside the bundle's files named in a list of loaded URLs (from esbuild's metafile). */
+async function bundledSources (list: string): Promise<string[]> {
   const meta = JSON.parse(await readFile(join(CLI_DIR, 'dist', 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> }
-  const outputs = (await readFile(list, 'utf8')).split('\n').filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url))
-    .filter((path) => path.startsWith(join(CLI_DIR, 'dist')))
+  const outputs = (await loadedFiles(list)).filter((path) => path.startsWith(join(CLI_DIR, 'dist')))
   expect(outputs.length).toBeGreaterThan(0)
   return outputs.flatMap((path) => Object.keys(meta.outputs[`dist/${path.slice(join(CLI_DIR, 'dist').length + 1)}`]?.inputs ?? {}))
 }
@@ -192,6 +226,17 @@ describe('issue 17: the bundled ferry (apps/cli/dist, as pnpm run setup builds i
       expect(loaded.some((path) => path.includes('/node_modules/commander/')), 'the recorder saw commander load').toBe(true)
       expect(loaded.filter((path) => NOT_FOR_VERSION.test(path))).toEqual([])
     }
+  })
+
+  it('issue 17: a send to an address loads neither LocalSend, the share server, MIME types, the alias look-alike table nor zod\'s non-English locales: from the sources and from the bundle', async () => {
+    const dir = await mkdtemp(join(work, 'send-loads-'))
+    const fromSources = await loadedFiles(await sendLoads(dir, SOURCE_FERRY, 'sources'))
+    expect(fromSources.some((path) => path.includes('/packages/p2p-core/')), 'the recorder saw the engine load').toBe(true)
+    expect(fromSources.filter((path) => NOT_FOR_SEND.test(path))).toEqual([])
+    const fromBundle = await bundledSources(await sendLoads(dir, [process.execPath, BUNDLE], 'bundle'))
+    expect(fromBundle.some((path) => path.includes('/packages/p2p-core/')), 'the recorder saw the engine chunk load').toBe(true)
+    // The bundle holds the look-alike table and mDNS in the engine's chunk, run only when first required.
+    expect(fromBundle.filter((path) => NOT_FOR_SEND_BUNDLED.test(path) || (NOT_FOR_SEND.test(path) && !/\/node_modules\/(unhomoglyph|bonjour-service|multicast-dns)\//.test(path)))).toEqual([])
   })
 
   it('holds the packages the workspace loads lazily with createRequire (ws, bonjour-service), so no install needs them', async () => {

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { FerryError, InvalidPathError, OfferTooLargeError } from '@ferry/p2p-core'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { LocalSendBadRequestError, LocalSendBodyTooLargeError, localSendErrors } from './errors.ts'
 
 export async function readJson<T extends z.ZodType> (req: IncomingMessage, schema: T, maxBytes: number): Promise<z.infer<T>> {

@@ -2,7 +2,7 @@
 // shapes, checked with zod. Peers are untrusted: every body is parsed here before anything else looks at it, unknown
 // fields are ignored, optional ones may be null, and an unknown device type is read as "desktop" (spec section 7.1).
 
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The protocol version Ferry speaks (major.minor): v2 with the PIN and metadata of 2.1. */
 export const LOCALSEND_VERSION = '2.1'

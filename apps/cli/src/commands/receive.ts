@@ -12,6 +12,7 @@ import {
 import {
   startDiscovery, decideOffer, describePeer, hiddenPathsWarning, identityWarning, offerFacts, viewPeer, type TrustView, type TrustStore
 } from '@ferry/app-service/peers'
+import type { LocalSendIdentity } from '@ferry/localsend'
 import { amountInTime, count } from '../human-units.ts'
 import { formatBytes, peerLabel, printable, type Output } from '../output.ts'
 
@@ -24,7 +25,7 @@ export interface ReceiveOptions {
   /** Show a pairing PIN. */
   pair: boolean
   /** Take files from LocalSend devices too (a server beside the engine; with `discovery`, its multicast announce). */
-  localsend?: { port: number, protocol: 'http' | 'https', pin?: string, discovery: boolean }
+  localsend?: { port: number, protocol: 'http' | 'https', pin?: string, discovery: boolean, identity?: Promise<LocalSendIdentity> }
   /** With `once`: how long an interrupted transfer waits for its sender to come back, in ms (ONCE_RECONNECT_WAIT_MS). */
   reconnectWaitMs?: number
 }

@@ -26,12 +26,16 @@ export interface TrustView {
 export function viewPeer (store: Pick<TrustStore, 'get' | 'list'>, peer: { peerId: string, alias?: string }): TrustView {
   const record = store.get(peer.peerId)
   const state: TrustState = record === undefined ? 'new' : record.trusted ? 'trusted' : 'known'
-  if (state === 'trusted' || peer.alias === undefined || aliasKey(peer.alias) === '') return { state, ...(record === undefined ? {} : { record }) }
+  const plain: TrustView = { state, ...(record === undefined ? {} : { record }) }
+  if (state === 'trusted' || peer.alias === undefined) return plain
+  // Only another device with an alias can be looked like: with none (a first run), no alias is compared at all.
+  const named = store.list().filter((d) => d.peerId !== peer.peerId && d.alias !== undefined)
+  if (named.length === 0) return plain
   const key = aliasKey(peer.alias)
-  const others = store.list().filter((d) => d.peerId !== peer.peerId && d.alias !== undefined && aliasKey(d.alias) === key)
+  if (key === '') return plain
+  const others = named.filter((d) => aliasKey(d.alias ?? '') === key)
   return {
-    state,
-    ...(record === undefined ? {} : { record }),
+    ...plain,
     ...(others.length === 0 ? {} : { identityChanged: { alias: peer.alias, known: others.map((d) => ({ peerId: d.peerId, shortCode: d.shortCode, trusted: d.trusted, alias: d.alias ?? '' })) } })
   }
 }

@@ -4,9 +4,17 @@
 // The key is a skeleton in the manner of Unicode TS #39 (section 4): NFKC; default-ignorable, bidi and control
 // characters removed; each character replaced by its prototype from the confusables table (the `unhomoglyph`
 // package carries Unicode's confusables.txt), case folded, mapped again; spaces collapsed. Never shown to anyone:
-// `m` becomes `rn`.
+// `m` becomes `rn`. The table (164 KB) is loaded on the first comparison, not with the engine: a `ferry send` to an
+// address never compares aliases, and every command pays for what the engine loads.
 
-import unhomoglyph from 'unhomoglyph'
+import { createRequire } from 'node:module'
+
+let unhomoglyph: ((text: string) => string) | undefined
+
+function mapped (text: string): string {
+  unhomoglyph ??= createRequire(import.meta.url)('unhomoglyph') as (text: string) => string
+  return unhomoglyph(text)
+}
 
 // Default-ignorable code points (zero-width spaces and joiners, soft hyphen, variation selectors...), bidi controls,
 // and C0/C1 controls: all invisible, or invisible in effect.
@@ -18,7 +26,7 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Bidi_Control}\p{Cc}]/gu
  * prototypes (`0` -> `O` -> `o`, `Ν` Greek -> `N` -> `n`) to theirs.
  */
 function prototypes (text: string): string {
-  return unhomoglyph(unhomoglyph(text.normalize('NFD')).toLowerCase()).normalize('NFD')
+  return mapped(mapped(text.normalize('NFD')).toLowerCase()).normalize('NFD')
 }
 
 /** The skeleton two aliases share when they look alike, ignoring case (see the header). */

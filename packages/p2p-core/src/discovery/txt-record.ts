@@ -2,7 +2,7 @@
 // with the protocol id, peer id, alias, device type and QUIC port. TXT is a claim, not a proof: anyone on the LAN
 // can send one. The peer id it names is proven only when a dial with that expected id succeeds.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { PROTOCOL_ID, deviceTypes, type DeviceType } from '../protocol/messages.ts'
 
 /** DNS-SD service name and protocol: `_ferry._udp.local`. */

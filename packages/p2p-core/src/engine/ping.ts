@@ -2,7 +2,7 @@
 // session: hello, ping, pong, close. The answer carries the peer's alias and device type, so a peer found without
 // mDNS still shows by name.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { errorFromJson } from '../errors.ts'
 import { shortCodeFor } from '../identity/identity.ts'
 import { errorSchema, pongSchema, type DeviceType } from '../protocol/messages.ts'

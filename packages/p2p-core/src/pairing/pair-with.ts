@@ -1,7 +1,7 @@
 // The sending side of pairing (docs/protocol.md, Pairing): the user typed the PIN another device shows. Dial it,
 // run the PIN exchange, check its proof before showing ours, and report the device we paired with.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { PairingFailedError, errorFromJson } from '../errors.ts'
 import { shortCodeFor } from '../identity/identity.ts'
 import { errorFrame } from '../protocol/error-frame.ts'

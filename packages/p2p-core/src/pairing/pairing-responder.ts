@@ -2,7 +2,7 @@
 // limit, run the PIN exchange with the PIN the app set, show our proof, and check the sender's. The app gave the
 // PIN and decides what pairing means (usually: trust that device); the core only verifies.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { PairingFailedError, errorFromJson } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'

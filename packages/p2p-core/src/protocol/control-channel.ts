@@ -1,7 +1,7 @@
 // One transfer's control stream: frames in, frames out. Writes are serialised (frames never interleave) and every
 // frame from the peer is checked against its schema before use.
 
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { ConnectionLostError } from '../errors.ts'
 import type { FerryStream } from '../transport/types.ts'
 import { settleWithin } from '../async/deadline.ts'

@@ -1,7 +1,7 @@
 // Transfer protocol v1 messages (docs/protocol.md). Every frame from a peer is parsed with these schemas before any
 // field is used; a frame that does not match is a BadFrameError.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { BadFrameError } from '../errors.ts'
 
 /** The protocol id; its number changes whenever a message changes incompatibly. */

@@ -3,7 +3,7 @@
 // (ReceiveBudget) as each frame arrives, and every path goes through sanitizeRelativePath and the offer's
 // collision set. Only one copy of the list is kept.
 
-import { z } from 'zod'
+import * as z from 'zod'
 import { BadFrameError, BusyError, CancelledError, OfferTooLargeError, errorFromJson } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { ControlChannel } from '../protocol/control-channel.ts'
