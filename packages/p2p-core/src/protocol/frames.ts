@@ -70,6 +70,11 @@ export class FrameReader {
     this.#readSize = this.#readBytes
   }
 
+  /** Bytes read from the stream and not handed out yet: the next call takes them without a read. */
+  get buffered (): number {
+    return this.#pendingBytes
+  }
+
   /** One read of at most `maxBytes`, sized by what the last read brought. */
   async #read (maxBytes: number): Promise<Uint8Array | null> {
     const chunk = await this.#stream.read(Math.min(maxBytes, this.#readSize))
