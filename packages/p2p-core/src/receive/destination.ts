@@ -114,9 +114,9 @@ export class Destination {
    * folder resolved again from its parent through the same checks. `use` must have done nothing when it throws ENOENT.
    */
   inFolder<T> (dirParts: readonly string[], use: (folder: Folder) => T): T {
-    const folder = this.folder(dirParts)
     try {
-      return use(folder)
+      // Making a missing folder below a held one that was removed fails with ENOENT here too.
+      return use(this.folder(dirParts))
     } catch (err) {
       if (!isMissing(err) || !this.#dropRemoved(dirParts)) throw err
       return use(this.folder(dirParts))

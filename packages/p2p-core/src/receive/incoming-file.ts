@@ -211,9 +211,9 @@ export class IncomingFile {
   commit (stillWanted: () => boolean): string | undefined {
     this.#expect('written', 'commit')
     if (!stillWanted()) return undefined
-    const folder = this.#destination.folder(this.#dirParts)
     const partial = this.#partial as string
-    const saved = linkIntoPlace(folder, partial, this.#name)
+    // A folder removed (with the partial) and replaced by a link is refused (UnsafePathError) when found again.
+    const [folder, saved] = this.#destination.inFolder(this.#dirParts, (f) => [f, linkIntoPlace(f, partial, this.#name)] as const)
     // On Linux the names are resolved from the folder itself; elsewhere something may have been swapped in between
     // the check and the link. Either way: the visible name must be the very file this one wrote.
     const now = lstatOrUndefined(folder.path(saved))
