@@ -3,14 +3,14 @@
 
 import { execFileSync } from 'node:child_process'
 import { fstatSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultLimits } from '../src/limits.ts'
 import { createFixture } from './helpers/nodes.ts'
-import { checkUnchangedStats, collectSourceFiles, offeredMtime, openSource, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
+import { checkUnchangedStats, collectSourceFiles, offeredMtime, openSource, readFolder, readSourceBlocking, type SourceListing } from '../src/transfer/source-files.ts'
 
 let dir: string
 let socketServer: Server | undefined
@@ -98,6 +98,44 @@ describe('the sender\'s walk of a folder (issue 13)', () => {
     const listing = await collectSourceFiles([join(dir, 'inbox')], defaultLimits)
     expect(listing.files.map((f) => f.path)).toEqual(['inbox/ok.txt'])
     expect(reasons(listing)).toEqual({ 'inbox/.ferry-0123456789abcdef01234567.part': 'invalid-name' })
+  })
+})
+
+describe('a folder swapped while the walk reaches it (issue 13, red team of issue 17)', () => {
+  // The walk looks at a folder's entries (lstat) and reads a sub-folder later: a folder swapped for a link in
+  // between had its target's files listed, and the file checks passed, since they were listed as the target's.
+  async function albumWithFolder (): Promise<{ album: string, sub: string }> {
+    const album = join(dir, 'album')
+    await mkdir(join(album, 'b'), { recursive: true })
+    await writeFile(join(album, 'b', 'real.txt'), 'real')
+    await mkdir(join(dir, 'secret'))
+    await writeFile(join(dir, 'secret', 'passwords.txt'), 'not for sending')
+    return { album, sub: join(album, 'b') }
+  }
+
+  it('refuses to read a folder that became a link after it was looked at, and lists nothing of its target', async () => {
+    const { sub } = await albumWithFolder()
+    const seen = await lstat(sub)
+    await rename(sub, join(dir, 'b-moved'))
+    await symlink(join(dir, 'secret'), sub)
+    await expect(readFolder(sub, seen, false)).rejects.toMatchObject({ now: 'link' })
+  })
+
+  it('refuses to read a folder replaced by another folder after it was looked at', async () => {
+    const { sub } = await albumWithFolder()
+    const seen = await lstat(sub)
+    await rename(sub, join(dir, 'b-moved'))
+    await mkdir(sub)
+    await writeFile(join(sub, 'planted.txt'), 'planted')
+    await expect(readFolder(sub, seen, false)).rejects.toMatchObject({ now: 'other' })
+  })
+
+  it('reads the folder it looked at, and a folder the user named through a link', async () => {
+    const { album, sub } = await albumWithFolder()
+    expect(await readFolder(sub, await lstat(sub), false)).toEqual(['real.txt'])
+    await symlink(sub, join(dir, 'named'))
+    expect(await readFolder(join(dir, 'named'), await stat(join(dir, 'named')), true)).toEqual(['real.txt'])
+    expect((await collectSourceFiles([album], defaultLimits)).files.map((f) => f.path)).toEqual(['album/b/real.txt'])
   })
 })
 

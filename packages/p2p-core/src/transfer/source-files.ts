@@ -10,7 +10,7 @@
 // What was listed is what is read: a file is opened without following a link where the policy did not follow
 // one, and its device and inode must be those listed (FERRY_ERR_SOURCE_CHANGED otherwise).
 
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { lstat, open, opendir, readlink, stat, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { setImmediate } from 'node:timers/promises'
@@ -165,11 +165,10 @@ export async function collectSourceFiles (
   }
 
   // `inside`: the folders being walked (device and inode), so a link or a bind mount back into one is a loop.
-  const walk = async (dir: string, relative: string, inside: Set<string>): Promise<void> => {
+  // `seen`: the folder as it was looked at (lstat, or stat for a path the user named): the one whose entries are read.
+  const walk = async (dir: string, relative: string, inside: Set<string>, seen: Stats, named: boolean): Promise<void> => {
     options.signal?.throwIfAborted()
-    const handle = await opendir(dir)
-    const entries: string[] = []
-    for await (const entry of handle) entries.push(entry.name)
+    const entries = await readFolder(dir, seen, named)
     entries.sort()
     // The entries of a folder are looked up STAT_BATCH at a time, in order, the event loop running in between.
     for (let at = 0; at < entries.length; at += STAT_BATCH) {
@@ -196,10 +195,11 @@ export async function collectSourceFiles (
         if (inside.has(key)) { skip(absolute, path, 'loop', 'a folder it is already inside'); continue }
         inside.add(key)
         try {
-          await walk(absolute, path, inside)
+          await walk(absolute, path, inside, info, viaLink)
         } catch (err) {
-          if (!isFsError(err)) throw err
-          skip(absolute, path, 'unreadable', (err as Error).message)
+          if (err instanceof FolderSwappedError) skip(absolute, path, err.now === 'link' ? 'symlink' : 'unreadable', err.message)
+          else if (!isFsError(err)) throw err
+          else skip(absolute, path, 'unreadable', (err as Error).message)
         } finally {
           inside.delete(key)
         }
@@ -216,7 +216,8 @@ export async function collectSourceFiles (
     if (info.isDirectory()) {
       const parts = checked(name)
       if (!Array.isArray(parts)) throw new InvalidPathError(`Cannot send ${path}: ${parts.problem}`)
-      await walk(path, name, new Set([folderKey(info)])).catch((err: unknown) => {
+      await walk(path, name, new Set([folderKey(info)]), info, true).catch((err: unknown) => {
+        if (err instanceof FolderSwappedError) throw new SourceNotFoundError(`Cannot read ${path}: ${err.message}`, { cause: err })
         if (!isFsError(err)) throw err
         throw new SourceNotFoundError(`Cannot read ${path}: ${(err as Error).message}`, { cause: err })
       })
@@ -227,6 +228,63 @@ export async function collectSourceFiles (
     }
   }
   return listing
+}
+
+/** Whether a folder can be opened and then read through its handle (/proc/self/fd): no window for a swap. */
+const READ_THROUGH_HANDLE = process.platform === 'linux' && constants.O_DIRECTORY !== undefined && existsSync('/proc/self/fd')
+
+/** A folder was swapped (for a link, or another folder) between being looked at and being read. */
+class FolderSwappedError extends Error {
+  readonly now: 'link' | 'other'
+  constructor (now: 'link' | 'other') {
+    super(now === 'link' ? 'it became a link while it was being read; not followed' : 'it was replaced while it was being read')
+    this.name = 'FolderSwappedError'
+    this.now = now
+  }
+}
+
+/**
+ * The names in the folder `dir`, read from the very folder `seen` describes. On Linux the folder is opened first
+ * (without following a link, unless the user named it) and its device and inode checked, then read through that
+ * handle; elsewhere it is read by path and looked at again afterwards (a swap there and back while it is read
+ * goes unseen). Either way, a folder swapped for a link after it was looked at never has its target listed.
+ */
+export async function readFolder (dir: string, seen: Stats, named: boolean): Promise<string[]> {
+  const names: string[] = []
+  if (READ_THROUGH_HANDLE) {
+    let fd: number
+    try {
+      fd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (named ? 0 : NO_FOLLOW))
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      // A link opened with O_NOFOLLOW | O_DIRECTORY fails with ELOOP or ENOTDIR, as a file does with ENOTDIR.
+      if (code === 'ELOOP' || code === 'ENOTDIR') throw new FolderSwappedError(isLink(dir) ? 'link' : 'other')
+      throw err
+    }
+    try {
+      const info = fstatSync(fd)
+      if (info.dev !== seen.dev || info.ino !== seen.ino) throw new FolderSwappedError('other')
+      const handle = await opendir(`/proc/self/fd/${fd}`)
+      for await (const entry of handle) names.push(entry.name)
+    } finally {
+      closeSync(fd)
+    }
+    return names
+  }
+  const handle = await opendir(dir)
+  for await (const entry of handle) names.push(entry.name)
+  const now = named ? await stat(dir) : await lstat(dir)
+  if (now.isSymbolicLink()) throw new FolderSwappedError('link')
+  if (now.dev !== seen.dev || now.ino !== seen.ino) throw new FolderSwappedError('other')
+  return names
+}
+
+function isLink (path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink()
+  } catch {
+    return false
+  }
 }
 
 function isFsError (err: unknown): boolean {
