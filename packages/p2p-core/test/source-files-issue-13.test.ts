@@ -140,6 +140,26 @@ describe('a folder swapped while the walk reaches it (issue 13, red team of issu
 })
 
 describe('reading what was listed (issue 13)', () => {
+  it('fails a listed file that was deleted or made unreadable with a message naming it by its offered path, never by a path of this machine', async () => {
+    await mkdir(join(dir, 'album'))
+    await writeFile(join(dir, 'album', 'gone.txt'), 'listed')
+    await writeFile(join(dir, 'album', 'locked.txt'), 'listed')
+    const files = (await collectSourceFiles([join(dir, 'album')], defaultLimits)).files
+    await unlink(join(dir, 'album', 'gone.txt'))
+    await rm(join(dir, 'album', 'locked.txt'))
+    await mkdir(join(dir, 'album', 'locked.txt'))
+    for (const file of files) {
+      const failures = [
+        (() => { try { readSourceBlocking(file, Buffer.alloc(16), 0) } catch (err) { return err } })(),
+        await openSource(file).then(() => undefined, (err: unknown) => err)
+      ]
+      for (const err of failures) {
+        expect(err).toMatchObject({ code: 'FERRY_ERR_SOURCE_CHANGED', message: expect.stringContaining(file.path) })
+        expect((err as Error).message).not.toContain(dir)
+      }
+    }
+  })
+
   it('refuses a small file swapped for a symlink after it was listed (FERRY_ERR_SOURCE_CHANGED), reading nothing through the link', async () => {
     await writeFile(join(dir, 'a.txt'), 'listed')
     await writeFile(join(dir, 'other.txt'), 'SECRET')

@@ -69,7 +69,7 @@ export async function readDataStream (stream: FerryStream, context: DataStreamCo
     const item = parseMessage(dataItemSchema, frame)
     const received = context.files.get(item.id)
     if (received === undefined) throw new BadFrameError(`Data for file ${item.id}, which was not accepted`)
-    if (received.started) throw new BadFrameError(`A second data stream for ${received.info.path}`)
+    if (received.started) throw new BadFrameError(`The data of ${received.info.path} came a second time`)
     if (item.offset !== received.file.offset) throw new BadFrameError(`Data for ${received.info.path} does not start at the agreed offset`)
     if (item.length !== received.info.size - item.offset) throw new BadFrameError(`Data for ${received.info.path} does not have the length offered`)
     received.started = true

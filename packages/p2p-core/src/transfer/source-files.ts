@@ -301,9 +301,17 @@ function openFlags (file: SourceFile): number {
   return constants.O_RDONLY | NON_BLOCK | (file.viaLink ? 0 : NO_FOLLOW)
 }
 
+/**
+ * Why a listed file cannot be read, said without the system's message: that names the file's path on this machine,
+ * and the error goes to the peer too (only the path as offered does).
+ */
 function cannotRead (file: SourceFile, err: unknown): FerryError {
   const code = (err as NodeJS.ErrnoException).code
-  const why = code === 'ELOOP' ? 'it was replaced by a symbolic link' : (err as Error).message
+  const why = code === 'ELOOP' ? 'it was replaced by a symbolic link'
+    : code === 'ENOENT' ? 'it was deleted or moved'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : code === 'EISDIR' || code === 'ENOTDIR' ? 'it was replaced by a folder, or a folder on its way by a file'
+          : `the system said ${code ?? 'it cannot'}`
   return new SourceChangedError(`${file.path} can no longer be read: ${why}`, { cause: err })
 }
 
