@@ -5,7 +5,6 @@
 // the uploads) ends the send with a clear error. 403, 409, 422 and 429 each have their own error class.
 
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import { lookup as mimeLookup } from 'mime-types'
@@ -256,7 +255,10 @@ export class LocalSendClient {
           done(null, chunk)
         }
       })
-      const source = createReadStream('', { fd: handle.fd, autoClose: false, start: 0, end: Math.max(0, file.size - 1), highWaterMark: 256 * 1024 })
+      // Read through the FileHandle, never its bare number: a stream destroyed on a refusal closes its descriptor
+      // even with autoClose off, and closing the handle after would close that number again, by then perhaps
+      // another file's (seen as EBADF in the next upload).
+      const source = handle.createReadStream({ autoClose: false, start: 0, end: Math.max(0, file.size - 1), highWaterMark: 256 * 1024 })
       let broken: unknown
       const sent = (file.size === 0 ? (source.destroy(), call.req.end(), Promise.resolve()) : pipeline(source, counting, call.req))
         .catch((err: unknown) => { broken = err })
@@ -366,7 +368,7 @@ async function sha256Of (file: SourceFile, signal: AbortSignal): Promise<string>
   const handle = await openSource(file)
   try {
     const hash = createHash('sha256')
-    await pipeline(createReadStream('', { fd: handle.fd, autoClose: false, start: 0, highWaterMark: 1024 * 1024 }), hash, { signal })
+    await pipeline(handle.createReadStream({ autoClose: false, start: 0, highWaterMark: 1024 * 1024 }), hash, { signal })
     return hash.digest('hex')
   } finally {
     await handle.close()

@@ -4,9 +4,9 @@
 // either side.
 
 import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import fs, { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CancelledError, type TransferProgress } from '@ferry/p2p-core'
 import {
   LocalSendBusyError, LocalSendCertificateError, LocalSendChecksumError, LocalSendDeclinedError,
@@ -151,6 +151,24 @@ describe.each(['http', 'https'] as const)('Ferry sends to a LocalSend receiver o
     await expect(side.client.send({ target: { host: '127.0.0.1', port: receiver.port, protocol }, paths: sources({ photo: 20_000_000, note: 1 }).paths })).rejects.toBeInstanceOf(CancelledError)
     const refusing = await peer({ protocol, refuseUploads: { status: 403, afterBytes: 1000 } })
     await expect(side.client.send({ target: { host: '127.0.0.1', port: refusing.port, protocol }, paths: sources().paths })).rejects.toBeInstanceOf(LocalSendForbiddenError)
+  })
+})
+
+describe('a refused upload closes its file once (issue 18; EBADF under load)', () => {
+  it('never closes a file\'s descriptor by its number behind its handle, so a number reused meanwhile stays open', async () => {
+    const side = await ferry('http')
+    // A device that closes at once: the upload's stream is destroyed mid-file.
+    const refusing = await peer({ protocol: 'http', refuseUploads: { status: 403, afterBytes: 1000, abrupt: true } })
+    // A stream given the bare number closes it when destroyed (autoClose or not) and the handle closed it again.
+    const closes = vi.spyOn(fs, 'close')
+    try {
+      // Refused or cut: whichever the reset leaves the sender to read first.
+      const err = await side.client.send({ target: { host: '127.0.0.1', port: refusing.port, protocol: 'http' }, paths: sources({ photo: 3_000_000, note: 1 }).paths }).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: expect.stringMatching(/^FERRY_ERR_(LOCALSEND_FORBIDDEN|CONNECTION_LOST)$/) })
+      expect(closes).not.toHaveBeenCalled()
+    } finally {
+      closes.mockRestore()
+    }
   })
 })
 

@@ -30,7 +30,7 @@ export interface PeerServerOptions {
   /** What to answer a prepare-upload with; all files by default. */
   decide?: (files: OfferedFile[]) => Decision | Promise<Decision>
   /** Refuse every upload with this status (403 a cancelled session, 422 a damaged file), after reading `afterBytes`. */
-  refuseUploads?: { status: number, afterBytes?: number }
+  refuseUploads?: { status: number, afterBytes?: number, abrupt?: boolean }
   /** Each upload, once read, waits (up to 2 s) until this many uploads ran at once, to see a sender's parallelism. */
   holdUploadsFor?: number
   /** Called when an upload has received `bytes` bytes so far. */
@@ -157,15 +157,27 @@ export async function startPeerServer (options: PeerServerOptions): Promise<Peer
         res.once('close', () => { uploading-- })
         const chunks: Buffer[] = []
         let length = 0
+        let refused = false
         for await (const chunk of req as AsyncIterable<Buffer>) {
+          // After a refusal the rest is read and dropped, and the answer goes out once it is all in: an answer sent
+          // while the sender still writes ends the connection under it (EPIPE, or a reset that can discard the
+          // answer before the sender reads it). `abrupt` answers and closes at once, as a careless device may.
+          if (refused) continue
           chunks.push(chunk)
           length += chunk.byteLength
           options.onUploadBytes?.(length, entry.file)
           if (options.refuseUploads !== undefined && length >= (options.refuseUploads.afterBytes ?? 0)) {
-            send(res, options.refuseUploads.status, { message: 'Refused by the test peer' })
-            req.destroy()
-            return
+            if (options.refuseUploads.abrupt === true) {
+              send(res, options.refuseUploads.status, { message: 'Refused by the test peer' })
+              req.destroy()
+              return
+            }
+            refused = true
           }
+        }
+        if (refused && options.refuseUploads !== undefined) {
+          send(res, options.refuseUploads.status, { message: 'Refused by the test peer' })
+          return
         }
         const data = Buffer.concat(chunks)
         for (let waited = 0; options.holdUploadsFor !== undefined && most < options.holdUploadsFor && waited < 2000; waited += 10) {
