@@ -32,6 +32,13 @@ async function codeOf (promise: Promise<unknown>): Promise<string> {
   return await promise.then(() => 'resolved', (err: unknown) => String((err as { code?: unknown }).code))
 }
 
+/** The transfer ended with `code`, nothing at all is under `dest`, and the receiver verified no file. */
+async function expectEndedWithNothing (received: Promise<unknown>, code: string, dest: string, hostile: RawSender): Promise<void> {
+  expect(await codeOf(received)).toBe(code)
+  expect(await everything(dest)).toEqual([])
+  expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+}
+
 /** Every entry under `dir`, hidden ones included, as relative paths. */
 async function everything (dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true }).catch(() => [] as string[])).sort()
@@ -187,9 +194,7 @@ describe('issue 13: nothing is committed once the transfer has ended', () => {
     } finally {
       await hostile.close()
     }
-    expect(await codeOf(received)).toBe('FERRY_ERR_HASH_MISMATCH')
-    expect(await everything(dest)).toEqual([])
-    expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+    await expectEndedWithNothing(received, 'FERRY_ERR_HASH_MISMATCH', dest, hostile)
   })
 
   it('a file this device declined (a partial accept), sent anyway, fails the transfer with FERRY_ERR_BAD_FRAME and never appears', async () => {
@@ -212,9 +217,7 @@ describe('issue 13: nothing is committed once the transfer has ended', () => {
     } finally {
       await hostile.close()
     }
-    expect(await codeOf(received)).toBe('FERRY_ERR_BAD_FRAME')
-    expect(await everything(dest)).toEqual([])
-    expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+    await expectEndedWithNothing(received, 'FERRY_ERR_BAD_FRAME', dest, hostile)
   })
 
   it('after a cancel on this device, files the sender keeps sending never appear', async () => {
@@ -234,9 +237,7 @@ describe('issue 13: nothing is committed once the transfer has ended', () => {
     } finally {
       await hostile.close()
     }
-    expect(await codeOf(received)).toBe('FERRY_ERR_CANCELLED')
-    expect(await everything(dest)).toEqual([])
-    expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+    await expectEndedWithNothing(received, 'FERRY_ERR_CANCELLED', dest, hostile)
   })
 
   it('a second data stream for the same file fails the transfer with FERRY_ERR_BAD_FRAME and commits nothing of that file', async () => {
@@ -259,9 +260,7 @@ describe('issue 13: nothing is committed once the transfer has ended', () => {
     } finally {
       await hostile.close()
     }
-    expect(await codeOf(received)).toBe('FERRY_ERR_BAD_FRAME')
-    expect(await everything(dest)).toEqual([])
-    expect(hostile.replies.filter((f) => f.type === 'verified')).toEqual([])
+    await expectEndedWithNothing(received, 'FERRY_ERR_BAD_FRAME', dest, hostile)
   })
 
   it('a data stream opened before the offer is answered fails the transfer, and nothing is written', async () => {
