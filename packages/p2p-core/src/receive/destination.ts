@@ -12,18 +12,18 @@
 // closed (and its number reused) between resolving a name and using it.
 
 import {
-  closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
 } from 'node:fs'
 import { join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
+import { ANCHORED_PATHS } from '../platform/anchored-paths.ts'
 
 const { O_RDONLY } = constants
 // Undefined off Linux/macOS; the checked (lstat) mode is used there, which needs neither.
 const O_DIRECTORY = constants.O_DIRECTORY ?? 0
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
 
-/** Whether folders can be held open and names resolved from them (/proc/self/fd): no check-then-use window. */
-export const ANCHORED_PATHS = process.platform === 'linux' && O_DIRECTORY !== 0 && O_NOFOLLOW !== 0 && existsSync('/proc/self/fd')
+export { ANCHORED_PATHS }
 
 /**
  * Folder handles kept open per destination; the least recently used is closed beyond this. Twice the deepest path

@@ -9,9 +9,8 @@ import {
   SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
-import type { Hasher } from '../hash/hash-pool.ts'
 import { blake3Hex } from '../hash/blake3.ts'
-import { createInlineHasher } from '../hash/hash-pool.ts'
+import { createInlineHasher, type Hasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { ControlChannel, LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'

@@ -10,12 +10,13 @@
 // What was listed is what is read: a file is opened without following a link where the policy did not follow
 // one, and its device and inode must be those listed (FERRY_ERR_SOURCE_CHANGED otherwise).
 
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { lstat, open, opendir, readlink, stat, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { setImmediate } from 'node:timers/promises'
 import { type FerryError, InvalidPathError, OfferTooLargeError, SourceChangedError, SourceNotFoundError } from '../errors.ts'
 import type { FerryLimits } from '../limits.ts'
+import { ANCHORED_PATHS } from '../platform/anchored-paths.ts'
 import { MAX_MTIME_MS } from '../protocol/messages.ts'
 import { OfferedPaths, sanitizeRelativePath } from '../protocol/paths.ts'
 
@@ -230,9 +231,6 @@ export async function collectSourceFiles (
   return listing
 }
 
-/** Whether a folder can be opened and then read through its handle (/proc/self/fd): no window for a swap. */
-const READ_THROUGH_HANDLE = process.platform === 'linux' && constants.O_DIRECTORY !== undefined && existsSync('/proc/self/fd')
-
 /** A folder was swapped (for a link, or another folder) between being looked at and being read. */
 class FolderSwappedError extends Error {
   readonly now: 'link' | 'other'
@@ -251,7 +249,7 @@ class FolderSwappedError extends Error {
  */
 export async function readFolder (dir: string, seen: Stats, named: boolean): Promise<string[]> {
   const names: string[] = []
-  if (READ_THROUGH_HANDLE) {
+  if (ANCHORED_PATHS) {
     let fd: number
     try {
       fd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (named ? 0 : NO_FOLLOW))
