@@ -12,7 +12,7 @@
 // closed (and its number reused) between resolving a name and using it.
 
 import {
-  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, type Stats
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, unlinkSync, type Stats
 } from 'node:fs'
 import { join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
@@ -37,6 +37,13 @@ export interface Folder {
   readonly relative: string
   /** A path for `name` inside this folder that the kernel resolves from the folder itself (Linux) or after a check. */
   path: (name: string) => string
+}
+
+/** Removes `name` in `folder` if it is there (a link is removed itself, never followed); anything else is left. */
+export function removeQuietly (folder: Folder, name: string): void {
+  try {
+    unlinkSync(folder.path(name))
+  } catch { /* already gone, or not ours to remove */ }
 }
 
 interface OpenFolder {

@@ -16,7 +16,7 @@ import { promisify } from 'node:util'
 import { extname, join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
 import type { Hasher } from '../hash/hash-pool.ts'
-import { ANCHORED_PATHS, type Destination, type Folder } from './destination.ts'
+import { ANCHORED_PATHS, removeQuietly, type Destination, type Folder } from './destination.ts'
 import { claimKeyOf, sidecarOf, type PartialClaims, type PartialNames } from './partial-names.ts'
 import { readSidecar, type Sidecar } from './sidecar.ts'
 import type { StalePartials } from './stale-partials.ts'
@@ -218,12 +218,12 @@ export class IncomingFile {
     // the check and the link. Either way: the visible name must be the very file this one wrote.
     const now = lstatOrUndefined(folder.path(saved))
     if (now === undefined || !now.isFile() || now.ino !== this.#identity?.ino || now.dev !== this.#identity.dev) {
-      if (now !== undefined && !now.isDirectory()) unlinkQuietly(folder.path(saved))
+      if (now !== undefined && !now.isDirectory()) removeQuietly(folder, saved)
       this.discard()
       throw new UnsafePathError(`${this.path} was replaced while it was being saved; it was not saved`)
     }
-    unlinkQuietly(folder.path(partial))
-    if (this.#sidecar !== undefined) unlinkQuietly(folder.path(sidecarOf(partial)))
+    removeQuietly(folder, partial)
+    if (this.#sidecar !== undefined) removeQuietly(folder, sidecarOf(partial))
     this.#release()
     this.#state = 'committed'
     try {
@@ -241,8 +241,8 @@ export class IncomingFile {
       try {
         const folder = this.#destination.existing(this.#dirParts)
         if (folder !== undefined) {
-          unlinkQuietly(folder.path(partial))
-          unlinkQuietly(folder.path(sidecarOf(partial)))
+          removeQuietly(folder, partial)
+          removeQuietly(folder, sidecarOf(partial))
         }
       } catch { /* a folder on the way was swapped for a link: nothing of ours is reachable there */ }
     }
@@ -361,11 +361,6 @@ function lstatOrUndefined (path: string): Stats | undefined {
   }
 }
 
-function unlinkQuietly (path: string): void {
-  try {
-    unlinkSync(path)
-  } catch { /* already gone */ }
-}
 
 function asDiskError (err: unknown, what: string): Error {
   if (err instanceof DiskError || err instanceof UnsafePathError) return err

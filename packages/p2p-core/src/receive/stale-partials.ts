@@ -7,8 +7,8 @@
 // most MAX_SIDECARS_READ sidecars are read there (never through a link, never from a fifo); names are reached through
 // the destination boundary's folder; a partial another transfer of this process holds (PartialClaims) is left alone.
 
-import { opendirSync, unlinkSync, type Dir } from 'node:fs'
-import type { Folder } from './destination.ts'
+import { opendirSync, type Dir } from 'node:fs'
+import { removeQuietly, type Folder } from './destination.ts'
 import { PARTIAL_PREFIX, PARTIAL_SUFFIX, SIDECAR_SUFFIX, claimKeyOf, sidecarOf, type PartialClaims } from './partial-names.ts'
 import { readSidecar } from './sidecar.ts'
 
@@ -43,8 +43,8 @@ export class StalePartials {
       // Held: another transfer is writing it right now.
       if (!this.#claims.claim(claim)) continue
       try {
-        unlinkQuietly(folder.path(partial))
-        unlinkQuietly(folder.path(sidecarOf(partial)))
+        removeQuietly(folder, partial)
+        removeQuietly(folder, sidecarOf(partial))
       } finally {
         this.#claims.release(claim)
       }
@@ -77,8 +77,3 @@ export class StalePartials {
   }
 }
 
-function unlinkQuietly (path: string): void {
-  try {
-    unlinkSync(path)
-  } catch { /* already gone */ }
-}
