@@ -1,4 +1,4 @@
-// The express application of the share server: Host check first (DNS rebinding), security headers on everything,
+// The express application of the share server: security headers on everything, the Host check (DNS rebinding),
 // then the page and its assets, the PIN form, and the share's routes behind its token and PIN. Nothing is served
 // from a folder: files are reached only through their id in a share, so there is no listing to stumble into.
 
@@ -29,11 +29,12 @@ export function createHttpApp (deps: HttpAppDeps): express.Express {
   app.set('strict routing', true)
   app.set('case sensitive routing', true)
 
+  // Headers first: a refused Host's 421 is an answer like any other.
+  app.use(securityHeaders)
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (!deps.hostAllowed(req.headers.host)) throw new HostRefusedError()
     next()
   })
-  app.use(securityHeaders)
   app.use(assetRoutes(deps.assets))
   app.get('/s/:token/', pageRoute(deps.registry, deps.assets))
   // A link typed without its last slash still opens the page (whose relative links need the slash).

@@ -13,6 +13,7 @@ import {
   UploadsDisabledError, statusOf
 } from './errors.ts'
 import type { ShareLimits } from './limits.ts'
+import { SECURITY_HEADERS } from './security-headers.ts'
 import type { ShareActivity } from './share-activity.ts'
 import type { Share, ShareRegistry } from './share-registry.ts'
 import { UploadSession, type ShareOffer, type UploadEndEvent } from './upload-session.ts'
@@ -30,13 +31,14 @@ export interface UploadSocketsInit {
   onUploadEnd: (event: UploadEndEvent) => void
 }
 
-/** Writes a short JSON error as the HTTP answer to a refused upgrade, then closes the socket. */
+/** Writes a short JSON error, with the headers of every answer, as the HTTP answer to a refused upgrade, then closes the socket. */
 function refuse (socket: Duplex, err: unknown): void {
   const status = statusOf(err)
   const error = err instanceof FerryError ? err.toJSON() : { name: 'Error', code: 'FERRY_ERR_SHARE_INTERNAL', message: 'Upgrade failed' }
   const body = JSON.stringify({ error })
   socket.once('finish', () => { socket.destroy() })
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  const headers = SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n${headers}Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
 }
 
 export class UploadSockets {

@@ -1,0 +1,78 @@
+// Attacks on share links written from docs/http-share.md alone (the red team's round on `rt-share`): each test is
+// one promise of that page that a real server broke before its fix.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createShareServer, type ShareInfo, type ShareServer } from '../src/index.ts'
+
+interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
+
+/** One plain HTTP request with exactly these headers (fetch would not send a foreign Host). */
+async function ask (url: string, init: { method?: string, headers?: Record<string, string>, body?: string } = {}): Promise<Answer> {
+  return await new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => { body += chunk })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, body }) })
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
+
+/** What docs/http-share.md, Security, says every answer carries. */
+function expectSecurityHeaders (answer: Answer): void {
+  expect(answer.headers['x-content-type-options']).toBe('nosniff')
+  expect(answer.headers['referrer-policy']).toBe('no-referrer')
+  expect(answer.headers['x-frame-options']).toBe('DENY')
+  expect(answer.headers['content-security-policy']).toContain("default-src 'none'")
+  expect(answer.headers['cache-control']).toBe('no-store')
+}
+
+describe('share links under a red team reading only the docs', () => {
+  let dir: string
+  let server: ShareServer
+  let share: ShareInfo
+  let base: string
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-rt-share-'))
+    mkdirSync(join(dir, 'shared'))
+    writeFileSync(join(dir, 'shared', 'a.txt'), 'hello\n')
+    writeFileSync(join(dir, 'shared', 'empty'), '')
+    server = await createShareServer({ host: '127.0.0.1', port: 0 })
+    share = await server.addShare({ paths: [join(dir, 'shared')], allowUpload: true })
+    base = share.urls.find((u) => u.startsWith('http://127.0.0.1:')) as string
+  })
+
+  afterEach(async () => {
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('red team: a request for a foreign Host gets 421 with the security headers every answer carries', async () => {
+    const answer = await ask(`${base}files`, { headers: { Host: `rebound.example:${server.port}` } })
+    expect(answer.status).toBe(421)
+    expect(JSON.parse(answer.body).error.code).toBe('FERRY_ERR_SHARE_HOST_REFUSED')
+    expectSecurityHeaders(answer)
+  })
+
+  it('red team: a refused upload socket gets its JSON error with the security headers every answer carries', async () => {
+    const answer = await ask(`${base}upload`, {
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version': '13',
+        Origin: 'http://another-site.example'
+      }
+    })
+    expect(answer.status).toBe(403)
+    expect(JSON.parse(answer.body).error.code).toBe('FERRY_ERR_SHARE_ORIGIN_REFUSED')
+    expectSecurityHeaders(answer)
+  })
+})
