@@ -35,6 +35,8 @@ export function createHttpApp (deps: HttpAppDeps): express.Express {
     if (!deps.hostAllowed(req.headers.host)) throw new HostRefusedError()
     next()
   })
+  // Express answers OPTIONS itself with the methods a path has (200 "GET, HEAD"); no route here lists OPTIONS.
+  app.options(/.*/, () => { throw new ShareNotFoundError('Nothing here') })
   app.use(assetRoutes(deps.assets))
   app.get('/s/:token/', pageRoute(deps.registry, deps.assets))
   // A link typed without its last slash still opens the page (whose relative links need the slash).

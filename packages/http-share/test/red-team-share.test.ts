@@ -75,4 +75,13 @@ describe('share links under a red team reading only the docs', () => {
     expect(JSON.parse(answer.body).error.code).toBe('FERRY_ERR_SHARE_ORIGIN_REFUSED')
     expectSecurityHeaders(answer)
   })
+
+  it('red team: OPTIONS, a method no route lists, is 404 FERRY_ERR_SHARE_NOT_FOUND like any other', async () => {
+    for (const path of ['files/0', 'files', '', 'all.zip']) {
+      const answer = await ask(`${base}${path}`, { method: 'OPTIONS' })
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 })
+      expect(JSON.parse(answer.body).error.code).toBe('FERRY_ERR_SHARE_NOT_FOUND')
+      expect(answer.headers.allow).toBeUndefined()
+    }
+  })
 })
