@@ -6,7 +6,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createShareServer, type ShareInfo, type ShareServer } from '../src/index.ts'
+import { createShareServer, type DownloadEvent, type ShareInfo, type ShareServer } from '../src/index.ts'
 
 interface Answer { status: number, headers: Record<string, string | string[] | undefined>, body: string }
 
@@ -83,5 +83,16 @@ describe('share links under a red team reading only the docs', () => {
       expect(JSON.parse(answer.body).error.code).toBe('FERRY_ERR_SHARE_NOT_FOUND')
       expect(answer.headers.allow).toBeUndefined()
     }
+  })
+
+  it('red team: downloading an empty file reports a complete download, as every other download does', async () => {
+    const events: DownloadEvent[] = []
+    server.on('download', (event) => { events.push(event) })
+    const id = share.files.find((f) => f.path === 'shared/empty')?.id
+    const answer = await ask(`${base}files/${String(id)}`)
+    expect(answer.status).toBe(200)
+    expect(answer.body).toBe('')
+    await expect.poll(() => events.length).toBe(1)
+    expect(events[0]).toMatchObject({ fileId: id, path: 'shared/empty', bytes: 0, complete: true, range: null })
   })
 })

@@ -64,11 +64,10 @@ export function downloadRoute (deps: RouteDeps) {
         res.status(200)
       }
       res.setHeader('Content-Length', length)
-      if (req.method === 'HEAD' || length === 0) {
+      if (req.method === 'HEAD') {
         res.end()
         return
       }
-      deps.activity.trackResponse(share.id, res)
       const sent = { bytes: 0 }
       const report = (complete: boolean): void => {
         deps.onDownload({
@@ -81,6 +80,13 @@ export function downloadRoute (deps: RouteDeps) {
           remoteAddress
         })
       }
+      if (length === 0) {
+        // An empty file has nothing to read, but its download is a response like any other and is reported.
+        res.end()
+        report(true)
+        return
+      }
+      deps.activity.trackResponse(share.id, res)
       try {
         await sendBody(res, readChecked(opened, start, end + 1, deps.limits.readChunkBytes), sent)
         report(true)
