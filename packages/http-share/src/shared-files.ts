@@ -34,7 +34,7 @@ export interface SkippedEntry {
   path: string
   /** Where it is on this computer (for the share's creator; never sent to a browser). */
   absolutePath: string
-  /** 'symlink', or for a special file 'fifo', 'socket' or 'device'. */
+  /** 'symlink'; for a special file 'fifo', 'socket' or 'device'; 'unreadable' for one that cannot be read back (a name that is not UTF-8). */
   reason: SkipReason
   /** A link's target (`-> /etc/passwd`). */
   detail?: string
@@ -113,7 +113,13 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
   while (stack.length > 0) {
     if (signal?.aborted === true) throw new CancelledError('Collecting the shared files was cancelled')
     const [abs, rel] = stack.pop() as [string, string]
-    const entries = await readdir(abs, { withFileTypes: true })
+    // A folder inside the share that cannot be read (gone since it was listed, or a name that is not UTF-8, which
+    // Node reads back with U+FFFD and so cannot find again) is left out and reported, not fatal to the whole share.
+    const entries = await readdir(abs, { withFileTypes: true }).catch(async (err: unknown) => {
+      if (abs === root || !isFsError(err)) throw err
+      await collector.skip(abs, rel, 'unreadable')
+      return []
+    })
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const subdirs: Array<[string, string]> = []
     for (const entry of entries) {
@@ -125,8 +131,13 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
         subdirs.push([childAbs, childRel])
       } else if (entry.isFile()) {
         // lstat, not stat: an entry swapped for a link since readdir is not followed either.
-        const info = await lstat(childAbs, { bigint: true })
-        if (info.isFile()) {
+        const info = await lstat(childAbs, { bigint: true }).catch((err: unknown) => {
+          if (isFsError(err)) return null
+          throw err
+        })
+        if (info === null) {
+          await collector.skip(childAbs, childRel, 'unreadable')
+        } else if (info.isFile()) {
           collector.push({ path: childRel, absPath: childAbs, root, size: Number(info.size), mtimeMs: Number(info.mtimeMs), dev: info.dev, ino: info.ino })
         } else {
           await collector.skip(childAbs, childRel, info.isSymbolicLink() ? 'symlink' : specialReason(info))
@@ -138,6 +149,11 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
     // Reversed onto the stack so folders come out in name order: a folder's files, then its folders, depth first.
     stack.push(...subdirs.reverse())
   }
+}
+
+/** An error of the file system (it has an errno code), not a bug. */
+function isFsError (err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException | null)?.code === 'string'
 }
 
 /** Two shared paths with the same last name ("a/x.txt", "b/x.txt") become "x.txt" and "x (1).txt". */

@@ -96,3 +96,32 @@ describe('share links under a red team reading only the docs', () => {
     expect(events[0]).toMatchObject({ fileId: id, path: 'shared/empty', bytes: 0, complete: true, range: null })
   })
 })
+
+
+describe('red team: a shared folder with a name that is not UTF-8', () => {
+  it('is shared with that entry left out and reported, not refused whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-rt-share-names-'))
+    const server = await createShareServer({ host: '127.0.0.1', port: 0 })
+    try {
+      mkdirSync(join(dir, 'shared', 'sub'), { recursive: true })
+      writeFileSync(join(dir, 'shared', 'ok.txt'), 'fine')
+      // Linux takes any bytes but '/' and NUL in a name; Node reads this one back with U+FFFD, a name that is not there.
+      const bad = Buffer.concat([Buffer.from(join(dir, 'shared', 'bad')), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')])
+      const badFolder = Buffer.concat([Buffer.from(join(dir, 'shared', 'sub', 'f')), Buffer.from([0xff])])
+      try {
+        writeFileSync(bad, 'x')
+        mkdirSync(badFolder)
+      } catch {
+        return // a file system that refuses such names (APFS) cannot hold this attack
+      }
+      writeFileSync(Buffer.concat([badFolder, Buffer.from('/inner.txt')]), 'y')
+      const info = await server.addShare({ paths: [join(dir, 'shared')] })
+      expect(info.files.map((f) => f.path)).toEqual(['shared/ok.txt'])
+      expect(info.skipped.map((s) => s.reason)).toEqual(['unreadable', 'unreadable'])
+      expect(info.skippedCount).toBe(2)
+    } finally {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
