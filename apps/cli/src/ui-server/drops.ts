@@ -102,6 +102,15 @@ export class DropStaging {
     return total
   }
 
+  /** Bytes of drops not written yet (declared sizes of their unfinished files): room the disk still owes them. */
+  get promisedBytes (): number {
+    let total = 0
+    for (const batch of this.#batches.values()) {
+      for (const file of batch.files) if (file.state !== 'done') total += file.size
+    }
+    return total
+  }
+
   /** Empties the staging folder (copies of an earlier run) and makes it, private to this user. */
   async start (): Promise<void> {
     await rm(this.#root, { recursive: true, force: true })
@@ -169,7 +178,8 @@ export class DropStaging {
     if (this.stagedBytes + bytes > this.limits.maxStagedBytes) {
       throw tooLarge(`Ferry keeps at most ${this.limits.maxStagedBytes} bytes of dropped files while it runs`)
     }
-    await checkFreeSpace(this.#root, bytes)
+    // The free space must hold this drop and every drop already let in but not yet written.
+    await checkFreeSpace(this.#root, bytes + this.promisedBytes)
     const id = randomBytes(12).toString('base64url')
     const batch: Batch = { id, dir: join(this.#root, id), files: planned, bytes }
     await mkdir(batch.dir, { mode: 0o700 })
