@@ -23,7 +23,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
-import { checkFreeSpace, defaultLimits, FerryError, OfferedPaths, sanitizeRelativePath } from '@ferry/p2p-core'
+import { checkFreeSpace, defaultLimits, FerryError, NoSpaceError, OfferedPaths, sanitizeRelativePath } from '@ferry/p2p-core'
 import { apiErrorCodes, type FerryErrorDto } from '@ferry/api'
 
 export interface DropLimits {
@@ -214,7 +214,11 @@ export class DropStaging {
     } catch (err) {
       file.state = 'waiting'
       await rm(target, { force: true })
-      throw err instanceof DropError || err instanceof FerryError ? err : invalid('The file was cut off while it was sent')
+      if (err instanceof DropError || err instanceof FerryError) throw err
+      // A full disk is this computer's failure, not a page that sent too little.
+      const code = (err as NodeJS.ErrnoException | null)?.code
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new NoSpaceError('The disk is full: the dropped file could not be kept', { cause: err })
+      throw invalid('The file was cut off while it was sent')
     }
     file.state = 'done'
     if (batch.files.every((f) => f.state === 'done')) clearTimeout(batch.timer)
