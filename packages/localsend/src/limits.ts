@@ -27,6 +27,11 @@ export interface LocalSendLimits {
   pinLockoutMs: number
   /** Addresses whose wrong PINs are remembered at once; the oldest is forgotten first. */
   maxPinTrackedAddresses: number
+  /**
+   * Wrong PINs from all addresses together within `pinLockoutMs`; once reached, every address is answered 429 until
+   * the oldest of them is that old (addresses cost little on a LAN, so the per-address limit alone bounds nothing).
+   */
+  maxPinFailuresTotal: number
   /** How long a prepare-upload waits for the decision before it is answered 403, in ms. */
   decisionTimeoutMs: number
   /** A session none of whose uploads moved a byte for this long is ended, in ms. */
@@ -57,6 +62,7 @@ export const defaultLocalSendLimits: Readonly<LocalSendLimits> = Object.freeze({
   maxPinAttempts: 3,
   pinLockoutMs: 60_000,
   maxPinTrackedAddresses: 1024,
+  maxPinFailuresTotal: 20,
   decisionTimeoutMs: 300_000,
   idleTimeoutMs: 60_000,
   maxConnections: 64,
