@@ -161,7 +161,9 @@ async function runOffer (init: RunOfferInit): Promise<ReceiveResult> {
   } catch (err) {
     const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
     life.fail(error)
-    if (error instanceof CancelledError || error instanceof TimeoutError || error instanceof BadFrameError) withdrawn.abort(error)
+    // An offer that ends before the app answered it is gone however it ended (the sender cancelled, reported an error,
+    // ended its stream or its connection): the app's question must come down, or it waits for ever.
+    if (!responded || error instanceof CancelledError || error instanceof TimeoutError || error instanceof BadFrameError) withdrawn.abort(error)
     // Lost or silent after it was accepted: the sender may reconnect, and then it goes on without a new question,
     // for the files not saved yet (the sender offers them all again: each one saved would be saved twice).
     if (accepted !== undefined && (error instanceof ConnectionLostError || error instanceof TimeoutError)) {
