@@ -4,7 +4,6 @@
 // another id is flagged and never accepted without asking. With --pair it shows a PIN for `ferry pair`.
 
 import { resolve } from 'node:path'
-import { createInterface } from 'node:readline/promises'
 import {
   ConnectionLostError, ferryLink, formatPeerTarget, generatePin, reachableHosts, settleWithin, TimeoutError, type FerryNode, type IncomingOffer,
   type TransferProgress
@@ -15,6 +14,7 @@ import {
 import type { LocalSendIdentity } from '@ferry/localsend'
 import { amountInTime, count } from '../human-units.ts'
 import { formatBytes, peerLabel, printable, type Output } from '../output.ts'
+import { askLine } from '../prompt.ts'
 
 export interface ReceiveOptions {
   dir: string
@@ -228,7 +228,7 @@ async function decide (offer: IncomingOffer, defaultDir: string, options: Receiv
     dir = resolve(decision.dir)
     if (decision.why === 'auto-accept') out.say(`Accepted without asking (trusted device), saving into ${dir}`)
   } else {
-    const answer = decision.action === 'ask' ? await ask(`Accept from ${who}? [y]es / [N]o / [t]rust this device and accept: `, offer.withdrawn) : 'no'
+    const answer = decision.action === 'ask' ? await ask(`Accept from ${who}? [y]es / [N]o / [t]rust this device and accept: `, offer.withdrawn, out.json) : 'no'
     if (answer === 'trust') await trust(store, offer, view, out)
     if (answer === 'no') {
       await offer.respond({ accept: false }).catch(() => {})
@@ -301,15 +301,8 @@ async function accept (offer: IncomingOffer, dir: string, out: Output, bars: Pro
 }
 
 /** y / yes accepts, t / trust trusts and accepts, anything else (or no terminal, or a withdrawn offer) declines. */
-async function ask (question: string, withdrawn: AbortSignal): Promise<'yes' | 'trust' | 'no'> {
-  if (process.stdin.isTTY !== true && process.stdin.readable !== true) return 'no'
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
-  try {
-    const answer = (await rl.question(question, { signal: withdrawn })).trim()
-    return /^y(es)?$/i.test(answer) ? 'yes' : /^t(rust)?$/i.test(answer) ? 'trust' : 'no'
-  } catch {
-    return 'no'
-  } finally {
-    rl.close()
-  }
+async function ask (question: string, withdrawn: AbortSignal, json: boolean): Promise<'yes' | 'trust' | 'no'> {
+  // With --json, stdout carries only JSON lines: the question goes to stderr.
+  const answer = (await askLine(question, withdrawn, json ? process.stderr : process.stdout))?.trim() ?? ''
+  return /^y(es)?$/i.test(answer) ? 'yes' : /^t(rust)?$/i.test(answer) ? 'trust' : 'no'
 }

@@ -4,7 +4,6 @@
 // like a device we know under another fingerprint is flagged like a Ferry key change. LocalSend has no resume and
 // checks files with SHA-256, not BLAKE3: the result line says which.
 
-import { createInterface } from 'node:readline/promises'
 import { UnreachableError } from '@ferry/p2p-core'
 import { LocalSendClient, localSendPeerId, parseLocalSendTarget } from '@ferry/localsend'
 import { identityWarning, viewPeer, type TrustStore } from '@ferry/app-service/peers'
@@ -12,6 +11,7 @@ import { shortCodeFor } from '@ferry/p2p-core'
 import { count, amountInTime } from '../human-units.ts'
 import { clientInfo, localSendIdentity } from '../localsend.ts'
 import { printable, type Output } from '../output.ts'
+import { askLine } from '../prompt.ts'
 
 export interface LocalSendSendOptions {
   to: string
@@ -28,13 +28,8 @@ export function isLocalSendTarget (to: string): boolean {
 
 async function askPin (wrong: boolean): Promise<string | undefined> {
   if (process.stdin.isTTY !== true) return undefined
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const answer = (await rl.question(wrong ? 'Wrong PIN. PIN shown on the LocalSend device: ' : 'The LocalSend device asks for a PIN: ')).trim()
-    return answer === '' ? undefined : answer
-  } finally {
-    rl.close()
-  }
+  const answer = (await askLine(wrong ? 'Wrong PIN. PIN shown on the LocalSend device: ' : 'The LocalSend device asks for a PIN: ', undefined, process.stderr))?.trim()
+  return answer === '' ? undefined : answer
 }
 
 export async function sendToLocalSend (paths: string[], options: LocalSendSendOptions, out: Output, store: TrustStore): Promise<number> {
