@@ -71,8 +71,12 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
     runs++
     // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
     // sender never keeps another device's offer waiting.
-    const decided = questions.then(async () => await decide(offer, dir, options, out, store))
-    questions = decided.catch(() => {})
+    const inTurn = async <T>(ask: () => Promise<T>): Promise<T> => {
+      const turn = questions.then(ask)
+      questions = turn.catch(() => {})
+      return await turn
+    }
+    const decided = decide(offer, dir, options, out, store, inTurn)
     void decided.then(async (choice) => {
       const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
       if (ended !== undefined) {
@@ -184,9 +188,20 @@ type Choice = { accept: false } | { accept: true, dir: string, files?: readonly 
 
 /**
  * Shows the offer and decides it (asking on the terminal when the policy says so); a declined offer is answered here.
- * The transfer itself runs afterwards, outside the queue of questions.
+ * Only an offer that needs a question waits for its turn (`inTurn`: one question at a time); one the policy decides
+ * (a trusted device's auto-accept, --yes, a flagged offer without a terminal) is decided at once, never behind a
+ * question nobody answers yet. The transfer itself runs afterwards, outside the queue of questions.
  */
-async function decide (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<Choice> {
+async function decide (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore,
+  inTurn: (ask: () => Promise<Choice>) => Promise<Choice>): Promise<Choice> {
+  if (offer.withdrawn.aborted || offer.continues !== undefined) return await decideNow(offer, defaultDir, options, out, store)
+  const policy = decideOffer(offerFacts(viewPeer(store, offer.from), offer.files), { yes: options.yes, interactive: process.stdin.isTTY === true, dir: defaultDir })
+  if (policy.action !== 'ask') return await decideNow(offer, defaultDir, options, out, store)
+  // Decided when its turn comes: an earlier answer may have trusted this device meanwhile.
+  return await inTurn(async () => await decideNow(offer, defaultDir, options, out, store))
+}
+
+async function decideNow (offer: IncomingOffer, defaultDir: string, options: ReceiveOptions, out: Output, store: TrustStore): Promise<Choice> {
   const from = offer.from
   if (offer.withdrawn.aborted) return { accept: false }
   if (offer.continues !== undefined) {
