@@ -15,7 +15,8 @@ export interface Output {
   raw: (text: string) => void
   /** Progress: a bar on a TTY, a JSON line at most once a second with --json, quiet otherwise. */
   progress: (transferId: string) => { update: (p: TransferProgress) => void, stop: () => void }
-  fail: (err: unknown) => void
+  /** A failure: its code and message; `about` (with --json) names what failed, e.g. `{ transferId }`. */
+  fail: (err: unknown, about?: Record<string, unknown>) => void
 }
 
 // C0 and C1 controls and DEL (ESC and CSI start every ANSI sequence, \r and \b overwrite a line), the bidi controls
@@ -96,10 +97,10 @@ export function createOutput (options: { json: boolean, stdout?: NodeJS.WriteStr
         stop () { if (started) bar.stop() }
       }
     },
-    fail (err) {
+    fail (err, about) {
       const code = err instanceof FerryError ? err.code : 'FERRY_ERR_INTERNAL'
       const message = err instanceof Error ? err.message : String(err)
-      if (json) stdout.write(`${JSON.stringify({ type: 'error', code, message })}\n`)
+      if (json) stdout.write(`${JSON.stringify({ type: 'error', ...about, code, message })}\n`)
       // A message may come from the peer (an error frame): one line, escaped.
       else stderr.write(`ferry: ${printable(message)} (${printable(code)})\n`)
     }

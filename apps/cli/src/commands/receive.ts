@@ -306,7 +306,8 @@ async function accept (offer: IncomingOffer, dir: string, out: Output, bars: Pro
     return { code: 0, interrupted: false }
   } catch (err) {
     bar.stop()
-    out.fail(err)
+    // Transfers run side by side: with --json the line says which one failed.
+    out.fail(err, { transferId: offer.transferId })
     const interrupted = err instanceof ConnectionLostError || err instanceof TimeoutError
     if (interrupted) out.say('The partial files are kept: the sender reconnects by itself, or a resend continues from them.')
     return { code: 1, interrupted }
