@@ -113,10 +113,10 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
   while (stack.length > 0) {
     if (signal?.aborted === true) throw new CancelledError('Collecting the shared files was cancelled')
     const [abs, rel] = stack.pop() as [string, string]
-    // A folder inside the share that cannot be read (gone since it was listed, or a name that is not UTF-8, which
-    // Node reads back with U+FFFD and so cannot find again) is left out and reported, not fatal to the whole share.
+    // A folder inside the share that cannot be named again (gone since it was listed, or a name that is not UTF-8,
+    // which Node reads back with U+FFFD) is left out and reported, not fatal to the whole share.
     const entries = await readdir(abs, { withFileTypes: true }).catch(async (err: unknown) => {
-      if (abs === root || !isFsError(err)) throw err
+      if (abs === root || !cannotBeNamedAgain(err)) throw err
       await collector.skip(abs, rel, 'unreadable')
       return []
     })
@@ -132,7 +132,7 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
       } else if (entry.isFile()) {
         // lstat, not stat: an entry swapped for a link since readdir is not followed either.
         const info = await lstat(childAbs, { bigint: true }).catch((err: unknown) => {
-          if (isFsError(err)) return null
+          if (cannotBeNamedAgain(err)) return null
           throw err
         })
         if (info === null) {
@@ -151,9 +151,13 @@ async function walk (root: string, prefix: string, collector: Collector, signal:
   }
 }
 
-/** An error of the file system (it has an errno code), not a bug. */
-function isFsError (err: unknown): boolean {
-  return typeof (err as NodeJS.ErrnoException | null)?.code === 'string'
+/**
+ * An entry that cannot be named again (ENOENT: gone since its folder was listed, or a name that is not UTF-8, which
+ * Node reads back with U+FFFD). Anything else, a folder closed to this user (EACCES) included, still fails the
+ * share with the path named (guarantees.md, "Errors users meet are typed").
+ */
+function cannotBeNamedAgain (err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT'
 }
 
 /** Two shared paths with the same last name ("a/x.txt", "b/x.txt") become "x.txt" and "x (1).txt". */
