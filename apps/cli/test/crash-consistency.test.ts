@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FerryNode, generateIdentity, type IncomingOffer } from '@ferry/p2p-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileSha256 } from './helpers/tree-digest.ts'
 import { runFerry, type CliRun } from './helpers/cli-process.ts'
 
 // Ferry's promise: a file either arrives whole and verified under its name, or it does not appear. Each run starts
@@ -35,19 +35,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function sha256 (path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 /** Every visible file in `dest` (hidden partials left out) must be whole and equal to its source; returns their names. */
 async function visibleAndWhole (dest: string): Promise<string[]> {
   const names: string[] = []
   for (const entry of await readdir(dest, { withFileTypes: true }).catch(() => [])) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue
     expect(expected.has(entry.name), `unexpected visible file ${entry.name}`).toBe(true)
-    expect(await sha256(join(dest, entry.name)), `${entry.name} is visible but damaged`).toBe(expected.get(entry.name))
+    expect(await fileSha256(join(dest, entry.name)), `${entry.name} is visible but damaged`).toBe(expected.get(entry.name))
     names.push(entry.name)
   }
   return names

@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliRun } from './helpers/cli-process.ts'
 import { netnsFerry, type NetnsFerry } from './helpers/netns-ferry.ts'
 import { createNetnsPair, type NetnsPair } from './helpers/netns.ts'
+import { fileSha256 } from './helpers/tree-digest.ts'
 
 // Two ferry processes in two network namespaces over a veth pair, with loss (nftables) and a cut link. The kernel
 // here has no netem, so delay and reordering cannot be emulated; see docs/guarantees.md.
@@ -29,12 +29,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function sha256 (path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 const ferries = (pair: NetnsPair): NetnsFerry => netnsFerry(pair, dir, children)
 const receiver = (pair: NetnsPair, dest: string): CliRun => ferries(pair).receiver(dest)
 const sender = (pair: NetnsPair, to: string, paths: string[]): CliRun => ferries(pair).sender(to, paths)
@@ -51,7 +45,7 @@ describe.skipIf(net === undefined)(`two ferry processes in network namespaces${n
         const s = sender(pair, await addressOf(r, pair), [big])
         const result = await s.exited
         expect(result.code, result.stdout + result.stderr).toBe(0)
-        expect(await sha256(join(dest, 'video.bin'))).toBe(await sha256(big))
+        expect(await fileSha256(join(dest, 'video.bin'))).toBe(await fileSha256(big))
         r.child.kill('SIGTERM')
         await r.exited
       } finally {
@@ -88,7 +82,7 @@ describe.skipIf(net === undefined)(`two ferry processes in network namespaces${n
       // The receiver continued the transfer it had accepted: no second offer to answer.
       expect(r.events.filter((e) => e.type === 'offer')).toHaveLength(1)
       expect(r.events.filter((e) => e.type === 'continuing').length).toBeGreaterThanOrEqual(1)
-      expect(await sha256(join(dest, 'video.bin'))).toBe(await sha256(big))
+      expect(await fileSha256(join(dest, 'video.bin'))).toBe(await fileSha256(big))
       r.child.kill('SIGTERM')
       await r.exited
     } finally {

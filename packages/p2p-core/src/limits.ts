@@ -31,7 +31,11 @@ export interface FerryLimits {
   maxTextBytes: number
   /** Transfers one peer may have open with this device at once. */
   maxSessionsPerPeer: number
-  /** A peer's session silent this long, in ms, gives way to a new one from that peer when it is at its limit. */
+  /**
+   * A peer's session silent this long, in ms (nothing read or written on its streams), is taken for the ghost of a
+   * crashed sender: it gives way to a new one from that peer when the peer is at its session limit, and to a new
+   * transfer of that peer that resumes the partials it holds.
+   */
   staleSessionMs: number
   /** Data streams one transfer may open at once (receiver side check). */
   maxStreamsPerTransfer: number
@@ -92,7 +96,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   offerTimeoutMs: 30_000,
   maxTextBytes: 64 * 1024,
   maxSessionsPerPeer: 4,
-  staleSessionMs: 2_000,
+  staleSessionMs: 1_000,
   maxStreamsPerTransfer: 64,
   receiveBuffers: 32,
   filesInFlight: 4,

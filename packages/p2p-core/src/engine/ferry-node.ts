@@ -288,7 +288,8 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
           names: this.#partialNames,
           claims: this.#partialClaims,
           budget: this.#budget,
-          buffers: this.#buffers
+          buffers: this.#buffers,
+          holder: this.#sessions.holder(session)
         },
         self: { alias: this.alias, deviceType: this.#deviceType },
         emitOffer: (offer) => {

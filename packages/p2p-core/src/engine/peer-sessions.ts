@@ -1,8 +1,10 @@
 // Incoming transfers per peer, held to `maxSessionsPerPeer`. A peer that crashed leaves its QUIC connection open on
 // this side until the idle timeout; when that peer comes back and is at its limit, the session that has been
 // silent longest (past `staleSessionMs`) makes room, so a sender that restarts is not locked out by its own ghosts.
-// A live transfer is never silent that long.
+// A live transfer is never silent that long. The same test lets a restarted sender resume the partials its ghost
+// holds (receive/held-partials.ts).
 
+import type { ClaimHolder } from '../receive/partial-names.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 
 export interface PeerSession {
@@ -33,9 +35,8 @@ export class PeerSessions {
       this.#byPeer.set(peerId, sessions)
     }
     if (sessions.size >= this.#limit) {
-      const now = performance.now()
       let stalest: PeerSession | undefined
-      for (const s of sessions) if (now - s.lastActivity >= this.#staleMs && (stalest === undefined || s.lastActivity < stalest.lastActivity)) stalest = s
+      for (const s of sessions) if (this.stale(s) && (stalest === undefined || s.lastActivity < stalest.lastActivity)) stalest = s
       if (stalest === undefined) return undefined
       sessions.delete(stalest)
       stalest.connection.close()
@@ -43,6 +44,19 @@ export class PeerSessions {
     const session: PeerSession = { peerId, connection, lastActivity: performance.now() }
     sessions.add(session)
     return session
+  }
+
+  /** Whether nothing was read or written on the session's connection for `staleSessionMs`: its peer looks gone. */
+  stale (session: PeerSession): boolean {
+    return performance.now() - session.lastActivity >= this.#staleMs
+  }
+
+  /**
+   * The session as the holder of the partials its transfer claims: a new transfer of the same peer that wants one of
+   * them makes a stale session give way (its connection closed, so its transfer ends as lost and keeps them).
+   */
+  holder (session: PeerSession): ClaimHolder {
+    return { peerId: session.peerId, stale: () => this.stale(session), giveWay: () => { session.connection.close() } }
   }
 
   release (session: PeerSession): void {

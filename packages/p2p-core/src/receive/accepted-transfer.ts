@@ -14,13 +14,14 @@ import { LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
 import type { FerryStream } from '../transport/types.ts'
 import { settleWithin } from '../async/deadline.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
-import type { OfferDecision, ReceiveResult, SavedFile } from '../transfer/incoming-offer.ts'
+import type { OfferDecision, OfferedFileInfo, ReceiveResult, SavedFile } from '../transfer/incoming-offer.ts'
 import { chunkForFrames } from '../transfer/offer-chunks.ts'
 import { ProgressMeter, watchIdle } from '../transfer/progress.ts'
 import { readDataStream, type ReceivedFile } from './data-stream.ts'
 import type { ControlInbox, StreamInbox } from './inboxes.ts'
 import { Destination } from './destination.ts'
 import { checkFreeSpace } from './free-space.ts'
+import { takeBackHeldPartials } from './held-partials.ts'
 import { IncomingFile } from './incoming-file.ts'
 import type { ReceiveLife } from './receive-life.ts'
 import type { RunOfferInit } from './receiver.ts'
@@ -30,6 +31,8 @@ import { StalePartials } from './stale-partials.ts'
 const SETTLE_WRITES_MS = 2_000
 /** Files planned between two turns of the event loop (planning is blocking metadata calls). */
 const PLAN_BATCH = 256
+/** Past the session policy's silence, how much longer a held partial's holder is looked at, in ms. */
+const HELD_LOOK_MARGIN_MS = 250
 /** A peer that pauses this long, in ms, with bytes gathered gets them written at once rather than held in memory. */
 const PAUSE_FLUSH_MS = 50
 
@@ -63,6 +66,15 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
   const destination = Destination.open(decision.dir)
   const files = new Map<number, ReceivedFile>()
   try {
+    await takeBackHeldPartials({
+      claims: components.claims,
+      keys: resumeClaims(init, decision, destination),
+      peerId: init.remote.peerId,
+      ...(components.holder === undefined ? {} : { self: components.holder }),
+      waitMs: limits.staleSessionMs + HELD_LOOK_MARGIN_MS,
+      settleMs: SETTLE_WRITES_MS + HELD_LOOK_MARGIN_MS,
+      signal: signal === undefined ? life.ended : AbortSignal.any([signal, life.ended])
+    })
     await planFiles(init, decision, destination, files)
   } catch (err) {
     for (const { file } of files.values()) file.keep()
@@ -231,6 +243,24 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
   }
 }
 
+/** What identifies a file that may resume: one larger than smallFileBytes, by its sender and mtime. */
+function resumeOf (init: RunOfferInit, info: OfferedFileInfo): { from: string, mtimeMs: number } | undefined {
+  return info.size > init.components.limits.smallFileBytes ? { from: init.remote.peerId, mtimeMs: info.mtimeMs } : undefined
+}
+
+/** The claim keys of the accepted files that would resume. */
+function resumeClaims (init: RunOfferInit, decision: Extract<OfferDecision, { accept: true }>, destination: Destination): string[] {
+  const { names } = init.components
+  const wanted = decision.files === undefined ? null : new Set(decision.files)
+  const keys: string[] = []
+  for (const info of init.files) {
+    if (wanted !== null && !wanted.has(info.id)) continue
+    const resumable = IncomingFile.resumable({ destination, names, path: info.path, size: info.size, resume: resumeOf(init, info) })
+    if (resumable !== undefined) keys.push(resumable.claim)
+  }
+  return keys
+}
+
 /** Plans every accepted file (UnsafePathError before anything is created if a folder on the way is a link). */
 async function planFiles (
   init: RunOfferInit,
@@ -238,7 +268,7 @@ async function planFiles (
   destination: Destination,
   files: Map<number, ReceivedFile>
 ): Promise<void> {
-  const { limits, names, claims } = init.components
+  const { names, claims } = init.components
   const wanted = decision.files === undefined ? null : new Set(decision.files)
   const stale = new StalePartials(init.remote.peerId, claims)
   let planned = 0
@@ -251,7 +281,8 @@ async function planFiles (
       path: info.path,
       size: info.size,
       stale,
-      ...(info.size > limits.smallFileBytes ? { resume: { from: init.remote.peerId, mtimeMs: info.mtimeMs } } : {})
+      ...(init.components.holder === undefined ? {} : { holder: init.components.holder }),
+      resume: resumeOf(init, info)
     })
     files.set(info.id, { info, file, started: false, committed: false })
     if (++planned % PLAN_BATCH === 0) await nextTurn()

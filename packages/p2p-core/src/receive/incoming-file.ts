@@ -17,7 +17,7 @@ import { extname, join } from 'node:path'
 import { DiskError, UnsafePathError } from '../errors.ts'
 import type { Hasher } from '../hash/hash-pool.ts'
 import { ANCHORED_PATHS, removeQuietly, type Destination, type Folder } from './destination.ts'
-import { claimKeyOf, sidecarOf, type PartialClaims, type PartialNames } from './partial-names.ts'
+import { claimKeyOf, sidecarOf, type ClaimHolder, type PartialClaims, type PartialNames } from './partial-names.ts'
 import { readSidecar, type Sidecar } from './sidecar.ts'
 import type { StalePartials } from './stale-partials.ts'
 
@@ -44,9 +44,11 @@ export interface IncomingFileInit {
    * What identifies a file that may resume (an interrupted transfer left its partial): the sender and the file's
    * mtime. Without it the partial gets a fresh name and is never looked for again.
    */
-  resume?: { from: string, mtimeMs: number }
+  resume?: { from: string, mtimeMs: number } | undefined
   /** The transfer's record of partials its sender left earlier: once this file is saved, its stale ones go. */
   stale?: StalePartials
+  /** The transfer that claims the partial (so a later transfer of the same file can tell whether it is still alive). */
+  holder?: ClaimHolder
 }
 
 export class IncomingFile {
@@ -90,16 +92,23 @@ export class IncomingFile {
   static plan (init: IncomingFileInit): IncomingFile {
     const dirParts = init.path.split('/').slice(0, -1)
     const folder = init.destination.existing(dirParts)
-    if (init.resume !== undefined) {
-      const partial = init.names.forKey(JSON.stringify([init.resume.from, init.path, init.size, init.resume.mtimeMs]))
-      const claim = claimKeyOf(init.destination.root, dirParts.join('/'), partial)
-      if (init.claims.claim(claim)) {
+    const resumable = IncomingFile.resumable(init)
+    if (resumable !== undefined && init.resume !== undefined) {
+      const { partial, claim } = resumable
+      if (init.claims.claim(claim, init.holder)) {
         const sidecar = { path: init.path, size: init.size, mtimeMs: init.resume.mtimeMs, from: init.resume.from }
         return new IncomingFile(init, { partial, claim, offset: folder === undefined ? 0 : resumableBytes(folder, partial, sidecar) })
       }
       // Another transfer of this process is writing that partial: this one starts afresh under a name of its own.
     }
     return new IncomingFile(init)
+  }
+
+  /** A resumable file's partial name and the key of its claim; undefined for a file that never resumes. */
+  static resumable (init: Pick<IncomingFileInit, 'destination' | 'names' | 'path' | 'size' | 'resume'>): { partial: string, claim: string } | undefined {
+    if (init.resume === undefined) return undefined
+    const partial = init.names.forKey(JSON.stringify([init.resume.from, init.path, init.size, init.resume.mtimeMs]))
+    return { partial, claim: claimKeyOf(init.destination.root, init.path.split('/').slice(0, -1).join('/'), partial) }
   }
 
   /** The folder's path components below the destination. */

@@ -52,20 +52,52 @@ export function claimKeyOf (root: string, folderRelative: string, partialName: s
   return `${root}\0${folderRelative}\0${partialName}`
 }
 
+/** Who holds a claim: an accepted transfer of one peer (its connection's session). */
+export interface ClaimHolder {
+  readonly peerId: string
+  /** Whether its peer looks gone: nothing read or written on its connection for the session policy's limit. */
+  stale: () => boolean
+  /** Ends it as a lost connection: its partials are kept (and its claims released) for whoever resumes them. */
+  giveWay: () => void
+}
+
 /**
  * Partial files in use by transfers of this process, so two transfers of the same file (the same sender sending it
- * twice at once) never write one partial: the second gets a fresh name and does not resume.
+ * twice at once) never write one partial: the second gets a fresh name and does not resume. A claim remembers its
+ * holder, and `released` tells when it is free again (held-partials.ts: a sender killed and started again).
  */
 export class PartialClaims {
-  readonly #held = new Set<string>()
+  readonly #held = new Map<string, ClaimHolder | undefined>()
+  readonly #waiting = new Map<string, Array<() => void>>()
 
-  claim (key: string): boolean {
+  claim (key: string, holder?: ClaimHolder): boolean {
     if (this.#held.has(key)) return false
-    this.#held.add(key)
+    this.#held.set(key, holder)
     return true
   }
 
   release (key: string): void {
     this.#held.delete(key)
+    const waiting = this.#waiting.get(key)
+    this.#waiting.delete(key)
+    for (const resolve of waiting ?? []) resolve()
+  }
+
+  held (key: string): boolean {
+    return this.#held.has(key)
+  }
+
+  holderOf (key: string): ClaimHolder | undefined {
+    return this.#held.get(key)
+  }
+
+  /** Resolves once `key` is not held (at once if it is free). */
+  async released (key: string): Promise<void> {
+    if (!this.#held.has(key)) return
+    await new Promise<void>((resolve) => {
+      const waiting = this.#waiting.get(key) ?? []
+      waiting.push(resolve)
+      this.#waiting.set(key, waiting)
+    })
   }
 }

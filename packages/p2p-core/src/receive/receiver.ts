@@ -25,7 +25,7 @@ import { readOfferFiles } from './offer-reader.ts'
 import type { ReceiveBudget } from './receive-budget.ts'
 import type { BatchPool } from './batch-pool.ts'
 import { ReceiveLife } from './receive-life.ts'
-import type { PartialClaims, PartialNames } from './partial-names.ts'
+import type { ClaimHolder, PartialClaims, PartialNames } from './partial-names.ts'
 
 export interface ReceiverComponents {
   limits: FerryLimits
@@ -40,6 +40,8 @@ export interface ReceiverComponents {
   buffers: BatchPool
   /** Accepted transfers that were interrupted; a reconnect of one is offered with `continues`. */
   interrupted?: InterruptedTransfers
+  /** This connection's transfer as the holder of the partials it claims (the engine's session for it). */
+  holder?: ClaimHolder
 }
 
 /** Reads of `chunkBytes` gathered into one write and one hash update (1 MiB by default; measured for issue 8). */
