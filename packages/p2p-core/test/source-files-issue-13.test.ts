@@ -194,7 +194,7 @@ describe('reading what was listed (issue 13)', () => {
     await writeFile(join(dir, 'a.txt'), 'LISTED')
     await utimes(join(dir, 'a.txt'), 1_000, 1_000)
     expect(() => { readSourceBlocking(file, Buffer.alloc(16), 0) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))
-    // A large file is checked the same way after its last piece (sender.ts).
+    // A large file is checked the same way after its last piece (send-file.ts).
     const handle = await openSource(file)
     try {
       expect(() => { checkUnchangedStats(file, fstatSync(handle.fd)) }).toThrow(expect.objectContaining({ code: 'FERRY_ERR_SOURCE_CHANGED' }))

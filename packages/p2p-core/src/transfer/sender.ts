@@ -1,28 +1,28 @@
 // The sending side of a transfer (docs/protocol.md): dial the peer (its id proven by TLS), offer the files, wait
 // for the answer, then stream the accepted bytes with at most `filesInFlight` files (or batches of small files)
 // in flight, read through a fixed pool of reusable buffers, and wait until the receiver has verified every file.
+// One file's bytes go out in send-file.ts, small files together in gathered-files.ts.
 
-import type { FileHandle } from 'node:fs/promises'
 import pLimit from 'p-limit'
 import {
   type FerryError, BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
   SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
-import { blake3Hex } from '../hash/blake3.ts'
-import { createInlineHasher, type Hasher } from '../hash/hash-pool.ts'
 import type { FerryLimits } from '../limits.ts'
 import type { Logger } from '../logger.ts'
 import { ControlChannel, LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
 import { encodeFrame } from '../protocol/frames.ts'
 import { PROTOCOL_ID, controlSchema, type DeviceType } from '../protocol/messages.ts'
-import type { FerryConnection, FerryStream, PeerAddress, Transport } from '../transport/types.ts'
+import type { FerryConnection, PeerAddress, Transport } from '../transport/types.ts'
 import { BufferPool } from './buffer-pool.ts'
 import { withTimeout } from '../async/deadline.ts'
 import { randomId } from '../protocol/ids.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
 import { ProgressMeter, watchIdle, type TransferProgress } from './progress.ts'
-import { checkUnchangedStats, collectSourceFiles, openSource, readSourceBlocking, type SourceFile, type SourceListing } from './source-files.ts'
+import { collectSourceFiles, type SourceFile, type SourceListing } from './source-files.ts'
+import { GatheredFiles } from './gathered-files.ts'
+import { sendFile, type FileSendContext } from './send-file.ts'
 import { chunkForFrames } from './offer-chunks.ts'
 
 /**
@@ -251,14 +251,12 @@ async function watchVerified (control: ControlChannel, accepted: ReadonlySet<num
   }
 }
 
-interface StreamFilesInit {
+/** What streaming the accepted files needs; sendFile and GatheredFiles take the part they use (FileSendContext). */
+interface StreamFilesInit extends FileSendContext {
   connection: FerryConnection
-  control: ControlChannel
   accepted: Map<SourceFile, number>
   transferId: string
   components: SenderComponents
-  meter: ProgressMeter
-  signal: AbortSignal | undefined
   /** Ends the transfer for this failure (telling the peer when it should know) before a stream is reset. */
   end: (err: unknown) => Promise<void>
 }
@@ -309,110 +307,4 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
       throw err
     }
   })))
-}
-
-async function sendFile (stream: FerryStream, file: SourceFile, offset: number, pool: BufferPool, init: StreamFilesInit): Promise<void> {
-  const { limits } = init.components
-  const handle = await openSource(file)
-  // On this thread, in the pieces read: a worker's round trips cost as much CPU as the hash itself (issue 17).
-  const hasher: Hasher = createInlineHasher()
-  init.meter.fileStarted(file.id, offset)
-  try {
-    // One check after reading is enough: any change since the offer shows in size or mtime by then.
-    // The prefix the receiver already has is hashed from this same handle, never from the path again.
-    await readRange(handle, file, 0, offset, pool, init.signal, async (view) => { await hasher.update(view) })
-    await stream.write(encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes))
-    await readRange(handle, file, offset, file.size, pool, init.signal, async (view) => {
-      await Promise.all([stream.write(view), hasher.update(view)])
-      init.meter.add(view.byteLength, file.id)
-    })
-    checkUnchangedStats(file, await handle.stat())
-    const blake3 = await hasher.digest()
-    await init.control.send({ type: 'file-done', id: file.id, blake3 })
-  } catch (err) {
-    hasher.dispose()
-    throw err
-  } finally {
-    await handle.close()
-  }
-}
-
-/** Reads bytes `from` to `to` of an open source file through the pool, handing each piece to `use` before reuse. */
-async function readRange (handle: FileHandle, file: SourceFile, from: number, to: number, pool: BufferPool, signal: AbortSignal | undefined, use: (view: Buffer) => Promise<void>): Promise<void> {
-  let position = from
-  while (position < to) {
-    const buffer = await pool.acquire(signal)
-    try {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, to - position), position)
-      if (bytesRead === 0) throw new SourceChangedError(`${file.path} shrank while it was being sent`)
-      await use(buffer.subarray(0, bytesRead))
-      position += bytesRead
-    } finally {
-      pool.release(buffer)
-    }
-  }
-}
-
-/** Room for a data item's frame header ({"id":…,"offset":…,"length":…} and its length prefix) in a gathered write. */
-const MAX_HEADER_BYTES = 256
-
-/**
- * Files of at most blockingFileBytes, read and checked with blocking calls and hashed inline, go out together: their
- * headers and bytes in one write of about chunkBytes, then a file-done for each. 10,000 of them would otherwise cost
- * a file read and two transport writes each, every one a switch to another thread, for a few KiB.
- */
-class GatheredFiles {
-  readonly #stream: FerryStream
-  readonly #init: StreamFilesInit
-  /** Headers and bytes of the files gathered so far, reused after each write: no buffer per file. */
-  readonly #buffer: Buffer
-  #bytes = 0
-  #files: Array<{ file: SourceFile, sent: number, blake3: string }> = []
-  // file-done frames are queued, not awaited one by one (the control channel sends queued frames together);
-  // announced() waits for them all.
-  readonly #doneSent: Array<Promise<void>> = []
-
-  constructor (stream: FerryStream, init: StreamFilesInit) {
-    this.#stream = stream
-    this.#init = init
-    const { chunkBytes, blockingFileBytes } = init.components.limits
-    this.#buffer = Buffer.allocUnsafe(chunkBytes + blockingFileBytes + MAX_HEADER_BYTES)
-  }
-
-  async add (file: SourceFile, offset: number): Promise<void> {
-    const { limits } = this.#init.components
-    this.#init.meter.fileStarted(file.id, offset)
-    const header = encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes)
-    if (this.#bytes + header.byteLength + file.size > this.#buffer.byteLength) await this.flush()
-    const at = this.#bytes + header.byteLength
-    readSourceBlocking(file, this.#buffer, at)
-    const blake3 = blake3Hex(this.#buffer.subarray(at, at + file.size))
-    // The receiver has the first `offset` bytes already; the hash covers the whole file all the same.
-    if (offset > 0) this.#buffer.copyWithin(at, at + offset, at + file.size)
-    this.#buffer.set(header, this.#bytes)
-    this.#bytes = at + file.size - offset
-    this.#files.push({ file, sent: file.size - offset, blake3 })
-    if (this.#bytes >= limits.chunkBytes) await this.flush()
-  }
-
-  async flush (): Promise<void> {
-    if (this.#bytes === 0) return
-    const files = this.#files
-    const bytes = this.#bytes
-    this.#files = []
-    this.#bytes = 0
-    // The transport holds the bytes until the write resolves; only then is the buffer filled again.
-    await this.#stream.write(this.#buffer.subarray(0, bytes))
-    for (const { file, sent, blake3 } of files) {
-      this.#init.meter.add(sent, file.id)
-      const done = this.#init.control.send({ type: 'file-done', id: file.id, blake3 })
-      done.catch(() => {}) // seen by announced()
-      this.#doneSent.push(done)
-    }
-  }
-
-  /** Resolves once every file-done is with the transport. */
-  async announced (): Promise<void> {
-    await Promise.all(this.#doneSent)
-  }
 }
