@@ -3,7 +3,8 @@
 // partial beside its destination while hashing it, and rename it into place ("name (1).ext" on a collision) only
 // after its size and BLAKE3 match what the browser sent. Every byte is acknowledged only once it is on disk, a
 // browser that sends beyond its credit is cut off, and a socket with `maxUploadBacklog` frames or messages waiting is
-// not read until they are done: memory per upload stays within `uploadWindowBytes` plus that backlog.
+// not read until they are done: memory per upload stays within `uploadWindowBytes` plus that backlog (that
+// accounting: upload-credit.ts).
 
 import { randomBytes } from 'node:crypto'
 import { relative, sep } from 'node:path'
@@ -19,6 +20,7 @@ import {
 } from './errors.ts'
 import type { ShareLimits } from './limits.ts'
 import type { Share } from './share-registry.ts'
+import { UploadCredit } from './upload-credit.ts'
 import { parseClientMessage, UPLOAD_PROTOCOL, type ClientMessage, type ServerMessage } from './upload-protocol.ts'
 import { cleanAlias, describeUserAgent, deviceTypeOf } from './user-agent.ts'
 
@@ -90,16 +92,9 @@ export class UploadSession {
   #offered: OfferedFileInfo[] = []
   readonly #files = new Map<number, UploadFile>()
   #current: UploadFile | undefined
-  /** Bytes the browser has sent that no ack has returned yet (its credit spent). */
-  #unacked = 0
-  /** Bytes written and hashed that the next ack returns, and the frames they came in. */
-  #toAck = 0
-  #framesToAck = 0
+  /** The browser's credit and the socket's backlog: when an ack is due, when the socket is read (upload-credit.ts). */
+  readonly #credit: UploadCredit
   #queue: Promise<void> = Promise.resolve()
-  /** Tasks queued or running (frames to write, files to open or end). */
-  #backlog = 0
-  /** Messages handed to ws that have not reached the kernel yet (the browser is not reading them). */
-  #unsent = 0
   #lastActivity = performance.now()
   #timer: NodeJS.Timeout | undefined
   #meter: ProgressMeter | undefined
@@ -113,6 +108,7 @@ export class UploadSession {
   constructor (init: UploadSessionInit) {
     this.#init = init
     this.#ws = init.ws
+    this.#credit = new UploadCredit(init.ws, init.limits, (bytes) => { this.#send({ type: 'ack', bytes }) })
     this.#outcome = new Promise<ReceiveResult>((resolve, reject) => { this.#settle = { resolve, reject } })
     this.#outcome.catch(() => {}) // observed by respond()'s caller; never unhandled on its own
     this.#ws.on('message', (data, isBinary) => { this.#onMessage(data, isBinary) })
@@ -277,40 +273,18 @@ export class UploadSession {
   #onData (chunk: Buffer): void {
     const file = this.#current
     if (this.#state !== 'receiving' || file === undefined) throw new UploadProtocolError('File bytes arrived outside a file')
-    const window = this.#init.limits.uploadWindowBytes
-    if (this.#unacked + chunk.byteLength > window) throw new UploadProtocolError(`The browser sent more than its credit of ${window} bytes`)
+    this.#credit.spend(chunk.byteLength)
     if (file.received + chunk.byteLength > file.info.size) throw new UploadProtocolError(`More bytes than the ${file.info.size} offered for ${file.info.path}`)
     const position = file.received
     file.received += chunk.byteLength
-    this.#unacked += chunk.byteLength
     this.#enqueue(async () => {
       const { hasher } = file
       if (hasher === undefined) throw new ShareInternalError('A file was written before it was opened')
       await Promise.all([file.file.write(chunk, position), hasher.update(chunk)])
       this.#meter?.add(chunk.byteLength)
       this.#lastActivity = performance.now()
-      this.#toAck += chunk.byteLength
-      this.#framesToAck++
+      this.#credit.written(chunk.byteLength)
     })
-  }
-
-  /**
-   * Returns the credit of what is written, once no task waits behind the one that ended (the browser may be waiting
-   * for credit, so the ack goes at once), once a quarter of the window has gathered, or once half of
-   * `maxUploadBacklog` frames have: one ack then covers several frames while the browser keeps sending, and each ack
-   * is a message and a socket write on both sides. The frame count keeps acks going to a client that floods tiny or
-   * empty frames, so a write soon finds out when it has gone and its backlog is not written for nothing.
-   */
-  #maybeAck (): void {
-    if (this.#framesToAck === 0 || this.#state !== 'receiving') return
-    const { uploadWindowBytes, maxFrameBytes, maxUploadBacklog } = this.#init.limits
-    if (this.#backlog > 0 && this.#toAck < Math.max(maxFrameBytes, Math.floor(uploadWindowBytes / 4)) &&
-      this.#framesToAck < Math.max(1, Math.floor(maxUploadBacklog / 2))) return
-    const bytes = this.#toAck
-    this.#toAck = 0
-    this.#framesToAck = 0
-    this.#unacked -= bytes
-    this.#send({ type: 'ack', bytes })
   }
 
   #endFile (id: number, blake3: string): void {
@@ -344,31 +318,11 @@ export class UploadSession {
 
   #enqueue (task: () => Promise<void>): void {
     // One task at a time, in arrival order: a file's bytes are written in order and its end comes after them.
-    this.#backlog++
-    this.#throttle()
+    this.#credit.taskQueued()
     this.#queue = this.#queue
       .then(async () => { if (this.#state !== 'ended') await task() })
       .catch((err: unknown) => { this.#fail(err) })
-      .finally(() => {
-        this.#backlog--
-        this.#maybeAck()
-        this.#throttle()
-      })
-  }
-
-  /**
-   * The credit bounds bytes, not frames: a million 1-byte frames (or empty ones, which spend no credit) would each
-   * queue a write, and a browser that does not read would leave an ack for each in the socket's buffer. So the
-   * socket is not read while `maxUploadBacklog` frames wait to be written or messages wait to be sent, and is read
-   * again once half of them are done; TCP then holds the browser back.
-   */
-  #throttle (): void {
-    const max = this.#init.limits.maxUploadBacklog
-    if (this.#backlog >= max || this.#unsent >= max) {
-      if (!this.#ws.isPaused) this.#ws.pause()
-    } else if (this.#ws.isPaused && this.#backlog <= max / 2 && this.#unsent <= max / 2) {
-      this.#ws.resume()
-    }
+      .finally(() => { this.#credit.taskEnded(this.#state === 'receiving') })
   }
 
   #complete (): void {
@@ -422,12 +376,8 @@ export class UploadSession {
 
   #send (message: ServerMessage): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return
-    this.#unsent++
-    this.#throttle()
+    this.#credit.messageQueued()
     // Called once the message is with the kernel, or with an error once the socket is gone.
-    this.#ws.send(JSON.stringify(message), () => {
-      this.#unsent--
-      this.#throttle()
-    })
+    this.#ws.send(JSON.stringify(message), () => { this.#credit.messageSent() })
   }
 }
