@@ -12,7 +12,7 @@ export { sanitizeRelativePath } from './protocol/paths.ts'
 export type { FerryConnection, FerryListener, FerryStream, PeerAddress, Transport } from './transport/types.ts'
 export { createQuicTransport } from './transport/quic-transport.ts'
 export type { Continuation, IncomingOffer, OfferDecision, OfferedFileInfo, ReceiveResult, RemotePeer, SavedFile } from './transfer/incoming-offer.ts'
-export type { ReconnectEvent, SendRequest, SendResult } from './transfer/sender.ts'
+export type { ReconnectEvent, SendRequest, SendResult } from './transfer/send-request.ts'
 export {
   MAX_LISTED_SKIPS, collectSourceFiles, openSource, type SkipReason, type SkippedEntry, type SourceFile, type SourceListing, type SourceOptions
 } from './transfer/source-files.ts'

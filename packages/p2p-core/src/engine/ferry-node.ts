@@ -31,7 +31,8 @@ import { PIN_PATTERN } from '../pairing/pin-exchange.ts'
 import { serveInbound } from './inbound.ts'
 import { pingPeer, type PingRequest, type PingResult } from './ping.ts'
 import { PeerSessions, trackActivity } from './peer-sessions.ts'
-import { sendTransfer, type AttemptState, type SendRequest, type SendResult } from '../transfer/sender.ts'
+import { sendTransfer } from '../transfer/sender.ts'
+import type { AttemptState, SendRequest, SendResult } from '../transfer/send-request.ts'
 import { backoffDelay, isReconnectable } from './reconnect.ts'
 
 export interface FerryNodeInit {

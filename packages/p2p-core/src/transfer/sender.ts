@@ -1,26 +1,27 @@
 // The sending side of a transfer (docs/protocol.md): dial the peer (its id proven by TLS), offer the files, wait
 // for the answer, then stream the accepted bytes with at most `filesInFlight` files (or batches of small files)
 // in flight, read through a fixed pool of reusable buffers, and wait until the receiver has verified every file.
-// One file's bytes go out in send-file.ts, small files together in gathered-files.ts.
+// What a send is asked and reports is in send-request.ts; one file's bytes go out in send-file.ts, small files
+// together in gathered-files.ts.
 
 import pLimit from 'p-limit'
 import {
-  type FerryError, BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
+  BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
   SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import type { FerryLimits } from '../limits.ts'
-import type { Logger } from '../logger.ts'
 import { ControlChannel, LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
 import { encodeFrame } from '../protocol/frames.ts'
-import { PROTOCOL_ID, controlSchema, type DeviceType } from '../protocol/messages.ts'
-import type { FerryConnection, PeerAddress, Transport } from '../transport/types.ts'
+import { PROTOCOL_ID, controlSchema } from '../protocol/messages.ts'
+import type { FerryConnection } from '../transport/types.ts'
 import { BufferPool } from './buffer-pool.ts'
 import { withTimeout } from '../async/deadline.ts'
 import { randomId } from '../protocol/ids.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
-import { ProgressMeter, watchIdle, type TransferProgress } from './progress.ts'
-import { collectSourceFiles, type SourceFile, type SourceListing } from './source-files.ts'
+import { ProgressMeter, watchIdle } from './progress.ts'
+import { collectSourceFiles, type SourceFile } from './source-files.ts'
+import type { AttemptState, SendRequest, SendResult, SenderComponents } from './send-request.ts'
 import { GatheredFiles } from './gathered-files.ts'
 import { sendFile, type FileSendContext } from './send-file.ts'
 import { chunkForFrames } from './offer-chunks.ts'
@@ -38,74 +39,6 @@ export const BUFFERS_PER_FILE_IN_FLIGHT = 2
 export const READ_CHUNKS = 4
 /** A batch of small files closes once its bytes reach this many chunks (2 MiB by default), or at batchMaxFiles. */
 export const BATCH_CHUNKS = 8
-
-export interface SendRequest {
-  address: PeerAddress
-  /** When given, the transfer fails with IdentityMismatchError unless the peer proves this id. */
-  peerId?: string
-  paths: readonly string[]
-  /**
-   * Inside sent folders, follow symlinks to regular files and folders (never to fifos, sockets or devices, never
-   * into a loop). Default false: links inside folders are skipped and reported. Paths in `paths` are always followed.
-   */
-  followLinks?: boolean
-  /** Called once the paths are walked, before dialling (again on each reconnect): what is offered and what is left out. */
-  onListed?: (listing: SourceListing) => void
-  text?: string
-  signal?: AbortSignal
-  onProgress?: (progress: TransferProgress) => void
-  /**
-   * Continues an earlier, interrupted transfer under its id: a receiver that accepted it continues without asking
-   * again (IncomingOffer.continues). Default: a new id.
-   */
-  transferId?: string
-  /**
-   * Reconnect after an interruption once the receiver had accepted (up to `reconnectAttempts` times, with backoff
-   * and jitter); default true. False fails at the first interruption.
-   */
-  reconnect?: boolean
-  /** Called before each reconnect, with the wait ahead and the failure that caused it. */
-  onReconnect?: (event: ReconnectEvent) => void
-  /** Called once the peer is reached and the whole offer is sent, before its answer (again on each reconnect). */
-  onOffered?: () => void
-}
-
-export interface ReconnectEvent {
-  /** 1 for the first reconnect. */
-  attempt: number
-  /** `reconnectAttempts`. */
-  of: number
-  delayMs: number
-  error: FerryError
-}
-
-/** What a send attempt got to; FerryNode.send reconnects only transfers that had been accepted. */
-export interface AttemptState {
-  accepted: boolean
-}
-
-export interface SendResult {
-  transferId: string
-  peerId: string
-  files: number
-  /** Bytes sent now (resumed bytes excluded). */
-  bytesSent: number
-  /** Bytes the receiver already had from an earlier, interrupted transfer. */
-  bytesResumed: number
-  totalBytes: number
-  /** From the start of the last attempt (listing, dialling, waiting for the answer) to the receiver's verification. */
-  seconds: number
-  /** From the receiver's accept to its verification of the last file (the time the bytes took), in the last attempt. */
-  transferSeconds: number
-}
-
-export interface SenderComponents {
-  transport: Transport
-  limits: FerryLimits
-  logger: Logger
-  alias: string
-  deviceType: DeviceType
-}
 
 export async function sendTransfer (request: SendRequest, components: SenderComponents, attempt: AttemptState = { accepted: false }): Promise<SendResult> {
   const { limits } = components
