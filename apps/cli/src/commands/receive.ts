@@ -48,45 +48,67 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
   const finished = new Promise<number>((resolve) => { done = resolve })
   let questions: Promise<unknown> = Promise.resolve()
   let awaitingReconnect: NodeJS.Timeout | undefined
-  /** With --once: the one transfer this process takes (its reconnects continue it; any other offer is declined). */
+  /**
+   * With --once: the one transfer this process takes, the first it accepts (its reconnects continue it; any other
+   * offer is declined). An offer declined before it (by policy or by the user) is reported and the receiver keeps
+   * waiting: any device on the network can make an offer that is declined, and that must not end the wait.
+   */
   let theOne: string | undefined
-  /** With --once: runs of the one transfer under way (its sender may come back before this side saw the cut). */
+  /** With --once: accepted runs of the one transfer under way (its sender may come back before this side saw the cut). */
   let runs = 0
   const onOffer = (offer: IncomingOffer): void => {
-    if (options.once) {
-      theOne ??= offer.transferId
-      if (offer.transferId !== theOne) {
-        void offer.respond({ accept: false }).catch(() => {})
-        out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
-        out.say(`\nDeclined an offer from ${peerLabel(offer.from)}: this receiver takes one transfer (--once), and has one.`)
-        return
-      }
+    /** With --once, whether another transfer is already the one this process takes. */
+    const taken = (): boolean => options.once && theOne !== undefined && theOne !== offer.transferId
+    const declineAsTaken = (): Choice => {
+      void offer.respond({ accept: false }).catch(() => {})
+      out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
+      out.say(`\nDeclined an offer from ${peerLabel(offer.from)}: this receiver takes one transfer (--once), and has one.`)
+      return { accept: false }
     }
-    // With --once the process ends when the engine has closed the session (our last frame delivered), not
-    // merely when the transfer's result is known: closing the engine earlier could cut that frame off.
-    const ended = options.once ? ('localsend' in offer ? Promise.resolve() : sessionEnd(node, offer.transferId)) : undefined
-    // The one transfer is back (continued, or offered again after its files changed): no longer waiting for it.
-    clearTimeout(awaitingReconnect)
+    if (taken()) {
+      declineAsTaken()
+      return
+    }
     busy++
-    runs++
     // One question at a time on the terminal; accepted transfers then run side by side, so a slow or stalled
-    // sender never keeps another device's offer waiting.
-    const inTurn = async <T>(ask: () => Promise<T>): Promise<T> => {
-      const turn = questions.then(ask)
+    // sender never keeps another device's offer waiting. With --once, an offer whose turn comes after another
+    // was accepted is declined without a question.
+    const inTurn = async (ask: () => Promise<Choice>): Promise<Choice> => {
+      const turn = questions.then(async () => taken() ? declineAsTaken() : await ask())
       questions = turn.catch(() => {})
       return await turn
     }
     const decided = decide(offer, dir, options, out, store, inTurn)
     void decided.then(async (choice) => {
-      const { code, interrupted } = choice.accept ? await accept(offer, choice.dir, out, bars, choice.files) : { code: 1, interrupted: false }
-      if (ended !== undefined) {
+      // Declined (and reported): --once keeps waiting for a transfer this device accepts.
+      if (!choice.accept) return
+      if (!options.once) {
+        await accept(offer, choice.dir, out, bars, choice.files)
+        return
+      }
+      // Accepted by --yes while another offer decided at the same moment became the one.
+      if (taken()) {
+        declineAsTaken()
+        return
+      }
+      theOne = offer.transferId
+      // The one transfer is back (continued, or offered again after its files changed): no longer waiting for it.
+      clearTimeout(awaitingReconnect)
+      runs++
+      try {
+        // The process ends when the engine has closed the session (our last frame delivered), not merely when the
+        // transfer's result is known: closing the engine earlier could cut that frame off.
+        const ended = 'localsend' in offer ? Promise.resolve() : sessionEnd(node, offer.transferId)
+        const { code, interrupted } = await accept(offer, choice.dir, out, bars, choice.files)
         await ended
-        // A run that ended for good (done, declined, failed) ends --once, whatever older runs are still noticing
-        // their cut. An interrupted one waits for its sender to come back, unless another run is already under way.
+        // A run that ended for good (done or failed) ends --once, whatever older runs are still noticing their
+        // cut. An interrupted one waits for its sender to come back, unless another run is already under way.
         if (!interrupted) done(code)
         else if (runs === 1) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
+      } finally {
+        runs--
       }
-    }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy--; runs-- })
+    }).catch((err: unknown) => { out.fail(err) }).finally(() => { busy-- })
   }
   node.on('offer', onOffer)
   // Stopping says goodbye over mDNS, so other devices drop this one at once. Ctrl-C during a transfer is the
