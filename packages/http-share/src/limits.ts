@@ -38,8 +38,14 @@ export interface ShareLimits {
   keepAliveTimeoutMs: number
   /** Wrong PINs one IP address may send in `pinWindowMs` before every PIN attempt gets 429. */
   maxPinAttempts: number
-  /** The window of `maxPinAttempts`, in ms. */
+  /** The window of `maxPinAttempts` and `maxPinFailuresPerShare`, in ms. */
   pinWindowMs: number
+  /**
+   * Wrong PINs for one share from all addresses together within `pinWindowMs`; once reached, every PIN attempt for
+   * that share gets 429, the right PIN included, until the oldest of them is that old (addresses cost little on a
+   * LAN, so the per-address limit alone bounds nothing).
+   */
+  maxPinFailuresPerShare: number
   /** Files in one upload offer. */
   maxUploadFiles: number
   /** Bytes in one upload offer, all files together. */
@@ -80,6 +86,7 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   keepAliveTimeoutMs: 5000,
   maxPinAttempts: 5,
   pinWindowMs: 10 * 60_000,
+  maxPinFailuresPerShare: 20,
   maxUploadFiles: 1000,
   maxUploadBytes: 64 * 1024 * 1024 * 1024,
   offerTimeoutMs: 30_000,
