@@ -140,6 +140,8 @@ describe('ferry on the command line (issue 15)', () => {
       sent = await ferry(['send', src, '--to', `127.0.0.1:${port}`], 'sender').exited
     }
     expect(sent?.stderr).toContain('FERRY_ERR_PEER_DECLINED')
+    // --once waits on past an offer it declined (receive-once-red-team.test.ts): stop it here.
+    run.child.kill('SIGTERM')
     const received = await run.exited
     expect(received.stdout).toContain('WARNING: a path creates or enters a hidden folder or file (payload/.ssh/authorized_keys)')
     expect(received.stdout).toContain('Declined: an offer with hidden folders or files is never accepted without asking.')
