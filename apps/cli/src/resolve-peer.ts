@@ -29,12 +29,17 @@ export interface ResolveOptions {
 /** After the first device with a matching alias shows, how long to wait for a second one, in ms. */
 const AMBIGUITY_GRACE_MS = 500
 
+/** `HOST:PORT/...` or `ferry://HOST:PORT/...`: an address with something after it that can only be a device id. */
+const ADDRESS_AND_ID = /^(ferry:\/\/)?(\[[^\]]*\]|[^\s:/[\]]+):\d{1,5}\/./
+
 export async function resolvePeer (input: string, options: ResolveOptions): Promise<ResolvedPeer> {
   try {
     const target = parsePeerTarget(input)
     return { ...(target.peerId === undefined ? {} : { peerId: target.peerId }), addresses: [target.address] }
   } catch (err) {
     if (!(err instanceof TypeError)) throw err
+    // HOST:PORT/... names an address and a device id, never an alias: a malformed id is said at once, not searched for.
+    if (ADDRESS_AND_ID.test(input.trim())) throw new PeerNotFoundError(`${err.message}: give the id \`ferry receive\` prints after its address`)
   }
   const discovery = startDiscovery(options.node, options.store, { advertise: false, browse: options.mdns })
   try {

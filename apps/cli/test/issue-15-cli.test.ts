@@ -78,6 +78,15 @@ describe('ferry on the command line (issue 15)', () => {
     }
   })
 
+  it('says a device id after an address is not one instead of looking for a device called so (red team)', async () => {
+    for (const target of ['127.0.0.1:9/notanid', 'ferry://127.0.0.1:9/0OIl']) {
+      const result = await ferry(['send', '--text', 'hi', '--to', target], 'sender').exited
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('is not a Ferry device id: give the id `ferry receive` prints after its address (FERRY_ERR_PEER_NOT_FOUND)')
+      expect(result.stderr).not.toContain('No device called')
+    }
+  })
+
   it('runs the README\'s upload-only share: `ferry share --allow-upload --dir DIR` takes a browser\'s files', async () => {
     const inbox = join(dir, 'inbox')
     const run = ferry(['share', '--allow-upload', '--yes', '--dir', inbox, '--host', '127.0.0.1', '--port', '0', '--json'], 'share')
