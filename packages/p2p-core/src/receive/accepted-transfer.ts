@@ -126,6 +126,8 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
 
   // From here a cancel on this device ends the transfer, even while the answer waits for a peer that does not read.
   signal?.addEventListener('abort', onAbort, { once: true })
+  // A cancel while this transfer waited for a held partial or planned its files came before the listener.
+  if (aborted(signal)) onAbort()
   try {
     await checkFreeSpace(destination.root, [...files.values()].reduce((n, f) => n + f.info.size - f.file.offset, 0))
     const answers = [...files.values()].map((f): [number, number] => [f.info.id, f.file.offset])
@@ -241,6 +243,11 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
     seconds: (performance.now() - run.started) / 1000,
     ...(init.text === undefined ? {} : { text: init.text })
   }
+}
+
+/** Whether `signal` is aborted now (a call: the compiler keeps no narrowing from an earlier check across awaits). */
+function aborted (signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true
 }
 
 /** What identifies a file that may resume: one larger than smallFileBytes, by its sender and mtime. */
