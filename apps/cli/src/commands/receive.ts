@@ -54,11 +54,19 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
    * waiting: any device on the network can make an offer that is declined, and that must not end the wait.
    */
   let theOne: string | undefined
+  /**
+   * With --once: who sent the one transfer and what (path, size, mtime of each file) and text. Until it ends, the
+   * same device offering the same files again under a new id is that sender started anew (killed mid-file, say):
+   * it continues the one transfer and resumes its partials, where a reconnect would come back under the old id.
+   */
+  let theOneSend: string | undefined
+  /** With --once: whether a run of the one transfer ended for good (the process is ending). */
+  let over = false
   /** With --once: accepted runs of the one transfer under way (its sender may come back before this side saw the cut). */
   let runs = 0
   const onOffer = (offer: IncomingOffer): void => {
     /** With --once, whether another transfer is already the one this process takes. */
-    const taken = (): boolean => options.once && theOne !== undefined && theOne !== offer.transferId
+    const taken = (): boolean => options.once && theOne !== undefined && theOne !== offer.transferId && (over || theOneSend !== sendOf(offer))
     const declineAsTaken = (): Choice => {
       void offer.respond({ accept: false }).catch(() => {})
       out.event({ type: 'declined', transferId: offer.transferId, reason: 'once' })
@@ -92,6 +100,7 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
         return
       }
       theOne = offer.transferId
+      theOneSend = sendOf(offer)
       // The one transfer is back (continued, or offered again after its files changed): no longer waiting for it.
       clearTimeout(awaitingReconnect)
       runs++
@@ -103,8 +112,11 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
         await ended
         // A run that ended for good (done or failed) ends --once, whatever older runs are still noticing their
         // cut. An interrupted one waits for its sender to come back, unless another run is already under way.
-        if (!interrupted) done(code)
-        else if (runs === 1) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
+        // A run cut after that (the process closing a killed sender's connection) has nothing left to wait for.
+        if (!interrupted) {
+          over = true
+          done(code)
+        } else if (runs === 1 && !over) awaitingReconnect = setTimeout(() => { if (runs === 0) done(code) }, options.reconnectWaitMs ?? ONCE_RECONNECT_WAIT_MS)
       } finally {
         runs--
       }
@@ -151,6 +163,11 @@ export async function receive (node: FerryNode, options: ReceiveOptions, out: Ou
     await discovery?.close()
     await store.settled()
   }
+}
+
+/** Who offers which files (path, size, mtime) and text: the same send, whatever its transfer id. */
+function sendOf (offer: IncomingOffer): string {
+  return JSON.stringify([offer.from.peerId, offer.text ?? null, offer.files.map((f) => [f.path, f.size, f.mtimeMs])])
 }
 
 /** How long --once waits for the engine to close a transfer's session after its result is known, in ms. */
