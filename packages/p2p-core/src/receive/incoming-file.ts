@@ -261,11 +261,12 @@ export class IncomingFile {
 
   /**
    * Leaves the partial for a later transfer to resume from. A partial without a sidecar (a small file, or a second
-   * transfer of a file another one is writing) has a name nobody will look up again: it is discarded instead.
+   * transfer of a file another one is writing) has a name nobody will look up again, nor has a retired one (its file
+   * was saved since from another partial): it is discarded instead.
    */
   keep (): void {
     if (this.#state === 'committed' || this.#state === 'discarded' || this.#state === 'kept') return
-    if (this.#sidecar === undefined) {
+    if (this.#sidecar === undefined || (this.#claim !== undefined && this.#claims.retired(this.#claim))) {
       this.discard()
       return
     }

@@ -69,6 +69,8 @@ export interface ClaimHolder {
 export class PartialClaims {
   readonly #held = new Map<string, ClaimHolder | undefined>()
   readonly #waiting = new Map<string, Array<() => void>>()
+  /** Held partials that no offer will name again: their holder deletes them instead of keeping them. */
+  readonly #retired = new Set<string>()
 
   claim (key: string, holder?: ClaimHolder): boolean {
     if (this.#held.has(key)) return false
@@ -78,6 +80,7 @@ export class PartialClaims {
 
   release (key: string): void {
     this.#held.delete(key)
+    this.#retired.delete(key)
     const waiting = this.#waiting.get(key)
     this.#waiting.delete(key)
     for (const resolve of waiting ?? []) resolve()
@@ -89,6 +92,15 @@ export class PartialClaims {
 
   holderOf (key: string): ClaimHolder | undefined {
     return this.#held.get(key)
+  }
+
+  /** Marks a held partial useless (its file was saved from another one): its holder deletes it when it ends. */
+  retire (key: string): void {
+    if (this.#held.has(key)) this.#retired.add(key)
+  }
+
+  retired (key: string): boolean {
+    return this.#retired.has(key)
   }
 
   /** Resolves once `key` is not held (at once if it is free). */

@@ -5,7 +5,8 @@
 //
 // Bounded and careful: a folder is listed at most once per transfer, at most MAX_ENTRIES_LISTED entries of it, and at
 // most MAX_SIDECARS_READ sidecars are read there (never through a link, never from a fifo); names are reached through
-// the destination boundary's folder; a partial another transfer of this process holds (PartialClaims) is left alone.
+// the destination boundary's folder; a partial another transfer of this process holds (PartialClaims) is left alone,
+// unless that transfer is a silent one of the same sender (a killed run): it ends and deletes the partial itself.
 
 import { opendirSync, type Dir } from 'node:fs'
 import { removeQuietly, type Folder } from './destination.ts'
@@ -40,8 +41,16 @@ export class StalePartials {
       if (named !== path || partial === own) continue
       found.delete(partial)
       const claim = claimKeyOf(root, folder.relative, partial)
-      // Held: another transfer is writing it right now.
-      if (!this.#claims.claim(claim)) continue
+      if (!this.#claims.claim(claim)) {
+        // Held by another transfer. One of this sender that moved no byte for the session policy's limit is a
+        // killed run still open here (held-partials.ts): it gives way and deletes the partial as it ends.
+        const holder = this.#claims.holderOf(claim)
+        if (holder?.peerId === this.#from && holder.stale()) {
+          this.#claims.retire(claim)
+          holder.giveWay()
+        }
+        continue
+      }
       try {
         removeQuietly(folder, partial)
         removeQuietly(folder, sidecarOf(partial))
