@@ -6,9 +6,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FerryNode, generateIdentity, type PeerAddress } from '@ferry/p2p-core'
+import { FerryNode, generateIdentity } from '@ferry/p2p-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runFerry, type CliRun } from './helpers/cli-process.ts'
+import { exitWithin, peerAddressOf as addressOf, runFerry, type CliRun } from './helpers/cli-process.ts'
 
 let dir: string
 const children: CliRun[] = []
@@ -31,19 +31,6 @@ async function device (alias: string): Promise<FerryNode> {
   const node = await FerryNode.create({ identity: await generateIdentity(), alias, listen: { host: '127.0.0.1', port: 0 } })
   nodes.push(node)
   return node
-}
-
-const addressOf = (target: string): PeerAddress => {
-  const [host, port] = (target.split('/')[0] as string).split(':')
-  return { host: host as string, port: Number(port) }
-}
-
-/** Resolves with the exit code, or with a note that the process was still running after `ms`. */
-async function exitWithin (run: CliRun, ms: number): Promise<number | null | string> {
-  return await Promise.race([
-    run.exited.then((e) => e.code),
-    new Promise<string>((resolve) => { setTimeout(() => { resolve(`still running after ${ms / 1000} s`) }, ms).unref() })
-  ])
 }
 
 describe('red team: ferry receive --once and offers it declines', () => {

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FerryNode, createQuicTransport, generateIdentity, type Identity, type PeerAddress } from '@ferry/p2p-core'
+import { FerryNode, createQuicTransport, generateIdentity, type Identity } from '@ferry/p2p-core'
 import { faultyTransport, type Faults, type FaultStats } from '@ferry/p2p-core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runFerry, type CliRun } from './helpers/cli-process.ts'
+import { exitWithin, peerAddressOf as addressOf, runFerry, type CliRun } from './helpers/cli-process.ts'
 
 let dir: string
 const children: CliRun[] = []
@@ -30,18 +30,6 @@ async function device (identity: Identity, faults?: Faults, stats?: FaultStats):
   const node = await FerryNode.create({ identity, alias: 'laptop', listen: { host: '127.0.0.1', port: 0 }, transport })
   nodes.push(node)
   return node
-}
-
-const addressOf = (target: string): PeerAddress => {
-  const [host, port] = (target.split('/')[0] as string).split(':')
-  return { host: host as string, port: Number(port) }
-}
-
-async function exitWithin (run: CliRun, ms: number): Promise<number | null | string> {
-  return await Promise.race([
-    run.exited.then((e) => e.code),
-    new Promise<string>((resolve) => { setTimeout(() => { resolve(`still running after ${ms / 1000} s`) }, ms).unref() })
-  ])
 }
 
 describe('red team: ferry receive --once --yes and a sender killed mid-file that sends again', () => {

@@ -61,3 +61,17 @@ export function runFerry (args: string[], env: Record<string, string>, prefix: s
   }
   return { child, events, waitFor, exited }
 }
+
+/** The host and port of a `HOST:PORT/DEVICE_ID` target, as `ferry receive` prints it. */
+export function peerAddressOf (target: string): { host: string, port: number } {
+  const [host, port] = (target.split('/')[0] as string).split(':')
+  return { host: host as string, port: Number(port) }
+}
+
+/** Resolves with the exit code, or with a note that the process was still running after `ms`. */
+export async function exitWithin (run: CliRun, ms: number): Promise<number | null | string> {
+  return await Promise.race([
+    run.exited.then((e) => e.code),
+    new Promise<string>((resolve) => { setTimeout(() => { resolve(`still running after ${ms / 1000} s`) }, ms).unref() })
+  ])
+}
