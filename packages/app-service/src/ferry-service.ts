@@ -3,6 +3,7 @@
 // one FerryService in their composition root and put a bridge in front of it; the bridge forwards arguments
 // untouched, and every method here validates them first (validate.ts).
 
+import { lstat, stat } from 'node:fs/promises'
 import {
   FerryNode, createQuicTransport, ferryLink, loadOrCreateIdentity, parsePeerTarget, reachableHosts, silentLogger, type DiscoveredPeer,
   type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger
@@ -25,7 +26,7 @@ import { Transfers, notFound } from './transfers.ts'
 import { TrustStore } from './trust/trust-store.ts'
 import {
   checkAddress, checkDecision, checkId, checkIds, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
-  checkShareRequest, checkText, checkTrust
+  checkShareRequest, checkText, checkTrust, invalid
 } from './validate.ts'
 
 /** What the host can do that a plain server cannot: native dialogs and the shell. Omitted ones are unsupported. */
@@ -87,6 +88,21 @@ export interface FerryService extends FerryApi {
 }
 
 const unsupported = (what: string): ApiError => new ApiError({ name: 'UnsupportedError', code: apiErrorCodes.unsupported, message: `This host cannot ${what}` })
+
+/**
+ * A download folder must be a folder (or a link to one), or not be there yet: the receiver creates it on the first
+ * receive. A file, a device or a link to nowhere would only fail later, at the first accepted offer.
+ */
+async function checkDownloadDir (path: string): Promise<void> {
+  try {
+    if ((await stat(path)).isDirectory()) return
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const dangling = code === 'ENOENT' && await lstat(path).then(() => true, () => false)
+    if (code === 'ENOENT' && !dangling) return
+  }
+  throw invalid(`The download folder ${path} is not a folder Ferry can save into`)
+}
 
 /** Runs `work` unless the signal fires first; the signal is also handed to work that can stop early. */
 async function guarded<T> (options: CallOptions | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
@@ -306,6 +322,7 @@ class Service implements FerryService {
   updateSettings = async (patch: Partial<Settings>, options?: CallOptions): Promise<Settings> => await guarded(options, async () => {
     const checked = checkSettingsPatch(patch)
     this.#open()
+    if (checked.downloadDir !== undefined) await checkDownloadDir(checked.downloadDir)
     const saved = await this.#settings.update(checked)
     this.#hub.emit('settings', saved)
     // Name and files in flight apply at once; a new port only when the engine next starts (it is bound now).

@@ -1,0 +1,35 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startService, type TestService } from './helpers.ts'
+
+const open: TestService[] = []
+afterEach(async () => { await Promise.all(open.splice(0).map(async (s) => { await s.close() })) })
+
+describe('red team: the download folder setting', () => {
+  it('refuses a file, a device or a link to nowhere as the download folder and keeps the folder it had', async () => {
+    const a = await startService()
+    open.push(a)
+    const before = (await a.service.getState()).settings.downloadDir
+    const file = join(a.dir, 'a-file')
+    await writeFile(file, 'x')
+    const dangling = join(a.dir, 'dangling')
+    await symlink(join(a.dir, 'nowhere'), dangling)
+    for (const downloadDir of [file, '/dev/null', dangling, join(file, 'below')]) {
+      await expect(a.service.updateSettings({ downloadDir }), downloadDir).rejects.toMatchObject({ code: 'FERRY_ERR_API_INVALID_ARGUMENT' })
+    }
+    expect((await a.service.getState()).settings.downloadDir).toBe(before)
+  })
+
+  it('still takes a folder, a link to a folder, and a folder not made yet (created on the first receive)', async () => {
+    const a = await startService()
+    open.push(a)
+    const folder = join(a.dir, 'folder')
+    await mkdir(folder)
+    const link = join(a.dir, 'link')
+    await symlink(folder, link)
+    for (const downloadDir of [folder, link, join(a.dir, 'not', 'yet')]) {
+      expect((await a.service.updateSettings({ downloadDir })).downloadDir).toBe(downloadDir)
+    }
+  })
+})
