@@ -185,6 +185,10 @@ export class Transfers {
   async respond (offerId: string, decision: OfferDecisionDto): Promise<void> {
     const waiting = this.#offers.get(offerId)
     if (waiting === undefined) throw notFound('That offer')
+    const offered = new Set(waiting.dto.files.map((f) => f.id))
+    if (decision.accept && decision.fileIds?.some((id) => !offered.has(id)) === true) {
+      throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'decision.fileIds names a file the offer does not have' })
+    }
     this.#removeOffer(offerId, 'answered')
     if (!decision.accept) {
       await waiting.offer.respond({ accept: false }).catch((err: unknown) => { this.#init.logger.debug('declining failed', err) })

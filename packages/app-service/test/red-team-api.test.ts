@@ -1,7 +1,9 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startService, type TestService } from './helpers.ts'
+import type { OfferEvent } from '@ferry/api'
+import { nextEvent } from '@ferry/api/compliance'
+import { offerFrom, startService, type TestService } from './helpers.ts'
 
 const open: TestService[] = []
 afterEach(async () => { await Promise.all(open.splice(0).map(async (s) => { await s.close() })) })
@@ -31,5 +33,23 @@ describe('red team: the download folder setting', () => {
     for (const downloadDir of [folder, link, join(a.dir, 'not', 'yet')]) {
       expect((await a.service.updateSettings({ downloadDir })).downloadDir).toBe(downloadDir)
     }
+  })
+})
+
+describe('red team: answering an offer', () => {
+  it('refuses file ids the offer does not have, and the offer stays to be answered', async () => {
+    const a = await startService()
+    const b = await startService()
+    open.push(a, b)
+    const offered = nextEvent<OfferEvent>((l) => b.service.onOffer(l), (e) => e.type === 'added')
+    await offerFrom(a.service, b.service, a.dir)
+    const event = await offered
+    if (event.type !== 'added') throw new Error('unreachable')
+    const offer = event.offer
+    for (const fileIds of [[99], [0, 99], [2 ** 52]]) {
+      await expect(b.service.respondToOffer(offer.id, { accept: true, fileIds }), JSON.stringify(fileIds)).rejects.toMatchObject({ code: 'FERRY_ERR_API_INVALID_ARGUMENT' })
+    }
+    expect((await b.service.getState()).offers.map((o) => o.id)).toEqual([offer.id])
+    await b.service.respondToOffer(offer.id, { accept: false })
   })
 })
