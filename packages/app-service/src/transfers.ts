@@ -16,6 +16,7 @@ import { isLocalSendPeerId, type LocalSendSide } from './localsend.ts'
 import type { PeerBook } from './peers.ts'
 import { readingSources } from './source-errors.ts'
 import { listSources } from './sources.ts'
+import { invalid } from './validate.ts'
 import { countHiddenPaths, decideOffer, isHiddenPath } from './trust/trust-policy.ts'
 
 /** How long cancelTransfer waits for the transfer to end here before it answers anyway, in ms. */
@@ -187,7 +188,7 @@ export class Transfers {
     if (waiting === undefined) throw notFound('That offer')
     const offered = new Set(waiting.dto.files.map((f) => f.id))
     if (decision.accept && decision.fileIds?.some((id) => !offered.has(id)) === true) {
-      throw new ApiError({ name: 'InvalidArgumentError', code: apiErrorCodes.invalidArgument, message: 'decision.fileIds names a file the offer does not have' })
+      throw invalid('decision.fileIds names a file the offer does not have')
     }
     this.#removeOffer(offerId, 'answered')
     if (!decision.accept) {
