@@ -46,8 +46,9 @@ export function FileBrowserDialog ({ mode, title, start, onDone }: FileBrowserPr
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [showHidden, setShowHidden] = useState(false)
 
-  // Listings can arrive out of order (a slow first listing, a quick Go): only the one asked for last is shown, and a
-  // folder the user has typed is not overwritten by a listing asked for before the typing.
+  // Listings can arrive out of order (a slow first listing, a quick Go): only the one asked for last is shown, and the
+  // folder box is not written by a listing once the user is in it (focus, not only the first key: a first listing
+  // that lands between the focus and the typing would otherwise be typed after, "/home/me" + "/tmp/x").
   const latest = useRef(0)
   const typing = useRef(false)
   const show = (next: FolderListing): void => {
@@ -136,7 +137,7 @@ export function FileBrowserDialog ({ mode, title, start, onDone }: FileBrowserPr
         <button type='button' disabled={busy || listing?.parent === undefined} onClick={() => { if (listing?.parent !== undefined) void go(listing.parent) }} aria-label='Up to the folder above'>↑ Up</button>
         <label className='grow fb-path'>
           <span className='sr-only'>Folder</span>
-          <input value={typed} onChange={(event) => { typing.current = true; setTyped(event.target.value) }} spellCheck={false} aria-label='Folder' />
+          <input value={typed} onFocus={() => { typing.current = true }} onChange={(event) => { typing.current = true; setTyped(event.target.value) }} spellCheck={false} aria-label='Folder' />
         </label>
         <button type='submit'>Go</button>
       </form>
