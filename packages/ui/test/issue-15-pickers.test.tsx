@@ -108,6 +108,31 @@ describe('choosing files in the browser UI (issue 15)', () => {
     expect(within(dialog).queryByRole('checkbox', { name: 'notes.txt' })).toBeNull()
   })
 
+  it('leaves the folder box to the user once they are in it: a first listing that lands before the first key is not typed into', async () => {
+    const r = await renderFerry(<NearbyScreen />, { peers: [bob] })
+    browserHost(r)
+    const list = r.fake.listFolder.bind(r.fake)
+    let releaseFirst: (() => void) | undefined
+    const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve })
+    let calls = 0
+    vi.spyOn(r.fake, 'listFolder').mockImplementation(async (path, options) => {
+      calls += 1
+      if (calls === 1) await firstHeld
+      return await list(path, options)
+    })
+    await r.user.click(within(screen.getByRole('article', { name: 'Bob' })).getByRole('button', { name: 'Send files…' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Send files to Bob' })
+    const path = within(dialog).getByRole('textbox', { name: 'Folder' })
+    await r.user.click(path)
+    // The first listing (home) lands while the user is in the box, before any key.
+    await act(async () => { releaseFirst?.() })
+    expect(await within(dialog).findByRole('checkbox', { name: 'notes.txt' })).toBeTruthy()
+    await r.user.keyboard('/home/user/Pictures')
+    expect(path).toHaveProperty('value', '/home/user/Pictures')
+    await r.user.click(within(dialog).getByRole('button', { name: 'Go' }))
+    expect(await within(dialog).findByRole('checkbox', { name: 'cat.jpg' })).toBeTruthy()
+  })
+
   it('adds files and a folder to a share link from the browser, and Settings chooses the download folder there too', async () => {
     const r = await renderFerry(<SharesScreen />)
     browserHost(r)
