@@ -82,23 +82,8 @@ describe('red team: ferry receive with nobody to answer', () => {
   it('declines an offer at once when stdin has ended, and keeps --json output to JSON lines', async () => {
     const root = await mkdtemp(join(tmpdir(), 'ferry-rt-noanswer-'))
     dirs.push(root)
-    const child = spawn(process.execPath, [MAIN, 'receive', '--json', '--host', '127.0.0.1', '--dir', join(root, 'in')], {
-      env: { ...process.env, FERRY_CONFIG_DIR: join(root, 'config'), FERRY_NO_MDNS: '1', FERRY_NO_LOCALSEND: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'] // stdin: /dev/null, at its end from the start
-    })
-    children.push(child)
-    const lines: string[] = []
-    const listening = new Promise<{ port: number, peerId: string }>((resolve) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        lines.push(line)
-        try {
-          const event = JSON.parse(line) as { type: string, port: number, peerId: string }
-          if (event.type === 'listening') resolve(event)
-        } catch {
-          // not JSON: asserted below
-        }
-      })
-    })
+    // stdin: /dev/null, at its end from the start
+    const { lines, listening } = startReceiver(root, ['--dir', join(root, 'in')], 'ignore')
     const { port, peerId } = await listening
     const sender = await FerryNode.create({ identity: await generateIdentity(), alias: 'stranger', listen: { host: '127.0.0.1', port: 0 } })
     nodes.push(sender)

@@ -34,6 +34,20 @@ function browserHost (r: Rendered): void {
   }
 }
 
+/** Holds the browser's first listFolder call until `release()`; counts the calls. */
+function holdFirstListing (r: Rendered): { release: () => void, calls: () => number } {
+  const list = r.fake.listFolder.bind(r.fake)
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let calls = 0
+  vi.spyOn(r.fake, 'listFolder').mockImplementation(async (path, options) => {
+    calls += 1
+    if (calls === 1) await held
+    return await list(path, options)
+  })
+  return { release: () => { release() }, calls: () => calls }
+}
+
 describe('choosing files in the browser UI (issue 15)', () => {
   it('"Send files…" opens the host\'s folders: open a folder, tick files, send them, no path typed', async () => {
     const r = await renderFerry(<NearbyScreen />, { peers: [bob] })
@@ -86,23 +100,15 @@ describe('choosing files in the browser UI (issue 15)', () => {
   it('keeps a folder typed while the first listing is on its way, and shows the folder Go asked for, not the late one', async () => {
     const r = await renderFerry(<NearbyScreen />, { peers: [bob] })
     browserHost(r)
-    const list = r.fake.listFolder.bind(r.fake)
-    let releaseFirst: (() => void) | undefined
-    const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve })
-    let calls = 0
-    vi.spyOn(r.fake, 'listFolder').mockImplementation(async (path, options) => {
-      calls += 1
-      if (calls === 1) await firstHeld
-      return await list(path, options)
-    })
+    const first = holdFirstListing(r)
     await r.user.click(within(screen.getByRole('article', { name: 'Bob' })).getByRole('button', { name: 'Send files…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Send files to Bob' })
     const path = within(dialog).getByRole('textbox', { name: 'Folder' })
     await r.user.type(path, '/home/user/Pictures')
     await r.user.click(within(dialog).getByRole('button', { name: 'Go' }))
     expect(await within(dialog).findByRole('checkbox', { name: 'cat.jpg' })).toBeTruthy()
-    await act(async () => { releaseFirst?.() })
-    await waitFor(() => { expect(calls).toBe(2) })
+    await act(async () => { first.release() })
+    await waitFor(() => { expect(first.calls()).toBe(2) })
     expect(path).toHaveProperty('value', '/home/user/Pictures')
     expect(within(dialog).getByRole('checkbox', { name: 'cat.jpg' })).toBeTruthy()
     expect(within(dialog).queryByRole('checkbox', { name: 'notes.txt' })).toBeNull()
@@ -111,21 +117,13 @@ describe('choosing files in the browser UI (issue 15)', () => {
   it('leaves the folder box to the user once they are in it: a first listing that lands before the first key is not typed into', async () => {
     const r = await renderFerry(<NearbyScreen />, { peers: [bob] })
     browserHost(r)
-    const list = r.fake.listFolder.bind(r.fake)
-    let releaseFirst: (() => void) | undefined
-    const firstHeld = new Promise<void>((resolve) => { releaseFirst = resolve })
-    let calls = 0
-    vi.spyOn(r.fake, 'listFolder').mockImplementation(async (path, options) => {
-      calls += 1
-      if (calls === 1) await firstHeld
-      return await list(path, options)
-    })
+    const first = holdFirstListing(r)
     await r.user.click(within(screen.getByRole('article', { name: 'Bob' })).getByRole('button', { name: 'Send files…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Send files to Bob' })
     const path = within(dialog).getByRole('textbox', { name: 'Folder' })
     await r.user.click(path)
     // The first listing (home) lands while the user is in the box, before any key.
-    await act(async () => { releaseFirst?.() })
+    await act(async () => { first.release() })
     expect(await within(dialog).findByRole('checkbox', { name: 'notes.txt' })).toBeTruthy()
     await r.user.keyboard('/home/user/Pictures')
     expect(path).toHaveProperty('value', '/home/user/Pictures')
