@@ -44,3 +44,15 @@ describe('ControlChannel.finish (issue 16)', () => {
     expect(events).toEqual(['finish', 'finish'])
   })
 })
+
+describe('ControlChannel.sendLast', () => {
+  it('sends one last frame: a second call (the error told early, then again at the end) sends nothing', async () => {
+    const events: string[] = []
+    const control = new ControlChannel(slowStream(20, events), 1024 * 1024)
+    const first = control.sendLast({ type: 'error', name: 'DiskError', code: 'FERRY_ERR_DISK', message: 'full' })
+    await control.sendLast({ type: 'error', name: 'DiskError', code: 'FERRY_ERR_DISK', message: 'full' })
+    await first
+    await control.finish()
+    expect(events).toEqual([expect.stringMatching(/^write /), 'finish'])
+  })
+})

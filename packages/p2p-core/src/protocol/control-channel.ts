@@ -39,6 +39,8 @@ export class ControlChannel {
   #flushing = false
   /** The last write loop: finish() waits on it, never polls. */
   #flushed: Promise<void> = Promise.resolve()
+  /** The last frame's sending, once sendLast was called. */
+  #last: Promise<void> | undefined
 
   constructor (stream: FerryStream, maxFrameBytes: number) {
     this.stream = stream
@@ -94,10 +96,12 @@ export class ControlChannel {
 
   /**
    * Sends a frame the peer should read before the connection closes (a cancel, an error), waiting at most
-   * `graceMs` for the transport to take it. Never throws: the connection is ending either way.
+   * `graceMs` for the transport to take it. Never throws: the connection is ending either way. There is one last
+   * frame: a later call sends nothing and waits for the first.
    */
   async sendLast (message: OutgoingMessage, graceMs = LAST_FRAME_GRACE_MS): Promise<void> {
-    await settleWithin(this.send(message), graceMs)
+    this.#last ??= settleWithin(this.send(message), graceMs).then(() => {})
+    await this.#last
   }
 
   /** FINs the control stream once every queued frame has gone to the transport (or failed). */
