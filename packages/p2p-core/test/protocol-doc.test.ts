@@ -8,7 +8,7 @@ import { defaultLimits } from '../src/limits.ts'
 import { PROTOCOL_ID } from '../src/protocol/messages.ts'
 import { LAST_FRAME_GRACE_MS } from '../src/protocol/control-channel.ts'
 import { WRITE_BATCH_CHUNKS } from '../src/receive/receiver.ts'
-import { BATCH_CHUNKS, BUFFERS_PER_FILE_IN_FLIGHT, READ_CHUNKS } from '../src/transfer/sender.ts'
+import { BATCH_CHUNKS, BUFFERS_PER_FILE_IN_FLIGHT, PEER_REASON_WAIT_MS, READ_CHUNKS } from '../src/transfer/sender.ts'
 import { defaultDiscoveryOptions } from '../src/discovery/discovery.ts'
 
 const doc = await readFile(new URL('../../../docs/protocol.md', import.meta.url), 'utf8')
@@ -103,7 +103,9 @@ describe('docs/protocol.md', () => {
   })
 
   it('states the grace a last frame gets, wherever the graceful close says how long', () => {
-    const waits = [...doc.matchAll(/(?:waits|wait) up to (\d+) ms/g)].map((m) => Number(m[1]))
+    // The sender's wait for the reason of a stopped data stream is named with its constant.
+    expect(Number(/wait up to (\d+) ms \(`PEER_REASON_WAIT_MS`\)/.exec(doc)?.[1])).toBe(PEER_REASON_WAIT_MS)
+    const waits = [...doc.matchAll(/(?:waits|wait) up to (\d+) ms(?! \(`PEER_REASON_WAIT_MS`\))/g)].map((m) => Number(m[1]))
     // 3000 ms is the receiver's wait after every end (engine/inbound.ts); every other wait is a last frame's.
     expect(waits.filter((ms) => ms !== 3000).length).toBeGreaterThanOrEqual(6)
     expect(new Set(waits.filter((ms) => ms !== 3000))).toEqual(new Set([LAST_FRAME_GRACE_MS]))

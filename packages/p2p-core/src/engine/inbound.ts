@@ -3,9 +3,9 @@
 // `pair-request` to the pairing responder. Whatever happens, a failure goes back as an `error` frame, the control
 // stream is FINed and the connection closed once the peer has had a moment to read our last frame.
 
-import { CancelledError, ConnectionLostError, ProtocolVersionError, toFerryError } from '../errors.ts'
+import { ConnectionLostError, ProtocolVersionError, toFerryError } from '../errors.ts'
 import { ControlChannel } from '../protocol/control-channel.ts'
-import { errorFrame } from '../protocol/error-frame.ts'
+import { errorFrame, toldToPeer } from '../protocol/error-frame.ts'
 import { PROTOCOL_ID, helloSchema, intentSchema, type DeviceType, type Hello, type PairRequest } from '../protocol/messages.ts'
 import type { FerryConnection, FerryStream } from '../transport/types.ts'
 import { Deadline, settleWithin } from '../async/deadline.ts'
@@ -52,9 +52,7 @@ export async function serveInbound (
     }
   } catch (err) {
     const error = toFerryError(err, (m, o) => new ConnectionLostError(m, o))
-    if (!(err instanceof CancelledError) && !(err instanceof ConnectionLostError)) {
-      await control.sendLast(errorFrame(error))
-    }
+    if (toldToPeer(err)) await control.sendLast(errorFrame(error))
     throw error
   } finally {
     // The peer closes once it has read our last frame; give it a moment so that frame is not cut off. A peer that

@@ -11,6 +11,7 @@ import {
   errorFromJson, toFerryError
 } from '../errors.ts'
 import { LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
+import { errorFrame, toldToPeer } from '../protocol/error-frame.ts'
 import type { FerryStream } from '../transport/types.ts'
 import { settleWithin } from '../async/deadline.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
@@ -215,7 +216,11 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
   // means "I do not want this", and anything else (a changed source, a bad peer) makes them useless.
   const resumable = !complete && life.state === 'failed' &&
     (error instanceof ConnectionLostError || error instanceof TimeoutError || error instanceof DiskError || error instanceof NoSpaceError)
-  // A transfer that failed stops its streams here: late bytes are dropped, never read.
+  // A transfer that failed stops its streams here: late bytes are dropped, never read. The sender hears why first
+  // (the error frame engine/inbound.ts would send once this returns), so it never takes the stop for a lost
+  // connection and comes back with the offer.
+  const failure = error instanceof FerryError ? error : new ConnectionLostError('The transfer ended')
+  if (!complete && !cancelledHere && toldToPeer(failure)) void control.sendLast(errorFrame(failure))
   if (!complete) for (const stream of active) stream.reset()
   if (!complete && run.replaced()) connection.close()
   // A reconnect, or the same offer sent again, reads the partials' length: every write of this transfer must have
@@ -232,7 +237,7 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
   meter.stop()
   if (!complete) {
     if (cancelledHere) throw new CancelledError('The transfer was cancelled on this device', { cause: error })
-    throw error instanceof FerryError ? error : new ConnectionLostError('The transfer ended')
+    throw failure
   }
   return {
     transferId: init.hello.transferId,

@@ -7,7 +7,7 @@
 import pLimit from 'p-limit'
 import {
   BadFrameError, CancelledError, NothingToSendError, OfferTooLargeError, PeerDeclinedError,
-  SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError
+  SourceChangedError, TimeoutError, errorFromJson, toFerryError, ConnectionLostError, type FerryError
 } from '../errors.ts'
 import { errorFrame } from '../protocol/error-frame.ts'
 import type { FerryLimits } from '../limits.ts'
@@ -16,7 +16,7 @@ import { encodeFrame } from '../protocol/frames.ts'
 import { PROTOCOL_ID, controlSchema } from '../protocol/messages.ts'
 import type { FerryConnection } from '../transport/types.ts'
 import { BufferPool } from './buffer-pool.ts'
-import { withTimeout } from '../async/deadline.ts'
+import { settleWithin, withTimeout } from '../async/deadline.ts'
 import { randomId } from '../protocol/ids.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
 import { ProgressMeter, watchIdle } from './progress.ts'
@@ -39,6 +39,12 @@ export const BUFFERS_PER_FILE_IN_FLIGHT = 2
 export const READ_CHUNKS = 4
 /** A batch of small files closes once its bytes reach this many chunks (2 MiB by default), or at batchMaxFiles. */
 export const BATCH_CHUNKS = 8
+/**
+ * How long a sender whose data stream the receiver stopped waits for the receiver's reason on the control stream,
+ * in ms. The two travel on different QUIC streams, so the stop can come first; taken for a lost connection, it
+ * would make the sender reconnect and offer again a transfer the receiver ended on purpose.
+ */
+export const PEER_REASON_WAIT_MS = 2_000
 
 export async function sendTransfer (request: SendRequest, components: SenderComponents, attempt: AttemptState = { accepted: false }): Promise<SendResult> {
   const { limits } = components
@@ -97,8 +103,12 @@ export async function sendTransfer (request: SendRequest, components: SenderComp
     const watchdog = watchIdle(meter, limits.idleTimeoutMs, () => { void end(new TimeoutError('The receiver stopped taking data')) })
     try {
       const verified = watchVerified(control, new Set([...accepted.keys()].map((f) => f.id)), meter)
-      const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal, end })
-      await Promise.all([data, verified].map(async (p) => await p.catch(async (err: unknown) => { await end(err); throw err })))
+      // A data stream the receiver stopped (its user cancelled, its disk filled) comes with a reason on the control
+      // stream, and the stop may get here first: the reason decides how this transfer ends, not the stop.
+      const endData = async (err: unknown): Promise<void> => { await end(err instanceof ConnectionLostError ? await peerReason(err, verified) : err) }
+      const data = streamFiles({ connection, control, accepted, transferId, components, meter, signal, end: endData })
+      const failWith = (ending: (err: unknown) => Promise<void>) => async (err: unknown): Promise<never> => { await ending(err); throw err }
+      await Promise.all([data.catch(failWith(endData)), verified.catch(failWith(end))])
     } finally {
       watchdog.stop()
       meter.stop()
@@ -161,6 +171,16 @@ async function readAnswer (control: ControlChannel, files: readonly SourceFile[]
     }
     if (message.done) return accepted
   }
+}
+
+/**
+ * The receiver's reason for a data stream cut under us: its error or cancel, read from the control stream within
+ * PEER_REASON_WAIT_MS, else `lost` itself. A receiver that closes its connection instead ends the wait at once.
+ */
+async function peerReason (lost: FerryError, verified: Promise<void>): Promise<unknown> {
+  let reason: unknown = lost
+  await settleWithin(verified.catch((err: unknown) => { if (!(err instanceof ConnectionLostError)) reason = err }), PEER_REASON_WAIT_MS)
+  return reason
 }
 
 /** Resolves once the receiver has verified every accepted file; rejects on its error or cancel. */
