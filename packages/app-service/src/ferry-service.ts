@@ -3,7 +3,6 @@
 // one FerryService in their composition root and put a bridge in front of it; the bridge forwards arguments
 // untouched, and every method here validates them first (validate.ts).
 
-import { lstat, stat } from 'node:fs/promises'
 import {
   FerryNode, createQuicTransport, ferryLink, loadOrCreateIdentity, parsePeerTarget, reachableHosts, silentLogger, type DiscoveredPeer,
   type Discovery, type DiscoveryOptions, type FerryLimits, type Transport, type Logger
@@ -14,6 +13,7 @@ import {
   type PeerAddressDto, type Settings, type Share, type Trust, type Unsubscribe
 } from '@ferry/api'
 import { startDiscovery } from './discovery.ts'
+import { checkDownloadDir } from './download-dir.ts'
 import { EventHub } from './event-hub.ts'
 import { listFolder, type FolderBrowserLimits } from './folder-browser.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
@@ -26,7 +26,7 @@ import { Transfers, notFound } from './transfers.ts'
 import { TrustStore } from './trust/trust-store.ts'
 import {
   checkAddress, checkDecision, checkId, checkIds, checkOptionalBoolean, checkPath, checkPaths, checkPeerId, checkSettingsPatch,
-  checkShareRequest, checkText, checkTrust, invalid
+  checkShareRequest, checkText, checkTrust
 } from './validate.ts'
 
 /** What the host can do that a plain server cannot: native dialogs and the shell. Omitted ones are unsupported. */
@@ -88,21 +88,6 @@ export interface FerryService extends FerryApi {
 }
 
 const unsupported = (what: string): ApiError => new ApiError({ name: 'UnsupportedError', code: apiErrorCodes.unsupported, message: `This host cannot ${what}` })
-
-/**
- * A download folder must be a folder (or a link to one), or not be there yet: the receiver creates it on the first
- * receive. A file, a device or a link to nowhere would only fail later, at the first accepted offer.
- */
-async function checkDownloadDir (path: string): Promise<void> {
-  try {
-    if ((await stat(path)).isDirectory()) return
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const dangling = code === 'ENOENT' && await lstat(path).then(() => true, () => false)
-    if (code === 'ENOENT' && !dangling) return
-  }
-  throw invalid(`The download folder ${path} is not a folder Ferry can save into`)
-}
 
 /** Runs `work` unless the signal fires first; the signal is also handed to work that can stop early. */
 async function guarded<T> (options: CallOptions | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
