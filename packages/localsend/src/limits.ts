@@ -36,6 +36,11 @@ export interface LocalSendLimits {
   decisionTimeoutMs: number
   /** A session none of whose uploads moved a byte for this long is ended, in ms. */
   idleTimeoutMs: number
+  /**
+   * How long stopping the server waits for the requests under way to be answered and their answers to reach the
+   * sender (an upload's 200, the 403 that ends an offer still waiting) before it closes every connection, in ms.
+   */
+  closeWaitMs: number
   /** TCP connections the server holds at once; more are closed at once. */
   maxConnections: number
   /** Devices remembered from discovery at once; the one seen longest ago is forgotten first. */
@@ -65,6 +70,7 @@ export const defaultLocalSendLimits: Readonly<LocalSendLimits> = Object.freeze({
   maxPinFailuresTotal: 20,
   decisionTimeoutMs: 300_000,
   idleTimeoutMs: 60_000,
+  closeWaitMs: 2_000,
   maxConnections: 64,
   maxDevices: 256,
   maxDatagramBytes: 64 * 1024,

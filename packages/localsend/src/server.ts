@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import type { AddressInfo, Socket } from 'node:net'
 import {
-  OfferedPaths, OfferTooLargeError, sanitizeRelativePath, shortCodeFor, silentLogger, type DeviceType, type Logger,
+  OfferedPaths, OfferTooLargeError, sanitizeRelativePath, settleWithin, shortCodeFor, silentLogger, type DeviceType, type Logger,
   type OfferedFileInfo, type RemotePeer
 } from '@ferry/p2p-core'
 import {
@@ -80,6 +80,9 @@ export class LocalSendServer {
   readonly #sessions = new Map<string, ReceiveSession>()
   readonly #logger: Logger
   readonly #sockets = new Set<Socket>()
+  /** Requests being handled, until their answer has left (or their connection went). */
+  readonly #inFlight = new Set<ServerResponse>()
+  #closing: Promise<void> | undefined
   #port = 0
 
   constructor (init: LocalSendServerInit) {
@@ -88,7 +91,16 @@ export class LocalSendServer {
     this.protocol = init.protocol ?? 'https'
     this.#logger = init.logger ?? silentLogger
     this.#pins = new PinGuard(this.limits, init.pin)
-    const handler = (req: IncomingMessage, res: ServerResponse): void => { void this.#handle(req, res) }
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.#closing !== undefined) {
+        res.setHeader('connection', 'close')
+        sendError(req, res, new LocalSendForbiddenError('This device stopped receiving'))
+        return
+      }
+      this.#inFlight.add(res)
+      res.once('close', () => { this.#inFlight.delete(res) })
+      void this.#handle(req, res)
+    }
     this.#server = this.protocol === 'https'
       ? createHttpsServer({
         key: init.identity.keyPem,
@@ -103,6 +115,10 @@ export class LocalSendServer {
     this.#server.requestTimeout = 0 // an upload of a big file may take hours; the session's idle timer ends stalls
     this.#server.keepAliveTimeout = 5_000
     this.#server.on('connection', (socket: Socket) => {
+      if (this.#closing !== undefined) {
+        socket.destroy()
+        return
+      }
       this.#sockets.add(socket)
       socket.once('close', () => { this.#sockets.delete(socket) })
     })
@@ -134,6 +150,11 @@ export class LocalSendServer {
     return this.#sessions.size
   }
 
+  /** Requests being handled now (answered or not), whose answers have not yet left. */
+  get requestsInFlight (): number {
+    return this.#inFlight.size
+  }
+
   /** Addresses whose wrong PINs are remembered now. */
   get pinTrackedAddresses (): number {
     return this.#pins.tracked
@@ -161,8 +182,22 @@ export class LocalSendServer {
     return { host: address.address, port: address.port }
   }
 
+  /**
+   * Stops receiving: new connections are refused, every session ends, and the requests under way get their answers
+   * (the last upload's 200, the 403 that ends an offer still waiting, an error) before the connections close; a
+   * client that does not take its answer, or never finishes its request, is cut after `closeWaitMs`.
+   */
   async close (): Promise<void> {
+    this.#closing ??= this.#close()
+    await this.#closing
+  }
+
+  async #close (): Promise<void> {
     for (const session of this.#sessions.values()) session.end(new LocalSendForbiddenError('This device stopped receiving'))
+    // An answer given is not yet an answer received: over TLS especially, its bytes may still wait in the socket.
+    // Node's server.close() destroys a connection as soon as its answer is written, so it comes after the wait.
+    const answered = [...this.#inFlight].map(async (res) => { await new Promise((resolve) => { res.once('close', resolve) }) })
+    await settleWithin(Promise.all(answered), this.limits.closeWaitMs)
     const closed = new Promise<void>((resolve) => { this.#server.close(() => { resolve() }) })
     for (const socket of this.#sockets) socket.destroy()
     await closed
