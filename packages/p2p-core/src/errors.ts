@@ -68,12 +68,14 @@ export const SourceChangedError = defineError('SourceChangedError', 'FERRY_ERR_S
 export const RemoteError = defineError('RemoteError', 'FERRY_ERR_REMOTE', 'transfer', 'The peer reported an error')
 // verify
 export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HASH_MISMATCH', 'verify', 'A received file did not match its BLAKE3 hash')
+export const SavedFileMismatchError = defineError('SavedFileMismatchError', 'FERRY_ERR_SAVED_FILE_MISMATCH', 'verify', 'A file the receiver had saved already from this device is not the one sent now; it was left as it is, and sending again transfers it whole')
 
 const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
   UnreachableError, PeerNotFoundError, AmbiguousPeerError, IdentityMismatchError, ProtocolVersionError,
   TooManySessionsError, BusyError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
   OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
-  CancelledError, ConnectionLostError, TimeoutError, DiskError, UnsafePathError, SourceChangedError, RemoteError, HashMismatchError
+  CancelledError, ConnectionLostError, TimeoutError, DiskError, UnsafePathError, SourceChangedError, RemoteError, HashMismatchError,
+  SavedFileMismatchError
 ].map((cls) => [cls.code, cls]))
 
 /** Every stable error code, for documentation and for tests that compare it with docs/protocol.md. */

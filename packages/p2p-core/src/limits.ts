@@ -72,6 +72,11 @@ export interface FerryLimits {
   resumeWindowMs: number
   /** Interrupted transfers a receiver remembers at once; the oldest is forgotten first. */
   maxInterruptedTransfers: number
+  /**
+   * Files a receiver remembers having saved (for `resumeWindowMs`), so the same sender sending them again is told
+   * they are there; the oldest is forgotten first.
+   */
+  maxRecentSaves: number
   /** Most progress events a second per transfer. */
   progressPerSecond: number
   /** Wrong PINs one peer id may try before it must wait `pairingLockoutMs`. */
@@ -111,6 +116,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   reconnectMaxMs: 15_000,
   resumeWindowMs: 10 * 60_000,
   maxInterruptedTransfers: 64,
+  maxRecentSaves: 20_000,
   progressPerSecond: 10,
   pairingMaxFailuresPerPeer: 5,
   pairingMaxFailuresTotal: 20,

@@ -36,6 +36,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_REMOTE: 'The other device reported a problem Ferry doesn’t recognise. It may run a newer version.',
   // verify
   FERRY_ERR_HASH_MISMATCH: 'A file arrived damaged (its checksum didn’t match), so it was not saved. Retry the transfer.',
+  FERRY_ERR_SAVED_FILE_MISMATCH: 'A file the other device saved from you earlier has the same size and date but other content, so it was left as it is. Retry to send it whole.',
   // share links (http-share)
   FERRY_ERR_SHARE_NOT_FOUND: 'That share link doesn’t exist any more.',
   FERRY_ERR_SHARE_EXPIRED: 'That share link has expired.',

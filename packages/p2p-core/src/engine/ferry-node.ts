@@ -15,6 +15,7 @@ import { sleep, withTimeout } from '../async/deadline.ts'
 import { randomId } from '../protocol/ids.ts'
 import { closeGracefully } from '../transport/close-gracefully.ts'
 import { InterruptedTransfers } from '../transfer/interrupted.ts'
+import { RecentSaves } from '../receive/recent-saves.ts'
 import { PartialClaims, partialNamesFor, type PartialNames } from '../receive/partial-names.ts'
 import { ReceiveBudget } from '../receive/receive-budget.ts'
 import { BatchPool } from '../receive/batch-pool.ts'
@@ -126,6 +127,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
   readonly #interrupted = new InterruptedTransfers(() => this.limits)
   readonly #partialNames: PartialNames
   readonly #partialClaims = new PartialClaims()
+  readonly #recentSaves = new RecentSaves(() => this.limits)
   readonly #budget = new ReceiveBudget(() => this.limits)
   readonly #buffers: BatchPool
   #pairingPin: string | undefined
@@ -288,6 +290,7 @@ export class FerryNode extends EventEmitter<FerryNodeEvents> {
           interrupted: this.#interrupted,
           names: this.#partialNames,
           claims: this.#partialClaims,
+          recentSaves: this.#recentSaves,
           budget: this.#budget,
           buffers: this.#buffers,
           holder: this.#sessions.holder(session)

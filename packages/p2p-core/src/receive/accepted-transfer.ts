@@ -7,8 +7,8 @@
 
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import {
-  BadFrameError, CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, NoSpaceError, TimeoutError,
-  errorFromJson, toFerryError
+  BadFrameError, CancelledError, ConnectionLostError, DiskError, FerryError, HashMismatchError, NoSpaceError,
+  SavedFileMismatchError, TimeoutError, errorFromJson, toFerryError
 } from '../errors.ts'
 import { LAST_FRAME_GRACE_MS } from '../protocol/control-channel.ts'
 import { errorFrame, toldToPeer } from '../protocol/error-frame.ts'
@@ -102,13 +102,20 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
   const settle = (received: ReceivedFile): void => {
     if (received.localHash === undefined || received.remoteHash === undefined || received.committed || life.terminal) return
     if (received.localHash !== received.remoteHash) {
+      if (received.file.state === 'present') {
+        // Saved here already with the same size and mtime, yet the sender's file has other content: the saved file
+        // stays, its record goes (the next send transfers it whole).
+        received.file.refute()
+        fail(new SavedFileMismatchError(`${received.info.path} is here already from this device with the same size and time, but the file sent now has other content; it was left as it is, and sending again transfers it whole`))
+        return
+      }
       received.file.discard()
       fail(new HashMismatchError(`${received.info.path} arrived damaged: its BLAKE3 does not match the sender's`))
       return
     }
     let savedAs: string | undefined
     try {
-      savedAs = received.file.commit(() => life.canCommit())
+      savedAs = received.file.commit(() => life.canCommit(), received.localHash)
     } catch (err) {
       fail(err)
       return
@@ -280,7 +287,7 @@ async function planFiles (
   destination: Destination,
   files: Map<number, ReceivedFile>
 ): Promise<void> {
-  const { names, claims } = init.components
+  const { names, claims, recentSaves } = init.components
   const wanted = decision.files === undefined ? null : new Set(decision.files)
   const stale = new StalePartials(init.remote.peerId, claims)
   let planned = 0
@@ -294,7 +301,8 @@ async function planFiles (
       size: info.size,
       stale,
       ...(init.components.holder === undefined ? {} : { holder: init.components.holder }),
-      resume: resumeOf(init, info)
+      resume: resumeOf(init, info),
+      recent: recentSaves === undefined ? undefined : { saves: recentSaves, from: init.remote.peerId, mtimeMs: info.mtimeMs }
     })
     files.set(info.id, { info, file, started: false, committed: false })
     if (++planned % PLAN_BATCH === 0) await nextTurn()

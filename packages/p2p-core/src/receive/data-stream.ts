@@ -74,7 +74,9 @@ export async function readDataStream (stream: FerryStream, context: DataStreamCo
     if (item.length !== received.info.size - item.offset) throw new BadFrameError(`Data for ${received.info.path} does not have the length offered`)
     received.started = true
     context.meter.fileStarted(received.info.id, received.file.offset)
-    received.localHash = await writeFileData(received, reader, context)
+    // A file saved already (planned present, offset = size): its zero-length item brings nothing to write and opens
+    // no partial; the hash the sender's must equal is the one this device had when it saved it.
+    received.localHash = received.file.savedBlake3 ?? await writeFileData(received, reader, context)
     context.written(received)
   }
 }

@@ -3,10 +3,15 @@
 // through a link), take its bytes, then either link the verified partial to its visible name ("name (1).ext" when
 // taken, never over anything) or discard it. Every receive path (QUIC transfers, share-link uploads, ...) drives
 // files through this class and the destination boundary, and nothing else writes a received byte.
+// A file this device saved recently from the same sender (recent-saves.ts), still there unchanged, is planned as
+// `present`: it takes no byte and no partial, and once the sender's hash equals the one remembered it counts as saved
+// under the name it has.
 //
 //   planned --open--> open --close--> written --commit--> committed
 //      \               \                \----discard/keep--> discarded / kept
 //       \---------------\--discard/keep--> discarded / kept
+//   present --commit (still the file saved)--> committed
+//      \----discard/keep/refute (nothing on disk is touched)--> discarded / kept
 
 import {
   closeSync, constants, fstatSync, ftruncateSync, linkSync, lstatSync, openSync, renameSync, unlinkSync,
@@ -14,10 +19,11 @@ import {
 } from 'node:fs'
 import { promisify } from 'node:util'
 import { extname, join } from 'node:path'
-import { DiskError, UnsafePathError } from '../errors.ts'
+import { DiskError, SavedFileMismatchError, UnsafePathError } from '../errors.ts'
 import type { Hasher } from '../hash/hash-pool.ts'
 import { ANCHORED_PATHS, removeQuietly, type Destination, type Folder } from './destination.ts'
 import { claimKeyOf, sidecarOf, type ClaimHolder, type PartialClaims, type PartialNames } from './partial-names.ts'
+import { identityOf, stillSaved, type RecentSaves, type SaveKey, type SavedCopy } from './recent-saves.ts'
 import { readSidecar, type Sidecar } from './sidecar.ts'
 import type { StalePartials } from './stale-partials.ts'
 
@@ -31,7 +37,7 @@ const writeAsync = promisify(write)
 /** Most names tried for a file whose name is taken: "name (1).ext" ... "name (999).ext". */
 export const MAX_NAME_ATTEMPTS = 1000
 
-export type IncomingFileState = 'planned' | 'open' | 'written' | 'committed' | 'discarded' | 'kept'
+export type IncomingFileState = 'planned' | 'present' | 'open' | 'written' | 'committed' | 'discarded' | 'kept'
 
 export interface IncomingFileInit {
   destination: Destination
@@ -49,6 +55,12 @@ export interface IncomingFileInit {
   stale?: StalePartials
   /** The transfer that claims the partial (so a later transfer of the same file can tell whether it is still alive). */
   holder?: ClaimHolder
+  /**
+   * The node's record of files it saved recently, with this file's sender and mtime: a file saved from the same
+   * sender that is still there unchanged is planned as present; a file saved is recorded. Only for receive paths
+   * that know who sent the file (a peer id) and its mtime.
+   */
+  recent?: { saves: RecentSaves, from: string, mtimeMs: number } | undefined
 }
 
 export class IncomingFile {
@@ -69,11 +81,19 @@ export class IncomingFile {
   #fd: number | undefined
   /** The partial this file created or reopened, so a swapped name is caught at commit. */
   #identity: { dev: number, ino: number } | undefined
+  readonly #recent: { saves: RecentSaves, key: SaveKey } | undefined
+  /** A present file: what this device made of it when it saved it. */
+  readonly #present: SavedCopy | undefined
 
-  private constructor (init: IncomingFileInit, planned?: { partial: string, claim: string, offset: number }) {
+  private constructor (init: IncomingFileInit, planned?: { partial: string, claim: string, offset: number }, present?: SavedCopy) {
     this.path = init.path
     this.size = init.size
-    this.offset = planned?.offset ?? 0
+    this.offset = present === undefined ? planned?.offset ?? 0 : init.size
+    this.#present = present
+    if (present !== undefined) this.#state = 'present'
+    this.#recent = init.recent === undefined
+      ? undefined
+      : { saves: init.recent.saves, key: { from: init.recent.from, root: init.destination.root, path: init.path, size: init.size, mtimeMs: init.recent.mtimeMs } }
     this.#destination = init.destination
     this.#names = init.names
     this.#claims = init.claims
@@ -92,6 +112,8 @@ export class IncomingFile {
   static plan (init: IncomingFileInit): IncomingFile {
     const dirParts = init.path.split('/').slice(0, -1)
     const folder = init.destination.existing(dirParts)
+    const present = savedBefore(init, folder)
+    if (present !== undefined) return new IncomingFile(init, undefined, present)
     const resumable = IncomingFile.resumable(init)
     if (resumable !== undefined && init.resume !== undefined) {
       const { partial, claim } = resumable
@@ -123,6 +145,11 @@ export class IncomingFile {
 
   get state (): IncomingFileState {
     return this.#state
+  }
+
+  /** For a present file, the BLAKE3 it had when this device saved it: the sender's hash must be this one. */
+  get savedBlake3 (): string | undefined {
+    return this.#present?.blake3
   }
 
   /**
@@ -215,14 +242,17 @@ export class IncomingFile {
    * Links the verified partial to its visible name, or "name (1).ext", "name (2).ext", ... when that is taken (a link
    * never replaces anything), then removes the partial and sidecar. `stillWanted` is asked synchronously just before
    * the link: once the transfer has ended, nothing is committed. Returns the path it was saved under, or undefined
-   * when it was no longer wanted (the partial then stays for the caller to discard or keep).
+   * when it was no longer wanted (the partial then stays for the caller to discard or keep). With `blake3` (the
+   * verified hash) a file with a sender identity is recorded in the node's recent saves. A present file is confirmed
+   * instead (#confirmPresent).
    */
-  commit (stillWanted: () => boolean): string | undefined {
+  commit (stillWanted: () => boolean, blake3?: string): string | undefined {
+    if (this.#state === 'present') return this.#confirmPresent(stillWanted)
     this.#expect('written', 'commit')
     if (!stillWanted()) return undefined
     const partial = this.#partial as string
     // A folder removed (with the partial) and replaced by a link is refused (UnsafePathError) when found again.
-    const [folder, saved] = this.#destination.inFolder(this.#dirParts, (f) => [f, linkIntoPlace(f, partial, this.#name)] as const)
+    const [folder, [saved, copy]] = this.#destination.inFolder(this.#dirParts, (f) => [f, linkIntoPlace(f, partial, this.#name)] as const)
     // On Linux the names are resolved from the folder itself; elsewhere something may have been swapped in between
     // the check and the link. Either way: the visible name must be the very file this one wrote.
     const now = lstatOrUndefined(folder.path(saved))
@@ -235,10 +265,46 @@ export class IncomingFile {
     if (this.#sidecar !== undefined) removeQuietly(folder, sidecarOf(partial))
     this.#release()
     this.#state = 'committed'
+    // Its identity once the partial's name is gone (that unlink moves the change time): what a later plan compares.
+    if (this.#recent !== undefined && blake3 !== undefined) {
+      const info = lstatOrUndefined(folder.path(saved))
+      if (info !== undefined) this.#recent.saves.remember(this.#recent.key, { copy, blake3, identity: identityOf(info) })
+    }
     try {
       this.#stale?.removeFor(this.#destination.root, folder, this.path, partial)
     } catch { /* leftovers of older transfers never fail a saved file */ }
     return join(this.#destination.root, ...this.#dirParts, saved)
+  }
+
+  /**
+   * A present file whose sender's hash differs from the one remembered (another file with the same size and mtime):
+   * the record is forgotten, so the next send transfers it whole; the saved file stays as it is.
+   */
+  refute (): void {
+    this.#expect('present', 'refute')
+    if (this.#recent !== undefined) this.#recent.saves.forget(this.#recent.key)
+    this.#state = 'discarded'
+  }
+
+  /**
+   * A present file whose sender's hash matched: it counts as saved under its name, if that is still the very file
+   * this device saved (checked again now, never through a link). A file changed meanwhile fails with
+   * SavedFileMismatchError, and its record goes, so the next send transfers it whole.
+   */
+  #confirmPresent (stillWanted: () => boolean): string | undefined {
+    const present = this.#present as SavedCopy
+    if (!stillWanted()) return undefined
+    const name = nameOf(this.#name, present.copy)
+    const folder = this.#destination.existing(this.#dirParts)
+    const recent = this.#recent as { saves: RecentSaves, key: SaveKey }
+    if (folder === undefined || !stillSaved(lstatOrUndefined(folder.path(name)), present.identity)) {
+      recent.saves.forget(recent.key)
+      this.#state = 'discarded'
+      throw new SavedFileMismatchError(`${this.path} changed on this device while it was being sent; it was left as it is, and sending again transfers it whole`)
+    }
+    recent.saves.remember(recent.key, present)
+    this.#state = 'committed'
+    return join(this.#destination.root, ...this.#dirParts, name)
   }
 
   /** Drops the file: its partial and sidecar are removed (they are never followed if something was swapped in). */
@@ -292,6 +358,27 @@ export class IncomingFile {
   }
 }
 
+/**
+ * What this device made of the file `init` names when it saved it recently from the same sender, if that file is
+ * still there as it was saved (looked at in its folder, never through a link); undefined for any doubt, and a record
+ * whose file changed, moved or went is forgotten.
+ */
+function savedBefore (init: IncomingFileInit, folder: Folder | undefined): SavedCopy | undefined {
+  if (init.recent === undefined) return undefined
+  const key = { from: init.recent.from, root: init.destination.root, path: init.path, size: init.size, mtimeMs: init.recent.mtimeMs }
+  const saved = init.recent.saves.find(key)
+  if (saved === undefined) return undefined
+  const name = nameOf(init.path.slice(init.path.lastIndexOf('/') + 1), saved.copy)
+  if (folder !== undefined && stillSaved(lstatOrUndefined(folder.path(name)), saved.identity)) return saved
+  init.recent.saves.forget(key)
+  return undefined
+}
+
+/** The name of copy `copy` of `name`: the name itself for 0, else "name (copy).ext". */
+function nameOf (name: string, copy: number): string {
+  return copy === 0 ? name : numbered(name, copy)
+}
+
 /** How many bytes of an existing partial can be resumed: 0 unless it is a plain file whose sidecar says it is this file. */
 function resumableBytes (folder: Folder, partial: string, expected: Sidecar): number {
   const info = lstatOrUndefined(folder.path(partial))
@@ -317,13 +404,13 @@ function createExclusive (path: string): number {
   }
 }
 
-/** Links `partial` to `name` or the first free "name (n).ext" in `folder`; the name it got. */
-function linkIntoPlace (folder: Folder, partial: string, name: string): string {
+/** Links `partial` to `name` or the first free "name (n).ext" in `folder`; the name it got, and its n (0: `name`). */
+function linkIntoPlace (folder: Folder, partial: string, name: string): [string, number] {
   for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
-    const candidate = n === 0 ? name : numbered(name, n)
+    const candidate = nameOf(name, n)
     try {
       linkSync(folder.path(partial), folder.path(candidate))
-      return candidate
+      return [candidate, n]
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'EEXIST') continue
@@ -335,7 +422,7 @@ function linkIntoPlace (folder: Folder, partial: string, name: string): string {
         } catch (renameErr) {
           throw asDiskError(renameErr, `Cannot save ${folder.relative === '' ? name : `${folder.relative}/${name}`}`)
         }
-        return candidate
+        return [candidate, n]
       }
       throw asDiskError(err, `Cannot save ${folder.relative === '' ? name : `${folder.relative}/${name}`}`)
     }

@@ -26,6 +26,7 @@ import type { ReceiveBudget } from './receive-budget.ts'
 import type { BatchPool } from './batch-pool.ts'
 import { ReceiveLife } from './receive-life.ts'
 import type { ClaimHolder, PartialClaims, PartialNames } from './partial-names.ts'
+import type { RecentSaves } from './recent-saves.ts'
 
 export interface ReceiverComponents {
   limits: FerryLimits
@@ -40,6 +41,8 @@ export interface ReceiverComponents {
   buffers: BatchPool
   /** Accepted transfers that were interrupted; a reconnect of one is offered with `continues`. */
   interrupted?: InterruptedTransfers
+  /** Files saved recently, by sender: the same files sent again are not taken again (recent-saves.ts). */
+  recentSaves?: RecentSaves
   /** This connection's transfer as the holder of the partials it claims (the engine's session for it). */
   holder?: ClaimHolder
 }

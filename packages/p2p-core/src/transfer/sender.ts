@@ -214,7 +214,11 @@ interface StreamFilesInit extends FileSendContext {
   end: (err: unknown) => Promise<void>
 }
 
-/** Large files each get a stream; small ones ride together on shared streams. */
+/**
+ * Large files each get a stream; small ones ride together on shared streams. A file is large by what this side reads
+ * of it: all of it, also when the receiver has some or all of it already (that part is read and hashed, not sent),
+ * so a large file the receiver has whole (offset = size) is hashed on a stream of its own, in parallel with others.
+ */
 async function streamFiles (init: StreamFilesInit): Promise<void> {
   const { limits } = init.components
   const limit = pLimit(limits.filesInFlight)
@@ -223,13 +227,13 @@ async function streamFiles (init: StreamFilesInit): Promise<void> {
   let batch: Array<[SourceFile, number]> = []
   let batchBytes = 0
   for (const entry of init.accepted) {
-    const [file, offset] = entry
-    if (file.size - offset > limits.smallFileBytes) {
+    const [file] = entry
+    if (file.size > limits.smallFileBytes) {
       units.push([entry])
       continue
     }
     batch.push(entry)
-    batchBytes += file.size - offset
+    batchBytes += file.size
     if (batch.length >= limits.batchMaxFiles || batchBytes >= limits.chunkBytes * BATCH_CHUNKS) {
       units.push(batch)
       batch = []
