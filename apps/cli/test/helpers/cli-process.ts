@@ -12,8 +12,12 @@ export interface CliRun {
   events: Array<Record<string, unknown>>
   /** Resolves with the first event of this type. */
   waitFor: (type: string, timeoutMs?: number) => Promise<Record<string, unknown>>
-  exited: Promise<{ code: number | null, stdout: string, stderr: string }>
+  /** `code` is null when the process ended by a signal (`signal`: a kill, or a native crash such as SIGSEGV). */
+  exited: Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>
 }
+
+/** How long `waitFor` lets the output of a process that has ended arrive before it says the event never came, in ms. */
+const OUTPUT_AFTER_EXIT_MS = 2_000
 
 /** The sources' `ferry`, under the Node that runs the tests. */
 export const SOURCE_FERRY: readonly string[] = [process.execPath, MAIN]
@@ -41,18 +45,33 @@ export function runFerry (args: string[], env: Record<string, string>, prefix: s
     }
     for (const w of waiters.splice(0)) w()
   })
-  const exited = new Promise<{ code: number | null, stdout: string, stderr: string }>((resolve) => {
-    child.on('close', (code) => {
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => {
       for (const w of waiters.splice(0)) w()
-      resolve({ code, stdout, stderr })
+      resolve({ code, signal, stdout, stderr })
     })
   })
+  // 'exit' comes as soon as the process has ended (by an exit code or by a signal), 'close' once its output is read too.
+  child.on('exit', () => { for (const w of waiters.splice(0)) w() })
+  const startedAt = Date.now()
   const waitFor = async (type: string, timeoutMs = 20_000): Promise<Record<string, unknown>> => {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const found = events.find((e) => e.type === type)
       if (found !== undefined) return found
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no "${type}" event; stderr: ${stderr}; stdout: ${stdout}`)
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // Ended: the event may still be in the pipe, so read what is left first (close), or give up after a moment.
+        await Promise.race([exited, new Promise((resolve) => { setTimeout(resolve, OUTPUT_AFTER_EXIT_MS).unref() })])
+        const late = events.find((e) => e.type === type)
+        if (late !== undefined) return late
+        const how = child.signalCode !== null ? `was killed by ${child.signalCode}` : `exited with code ${String(child.exitCode)}`
+        throw new Error(`no "${type}" event: \`ferry ${args.join(' ')}\` (pid ${String(child.pid)}) ${how} ` +
+          `${Date.now() - startedAt} ms after it started; stderr: ${stderr}; stdout: ${stdout}`)
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no "${type}" event: \`ferry ${args.join(' ')}\` (pid ${String(child.pid)}) is still running ` +
+          `${Date.now() - startedAt} ms after it started (waited ${timeoutMs} ms); stderr: ${stderr}; stdout: ${stdout}`)
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 200)
         waiters.push(() => { clearTimeout(t); resolve() })
