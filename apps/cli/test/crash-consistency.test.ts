@@ -93,7 +93,9 @@ describe('killed at random points and restarted', () => {
         // A kill after the transfer's end proves nothing: the next kills are drawn from a shorter window (the
         // first transfer, which set it, is the slowest; later ones can be several times faster).
         else window = Math.max(20, window * 0.7)
-        await first.exited
+        // Only the test's kill may end a receiver: one that died on its own (a crash) would pass for an interrupted transfer.
+        const ended = await first.exited
+        expect(ended.signal, `run ${run}: the receiver ended before the kill: ${JSON.stringify(ended)}`).toBe('SIGKILL')
         await visibleAndWhole(dest)
 
         const second = startReceiver(dest)
