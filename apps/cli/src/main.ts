@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { isIPv4, isIPv6 } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '@ferry/http-share/duration'
+import { defaultShareLimits } from '@ferry/http-share/limits'
 import type { FerryNode } from '@ferry/p2p-core'
 import { configDir, defaultDownloadDir } from './config-dir.ts'
 import type { Output } from './output.ts'
@@ -14,12 +15,17 @@ import type { ShareOptions } from './commands/share.ts'
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
-/** `--expires`: 30m, 1h, 2d. */
-function duration (value: string): number {
-  try {
-    return parseDuration(value)
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message)
+/** Longest `--linger`: long enough to tell every visitor the link has ended, short of a process left for weeks. */
+const MAX_LINGER_MS = 24 * 60 * 60_000
+
+/** A duration option (30m, 1h, 2d) of at most `maxMs`. */
+function duration (maxMs: number): (value: string) => number {
+  return (value) => {
+    try {
+      return parseDuration(value, maxMs)
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message)
+    }
   }
 }
 
@@ -161,14 +167,14 @@ program.command('share')
   .description('Share files and folders with any browser on the network: prints a link and a QR code')
   .argument('[paths...]', 'files and folders to share (none with --allow-upload: a page that only takes files)')
   .option('--pin', 'protect the link with a random 6-digit PIN', false)
-  .addOption(new Option('--expires <duration>', 'how long the link works: 30m, 1h, 2d').argParser(duration).default(60 * 60_000, '1h'))
+  .addOption(new Option('--expires <duration>', 'how long the link works: 30m, 1h, 2d (at most 30d)').argParser(duration(defaultShareLimits.maxShareTtlMs)).default(defaultShareLimits.shareTtlMs, '1h'))
   .option('-p, --port <port>', 'TCP port to listen on (0 picks a free one)', port, 0)
   .option('--host <host>', 'address to listen on', '0.0.0.0')
   .option('--allow-upload', 'let browsers send files to this computer', false)
   .option('-d, --dir <dir>', 'folder for files sent from browsers', defaultDownloadDir())
   .option('-y, --yes', 'accept every upload without asking', false)
   .option('--name <name>', 'name shown on the page and given to the zip')
-  .addOption(new Option('--linger <duration>', 'after the link expires, keep telling visitors it has ended for this long, then exit').argParser(duration).default(10 * 60_000, '10m'))
+  .addOption(new Option('--linger <duration>', 'after the link expires, keep telling visitors it has ended for this long (at most 1d), then exit').argParser(duration(MAX_LINGER_MS)).default(10 * 60_000, '10m'))
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions, command: Command) => {
     if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')

@@ -34,11 +34,11 @@ const INSTALL_TIMEOUT_MS = 240_000
 const NOT_FOR_VERSION = /\/(packages\/(p2p-core|app-service)\/|node_modules\/(zod|express|ws|archiver|qrcode|bonjour-service|cli-progress|@libp2p|@chainsafe|@napi-rs)\/)/
 /**
  * What a `ferry send` to an address must not load before its first byte: LocalSend (its certificates' x509 and ASN.1
- * libraries), the share server (the CLI loads only its duration parser, for share's --expires), MIME types, the
+ * libraries), the share server (the CLI loads only its duration parser and its limits, for share's --expires), MIME types, the
  * look-alike table for aliases (no alias is compared), mDNS, and zod's error messages in other languages than English
  * (the bundle keeps them out; from the sources zod loads them all, so only the bundle can show it).
  */
-const NOT_FOR_SEND = /\/(packages\/localsend\/|packages\/http-share\/(?!src\/duration\.ts$)|node_modules\/(@peculiar|asn1js|mime-db|mime-types|express|unhomoglyph|bonjour-service|multicast-dns)\/)/
+const NOT_FOR_SEND = /\/(packages\/localsend\/|packages\/http-share\/(?!src\/(duration|limits)\.ts$)|node_modules\/(@peculiar|asn1js|mime-db|mime-types|express|unhomoglyph|bonjour-service|multicast-dns)\/)/
 const NOT_FOR_SEND_BUNDLED = /\/node_modules\/zod\/v4\/locales\/(?!en\.js$)/
 
 const run = promisify(execFile)

@@ -162,4 +162,22 @@ describe('ferry share', () => {
     expect(badExit.code).not.toBe(0)
     expect(badExit.stderr).toMatch(/Not a duration/)
   })
+
+  it('says a --expires or --linger that is too long is too long, never an internal error, and shares nothing', async () => {
+    const file = join(dir, 'a.txt')
+    await writeFile(file, 'a')
+    for (const [args, said] of [
+      [['--expires', '100000000d'], /too long: at most 30d/],
+      [['--expires', '1000000000d'], /too long/],
+      [['--expires', '31d'], /too long: at most 30d/],
+      [['--linger', '2d'], /too long: at most 1d/]
+    ] as const) {
+      const run = ferryShare([file, ...args])
+      const ended = await run.exited
+      expect(ended.code, ended.stderr).not.toBe(0)
+      expect(ended.stderr).toMatch(said)
+      expect(ended.stderr + ended.stdout).not.toMatch(/INTERNAL|longer than zero/)
+      expect(run.events.find((e) => e.type === 'share')).toBeUndefined()
+    }
+  })
 })

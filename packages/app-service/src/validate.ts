@@ -4,6 +4,7 @@
 // a rule. A bad argument rejects with FERRY_ERR_API_INVALID_ARGUMENT and a message naming it.
 
 import { isAbsolute } from 'node:path'
+import { defaultShareLimits } from '@ferry/http-share/limits'
 import {
   ApiError, apiErrorCodes, ferryApiMethods, type CreateShareRequest, type FerryMethodName, type OfferDecisionDto, type Settings, type Trust
 } from '@ferry/api'
@@ -26,8 +27,8 @@ export const argumentLimits = {
   maxFileIds: 100_000,
   /** Characters of a share name and of the alias. */
   maxNameLength: 64,
-  /** Longest share lifetime: 30 days. */
-  maxShareMs: 30 * 24 * 60 * 60_000
+  /** Longest share lifetime: the share server's own bound (30 days). */
+  maxShareMs: defaultShareLimits.maxShareTtlMs
 } as const
 
 // A Ferry peer id (base58), or a LocalSend device's `localsend:` and its fingerprint (uppercase hex, or in http mode

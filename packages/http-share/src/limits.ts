@@ -64,6 +64,8 @@ export interface ShareLimits {
   maxShares: number
   /** Lifetime of a share when the app names none, in ms. */
   shareTtlMs: number
+  /** Longest lifetime a share may be given (`ferry share --expires`, the app's createShare), in ms. */
+  maxShareTtlMs: number
   /** Read buffer of each download stream, in bytes. */
   readChunkBytes: number
   /** BLAKE3 hashes of shared files computed at once. */
@@ -96,6 +98,7 @@ export const defaultShareLimits: Readonly<ShareLimits> = Object.freeze({
   maxSkippedReported: 1000,
   maxShares: 64,
   shareTtlMs: 60 * 60_000,
+  maxShareTtlMs: 30 * 24 * 60 * 60_000,
   readChunkBytes: 256 * 1024,
   maxConcurrentHashes: 2,
   maxQueuedHashes: 64
@@ -111,6 +114,9 @@ export function resolveShareLimits (partial: Partial<ShareLimits> = {}): ShareLi
   }
   if (limits.uploadWindowBytes < limits.maxFrameBytes) {
     throw new RangeError('uploadWindowBytes must be at least maxFrameBytes: the browser must be able to send one full frame')
+  }
+  if (limits.shareTtlMs > limits.maxShareTtlMs) {
+    throw new RangeError('shareTtlMs must not exceed maxShareTtlMs: the default lifetime is one a share may have')
   }
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
     throw new RangeError('headersTimeoutMs must not exceed requestTimeoutMs: the headers are part of the request')

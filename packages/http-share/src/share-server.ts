@@ -9,6 +9,7 @@ import { CancelledError, HashPool, formatHostPort, reachableHosts, silentLogger,
 import { capConnectionsPerIp } from './connection-cap.ts'
 import { ShareExpiredError, ShareRevokedError } from './errors.ts'
 import { FileHashes } from './file-hashes.ts'
+import { formatDuration } from './duration.ts'
 import { createHostCheck } from './host-check.ts'
 import { createHttpApp } from './http-app.ts'
 import { resolveShareLimits, type ShareLimits } from './limits.ts'
@@ -201,6 +202,7 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     if (this.#closed) throw new CancelledError('The share server is closed')
     const expiresInMs = options.expiresInMs ?? this.limits.shareTtlMs
     if (!Number.isSafeInteger(expiresInMs) || expiresInMs <= 0) throw new RangeError('expiresInMs must be a positive whole number of ms')
+    if (expiresInMs > this.limits.maxShareTtlMs) throw new RangeError(`A share lasts at most ${formatDuration(this.limits.maxShareTtlMs, 'long')}`)
     if (typeof options.pin === 'string' && !PIN_PATTERN.test(options.pin)) throw new RangeError('A PIN is exactly 6 digits')
     const { files, skipped, skippedCount } = await collectShareFiles(options.paths, {
       maxFiles: this.limits.maxFilesPerShare, maxSkippedReported: this.limits.maxSkippedReported, signal: options.signal

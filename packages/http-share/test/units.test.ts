@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { reachableHosts } from '@ferry/p2p-core'
 import { isCompressible } from '../src/compression.ts'
@@ -92,6 +93,23 @@ describe('durations and limits', () => {
 
   it.each([['soon'], ['0'], ['-1h'], ['1w'], ['']])('refuses %j', (text) => {
     expect(() => parseDuration(text)).toThrow(RangeError)
+  })
+
+  it('says a duration is too long, not "not longer than zero", past its bound or past what a number holds', () => {
+    expect(() => parseDuration('31d', 30 * 86_400_000)).toThrow(/at most 30d/)
+    expect(parseDuration('30d', 30 * 86_400_000)).toBe(30 * 86_400_000)
+    expect(() => parseDuration('1000000000d')).toThrow(/too long/)
+    expect(() => parseDuration('0')).toThrow(/longer than zero/)
+  })
+
+  it('gives a share at most maxShareTtlMs (30 days): longer is refused before anything is shared', async () => {
+    const server = await createShareServer({ host: '127.0.0.1', port: 0 })
+    try {
+      await expect(server.addShare({ paths: [fileURLToPath(import.meta.url)], expiresInMs: defaultShareLimits.maxShareTtlMs + 1 })).rejects.toThrow(/at most 30 days/)
+      expect(server.shares()).toHaveLength(0)
+    } finally {
+      await server.close()
+    }
   })
 
   it('fill in defaults and refuse nonsense with the limit\'s name', () => {
