@@ -7,7 +7,7 @@ import {
   AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
 } from '@ferry/p2p-core'
-import { startDiscovery, type TrustStore } from '@ferry/app-service/peers'
+import { startDiscovery, viewPeer, type TrustStore } from '@ferry/app-service/peers'
 
 export interface ResolvedPeer {
   /** When known, the id the dial must prove. */
@@ -45,7 +45,11 @@ export async function resolvePeer (input: string, options: ResolveOptions): Prom
   try {
     const byIdOrCode = (p: DiscoveredPeer): boolean => { const m = matchPeer(p, input); return m === 'id' || m === 'code' }
     const key = aliasKey(input)
-    const knownUnderAlias = new Set(options.store.list().filter((d) => d.alias !== undefined && aliasKey(d.alias) === key).map((d) => d.peerId))
+    // Known under this alias, and not itself flagged for taking it from a device met before (the trust policy's rule):
+    // a newcomer remembered because it offered here once under the alias is not the device meant.
+    const knownUnderAlias = new Set(options.store.list()
+      .filter((d) => d.alias !== undefined && aliasKey(d.alias) === key && viewPeer(options.store, { peerId: d.peerId, alias: d.alias }).identityChanged === undefined)
+      .map((d) => d.peerId))
     const byAlias = (p: DiscoveredPeer): boolean => matchPeer(p, input) === 'alias'
     const first = await discovery.waitFor((p) => byIdOrCode(p) || byAlias(p), { timeoutMs: options.timeoutMs, signal: options.signal })
     if (first === undefined) {

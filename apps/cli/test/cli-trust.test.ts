@@ -91,6 +91,21 @@ describe('trust through the ferry command', () => {
     expect(await readdir(join(dir, 'trusted-in')).catch(() => [])).toEqual([])
   })
 
+  it('keeps a known device unflagged after a newcomer took its alias: the newcomer is declined, the device it copied still taken', async () => {
+    const r = await receiver(['--yes'])
+    const file = join(dir, 'photo.jpg')
+    await writeFile(file, 'pixels')
+    const first = await ferry(['send', file, '--to', r.address, '--alias', 'laptop'], 'sender').exited
+    expect(first.code, first.stderr).toBe(0)
+    // Another machine calls itself "laptop" too: it is flagged and declined.
+    const impostor = runFerry(['send', '--text', 'it is me', '--to', r.address, '--alias', 'laptop'], { FERRY_CONFIG_DIR: join(dir, 'config-impostor') })
+    children.push(impostor)
+    expect((await impostor.exited).stderr).toContain('FERRY_ERR_PEER_DECLINED')
+    // Before: the real laptop was now flagged too (the newcomer was remembered under its alias) and declined.
+    const again = await ferry(['send', '--text', 'still me', '--to', r.address, '--alias', 'laptop'], 'sender').exited
+    expect(again.code, again.stderr).toBe(0)
+  })
+
   it('lists with `ferry peers` a device added by address (alias, code, address, trust) and then, once trusted, finds it again by probing', async () => {
     const r = await receiver(['--alias', 'nas'])
     const hostPort = r.address.split('/')[0] as string
@@ -129,6 +144,26 @@ describe('trust through the ferry command', () => {
     expect(byAlias.code).toBe(1)
     expect(byAlias.stderr).toContain('FERRY_ERR_IDENTITY_MISMATCH')
     expect(byAlias.stderr).toContain(r.shortCode)
+    expect(r.run.events.some((e) => e.type === 'offer')).toBe(false)
+  })
+
+  it('will not send by alias to a newcomer remembered under that alias (it offered here once), while the device known before it is away', async () => {
+    const r = await receiver(['--alias', 'nas', '--yes'])
+    const hostPort = r.address.split('/')[0] as string
+    const known = await generateIdentity()
+    await mkdir(join(dir, 'config-sender'), { recursive: true })
+    await writeFile(join(dir, 'config-sender', 'devices.json'), JSON.stringify({
+      version: 1,
+      devices: [
+        { peerId: known.peerId, alias: 'nas', trusted: false, addresses: [], firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-01T00:00:00.000Z' },
+        // The newcomer made an offer here after it, under the same alias, and was remembered so.
+        { peerId: r.peerId, alias: 'nas', trusted: false, addresses: [hostPort], firstSeen: '2026-03-01T00:00:00.000Z', lastSeen: '2026-03-01T00:00:00.000Z' }
+      ]
+    }))
+    // Before: both counted as "known under this alias", and the send went to the newcomer.
+    const byAlias = await ferry(['send', '--text', 'x', '--to', 'nas'], 'sender').exited
+    expect(byAlias.code).toBe(1)
+    expect(byAlias.stderr).toContain('FERRY_ERR_IDENTITY_MISMATCH')
     expect(r.run.events.some((e) => e.type === 'offer')).toBe(false)
   })
 

@@ -34,6 +34,14 @@ describe('the trust policy', () => {
     expect(viewPeer(s, { peerId: B, alias: 'desk' }).identityChanged).toBeUndefined()
   })
 
+  it('flags a newcomer that took a known device\'s alias, never the device met before it (unless the newcomer is trusted)', () => {
+    const s = store({ peerId: A, alias: 'nas', firstSeen: '2026-01-01T00:00:00.000Z' }, { peerId: B, alias: 'nas', firstSeen: '2026-02-01T00:00:00.000Z' })
+    expect(viewPeer(s, { peerId: A, alias: 'nas' }).identityChanged).toBeUndefined()
+    expect(viewPeer(s, { peerId: B, alias: 'nas' }).identityChanged).toMatchObject({ known: [{ peerId: A }] })
+    const trustedLater = store({ peerId: A, alias: 'nas', firstSeen: '2026-01-01T00:00:00.000Z' }, { peerId: B, alias: 'nas', trusted: true, firstSeen: '2026-02-01T00:00:00.000Z' })
+    expect(viewPeer(trustedLater, { peerId: A, alias: 'nas' }).identityChanged).toMatchObject({ known: [{ peerId: B, trusted: true }] })
+  })
+
   const files = [{ path: 'photos/a.jpg' }]
 
   it('auto-accepts only a trusted device that has an auto-accept folder, into that folder', () => {

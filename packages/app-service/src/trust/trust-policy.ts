@@ -1,7 +1,8 @@
 // What the CLI decides about a device (STYLE.md rule 6: the core asks, the app decides). A device is trusted,
 // known (met before) or new. A device that uses the alias of another device we know, under another id, gets an
 // identity-change warning: it may be a different machine pretending, so it is never accepted without asking, and
-// never chosen when the user names a device by that alias. Aliases compare by what a person sees (aliasKey: a
+// never chosen when the user names a device by that alias. Only a device met earlier (or trusted) can be pretended
+// to be: the one met first keeps its alias. Aliases compare by what a person sees (aliasKey: a
 // Unicode TS #39 skeleton), so `nаs` with a Cyrillic а, `ｎａｓ` or `NAS` is the `nas` you know, for this purpose.
 
 import { aliasKey } from '@ferry/p2p-core'
@@ -33,7 +34,10 @@ export function viewPeer (store: Pick<TrustStore, 'get' | 'list'>, peer: { peerI
   if (named.length === 0) return plain
   const key = aliasKey(peer.alias)
   if (key === '') return plain
-  const others = named.filter((d) => aliasKey(d.alias ?? '') === key)
+  // A device can only look like one met before it (or one the user trusts): a newcomer that took the alias of a
+  // device known longer is flagged, and being remembered under that alias must not make the older device suspect.
+  const metBefore = (d: DeviceRecord): boolean => record === undefined || d.trusted || !(Date.parse(d.firstSeen) > Date.parse(record.firstSeen))
+  const others = named.filter((d) => aliasKey(d.alias ?? '') === key && metBefore(d))
   return {
     ...plain,
     ...(others.length === 0 ? {} : { identityChanged: { alias: peer.alias, known: others.map((d) => ({ peerId: d.peerId, shortCode: d.shortCode, trusted: d.trusted, alias: d.alias ?? '' })) } })
