@@ -117,6 +117,8 @@ async function senderWithFiles (count: number, bytes: number): Promise<{ node: F
   return { node, dir }
 }
 
+/** The hostile receiver reads no data: the sender is still writing (held by flow control) when the streams stop. */
+const UNREAD = { readData: false }
 const stopAll = (streams: FerryStream[]): void => { for (const s of streams) s.reset() }
 const errorFrame = (code: string): Uint8Array => frame({ type: 'error', name: 'DiskError', code, message: `hostile says ${code}` })
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -129,7 +131,7 @@ async function sendFiles (node: FerryNode, dir: string, port: number, reconnect 
 
 describe('red team: a receiver\'s reason for stopping reaches its sender', () => {
   it('a receiver that stops every data stream and never says why: the sender ends lost, within one reason wait, and makes one connection when told not to reconnect', async () => {
-    const hostile = await hostileReceiver(async (_control, _connection, streams) => { await sleep(50); stopAll(streams) })
+    const hostile = await hostileReceiver(async (_control, _connection, streams) => { await sleep(50); stopAll(streams) }, UNREAD)
     const { node, dir } = await senderWithFiles(12, 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port, false)
     expect(code).toBe('FERRY_ERR_CONNECTION_LOST')
@@ -144,7 +146,7 @@ describe('red team: a receiver\'s reason for stopping reaches its sender', () =>
       await control.write(errorFrame('FERRY_ERR_DISK'))
       await control.write(errorFrame('FERRY_ERR_HASH_MISMATCH'))
       stopAll(streams)
-    })
+    }, UNREAD)
     const { node, dir } = await senderWithFiles(6, 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port)
     expect(code).toBe('FERRY_ERR_DISK')
@@ -157,11 +159,48 @@ describe('red team: a receiver\'s reason for stopping reaches its sender', () =>
       stopAll(streams)
       await sleep(1000)
       await control.write(errorFrame('FERRY_ERR_DISK'))
-    })
+    }, UNREAD)
     const { node, dir } = await senderWithFiles(4, 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port)
     expect(code).toBe('FERRY_ERR_DISK')
     expect(hostile.connections).toBe(1)
+  }, 30_000)
+
+  it('a reason with a code this sender does not know keeps that code, and the sender does not come back', async () => {
+    const hostile = await hostileReceiver(async (control, _connection, streams) => {
+      await sleep(50)
+      stopAll(streams)
+      await control.write(errorFrame('FERRY_ERR_FROM_THE_FUTURE'))
+    }, UNREAD)
+    const { node, dir } = await senderWithFiles(4, 1024 * 1024)
+    const { code } = await sendFiles(node, dir, hostile.port)
+    expect(code).toBe('FERRY_ERR_FROM_THE_FUTURE')
+    expect(hostile.connections).toBe(1)
+  }, 15_000)
+
+  it('a malformed reason is a bad frame, not a lost connection: the sender does not come back', async () => {
+    const hostile = await hostileReceiver(async (control, _connection, streams) => {
+      await sleep(50)
+      stopAll(streams)
+      await control.write(frame({ type: 'error', message: 'no code' }))
+    }, UNREAD)
+    const { node, dir } = await senderWithFiles(4, 1024 * 1024)
+    const { code } = await sendFiles(node, dir, hostile.port)
+    expect(code).toBe('FERRY_ERR_BAD_FRAME')
+    expect(hostile.connections).toBe(1)
+  }, 15_000)
+
+  it('where it stops: a reason later than PEER_REASON_WAIT_MS is lost, and the sender reconnects', async () => {
+    const hostile = await hostileReceiver(async (control, _connection, streams) => {
+      await sleep(50)
+      stopAll(streams)
+      await sleep(2600)
+      await control.write(errorFrame('FERRY_ERR_DISK'))
+    }, UNREAD)
+    const { node, dir } = await senderWithFiles(4, 4 * 1024 * 1024)
+    const { code } = await sendFiles(node, dir, hostile.port)
+    expect(code).toBe('FERRY_ERR_CONNECTION_LOST')
+    expect(hostile.connections).toBe(3)
   }, 30_000)
 
   it('a cancel on the control stream with the streams stopped is FERRY_ERR_CANCELLED, one connection', async () => {
@@ -169,7 +208,7 @@ describe('red team: a receiver\'s reason for stopping reaches its sender', () =>
       await sleep(50)
       stopAll(streams)
       await control.write(frame({ type: 'cancel', reason: 'no' }))
-    })
+    }, UNREAD)
     const { node, dir } = await senderWithFiles(4, 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port)
     expect(code).toBe('FERRY_ERR_CANCELLED')
@@ -180,7 +219,7 @@ describe('red team: a receiver\'s reason for stopping reaches its sender', () =>
     const hostile = await hostileReceiver(async (control) => {
       await sleep(50)
       await control.write(errorFrame('FERRY_ERR_DISK'))
-    }, { readData: false })
+    }, UNREAD)
     const { node, dir } = await senderWithFiles(4, 8 * 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port)
     expect(code).toBe('FERRY_ERR_DISK')
@@ -192,7 +231,7 @@ describe('red team: a receiver\'s reason for stopping reaches its sender', () =>
       await sleep(50)
       stopAll(streams)
       connection.close()
-    })
+    }, UNREAD)
     const { node, dir } = await senderWithFiles(4, 1024 * 1024)
     const { code } = await sendFiles(node, dir, hostile.port, false)
     expect(code).toBe('FERRY_ERR_CONNECTION_LOST')

@@ -141,6 +141,44 @@ describe('red team: a folder sent again does not save again the files the receiv
     expect(p.errors).toEqual(['FERRY_ERR_SAVED_FILE_MISMATCH'])
   })
 
+  for (const after of [0, 20, 80, 200]) {
+    it(`a resend cancelled by the sender ${after} ms after the offer, while it hashes the saved files, leaves them saved, and the next send skips them`, async () => {
+      const p = await pair()
+      const files = { 'huge.bin': randomBytes(96 * 1024 * 1024), 'b.bin': randomBytes(400_000), 'c.txt': Buffer.from('c') }
+      await writeAlbum(p.src, files)
+      await send(p)
+      const first = await tree(p.dst)
+      const abort = new AbortController()
+      p.receiver.once('offer', () => { setTimeout(() => { abort.abort() }, after) })
+      const code = await p.sender.send({ address: { host: '127.0.0.1', port: p.receiver.address.port }, paths: [join(p.src, 'album')], signal: abort.signal, reconnect: false })
+        .then(() => 'completed', (err: { code: string }) => err.code)
+      for (let i = 0; i < 100 && p.errors.length + p.results.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(['completed', 'FERRY_ERR_CANCELLED']).toContain(code)
+      expect(await tree(p.dst)).toEqual(first)
+      const again = await send(p)
+      expect(again.bytesSent).toBe(0)
+      expect(await tree(p.dst)).toEqual(first)
+    }, 30_000)
+  }
+
+  it('after a mismatch on one file of a folder, the third send takes only that file again; the others stay skipped', async () => {
+    const p = await pair()
+    const files: Record<string, Buffer> = {}
+    for (let i = 0; i < 5; i++) files[`f${i}.bin`] = randomBytes(300_000 + i)
+    files['g.txt'] = Buffer.from('small')
+    await writeAlbum(p.src, files)
+    await send(p)
+    const changed = randomBytes(300_002)
+    await rewriteKeepingTimes(join(p.src, 'album', 'f2.bin'), changed)
+    await expect(send(p)).rejects.toMatchObject({ code: 'FERRY_ERR_SAVED_FILE_MISMATCH' })
+    const third = await send(p)
+    expect(third.bytesSent).toBe(changed.length)
+    const after = await tree(p.dst)
+    expect(Object.keys(after).sort()).toEqual([...Object.keys(files).map((name) => `album/${name}`), 'album/f2 (1).bin'].sort())
+    expect(after['album/f2 (1).bin']).toBe(createHash('sha256').update(changed).digest('hex'))
+    expect(after['album/f2.bin']).toBe(createHash('sha256').update(files['f2.bin'] as Buffer).digest('hex'))
+  })
+
   it('a saved empty file the user replaced by another empty file is not reported as the sender\'s', async () => {
     const p = await pair()
     await writeAlbum(p.src, { 'empty.txt': Buffer.alloc(0) })
