@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -57,6 +57,32 @@ describe('red team: the real receiver\'s reason reaches the sender', () => {
     expect(offers).toBe(1)
     expect(ended).toEqual(['FERRY_ERR_CANCELLED'])
     expect((await readdir(join(root, 'dst'), { recursive: true }).catch(() => [])).filter((n) => n.includes('.ferry-'))).toEqual([])
+  }, 30_000)
+
+  it('a receiver whose folder is removed and replaced by a link mid-transfer: the sender gets FERRY_ERR_UNSAFE_PATH, asked once', async () => {
+    const { sender, receiver, root } = await nodes()
+    await files(join(root, 'src', 'sub'), 6, 24 * 1024 * 1024)
+    await mkdir(join(root, 'elsewhere'))
+    let offers = 0
+    const ended: string[] = []
+    receiver.on('offer', (offer) => {
+      offers++
+      offer.respond({ accept: true, dir: join(root, 'dst') }).then(() => ended.push('completed'), (err: { code: string }) => ended.push(err.code))
+    })
+    const sending = sender.send({ address: { host: '127.0.0.1', port: receiver.address.port }, paths: [join(root, 'src')] })
+      .then(() => 'completed', (err: { code: string }) => err.code)
+    const sub = join(root, 'dst', 'src', 'sub')
+    for (let i = 0; i < 400; i++) {
+      if ((await readdir(sub).catch(() => [])).length > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    // The receiver may create its next partial while the folder is emptied: try again (bounded).
+    await rm(sub, { recursive: true, force: true, maxRetries: 20, retryDelay: 5 })
+    await symlink(join(root, 'elsewhere'), sub)
+    const code = await sending
+    for (let i = 0; i < 40 && ended.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect({ code, ended, offers }).toEqual({ code: 'FERRY_ERR_UNSAFE_PATH', ended: ['FERRY_ERR_UNSAFE_PATH'], offers: 1 })
+    expect(await readdir(join(root, 'elsewhere'))).toEqual([])
   }, 30_000)
 
   it.runIf(canMount)('a receiver whose disk fills with many files in flight: FERRY_ERR_DISK on both sides, asked once', async () => {
