@@ -102,6 +102,23 @@ describe('red team: a folder sent again does not save again the files the receiv
     expect(p.errors).toEqual([])
   })
 
+  it('the receiver reports a skipped file as saved under the name it has, "(n)" included, with its bytes as resumed', async () => {
+    const p = await pair()
+    await writeAlbum(p.src, { 'f.txt': Buffer.from('sender'), 'g.bin': randomBytes(300_000) })
+    await mkdir(join(p.dst, 'album'))
+    await writeFile(join(p.dst, 'album', 'f.txt'), 'the user\'s own')
+    await send(p)
+    await send(p)
+    for (let i = 0; i < 40 && p.results.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+    const second = p.results[1]
+    expect(second?.bytesReceived).toBe(0)
+    expect(second?.bytesResumed).toBe(300_006)
+    expect(second?.files.map((f) => [f.path, f.savedAs.slice(p.dst.length + 1), f.size]).sort()).toEqual([
+      ['album/f.txt', 'album/f (1).txt', 6], ['album/g.bin', 'album/g.bin', 300_000]
+    ])
+    expect(await readFile(join(p.dst, 'album', 'f.txt'), 'utf8')).toBe('the user\'s own')
+  })
+
   it('a third send is skipped too: counting a file as saved leaves it as it was saved', async () => {
     const p = await pair()
     await writeAlbum(p.src, album())
