@@ -158,7 +158,7 @@ describe('red team: a folder sent again does not save again the files the receiv
     expect(p.errors).toEqual(['FERRY_ERR_SAVED_FILE_MISMATCH'])
   })
 
-  for (const after of [0, 20, 80, 200]) {
+  for (const after of [0, 80]) {
     it(`a resend cancelled by the sender ${after} ms after the offer, while it hashes the saved files, leaves them saved, and the next send skips them`, async () => {
       const p = await pair()
       const files = { 'huge.bin': randomBytes(96 * 1024 * 1024), 'b.bin': randomBytes(400_000), 'c.txt': Buffer.from('c') }
