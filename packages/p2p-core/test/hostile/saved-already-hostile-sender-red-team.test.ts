@@ -8,8 +8,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { FrameReader } from '../../src/protocol/frames.ts'
 import { blake3Hex } from '../../src/hash/blake3.ts'
 import { FerryNode, PROTOCOL_ID, createQuicTransport, generateIdentity, type FerryStream, type Identity } from '../../src/index.ts'
+import { frame } from './raw-sender.ts'
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 }
 const cleanups: Array<() => Promise<void>> = []
@@ -17,31 +19,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-function frame (message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message))
-  const out = Buffer.alloc(4 + body.length)
-  out.writeUInt32BE(body.length, 0)
-  body.copy(out, 4)
-  return out
-}
-
+/** Reads whole frames from a stream, as the engine does. */
 function frames (stream: FerryStream): () => Promise<Record<string, unknown> | null> {
-  let buffered = Buffer.alloc(0)
-  return async () => {
-    for (;;) {
-      if (buffered.length >= 4) {
-        const n = buffered.readUInt32BE(0)
-        if (buffered.length >= 4 + n) {
-          const body = buffered.subarray(4, 4 + n)
-          buffered = buffered.subarray(4 + n)
-          return JSON.parse(body.toString('utf8')) as Record<string, unknown>
-        }
-      }
-      const chunk = await stream.read(64 * 1024)
-      if (chunk === null) return null
-      buffered = Buffer.concat([buffered, chunk])
-    }
-  }
+  const reader = new FrameReader(stream, { maxFrameBytes: 1 << 20 })
+  return async () => await reader.readFrame()
 }
 
 interface Setup {
