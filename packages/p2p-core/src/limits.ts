@@ -62,6 +62,12 @@ export interface FerryLimits {
   answerTimeoutMs: number
   /** How long either side waits on a silent peer once bytes flow, in ms. */
   idleTimeoutMs: number
+  /**
+   * The slowest a sender is expected to hash, in bytes a second: before its first byte of a file that resumes (or
+   * that the receiver has whole already), a sender hashes the part the receiver has, and the receiver waits
+   * `offset / minHashBytesPerSecond` for it on top of `idleTimeoutMs`.
+   */
+  minHashBytesPerSecond: number
   /** Times a sender reconnects after a transfer it had under way was interrupted, before it gives up. */
   reconnectAttempts: number
   /** The first reconnect waits about this long, in ms; each next one twice as long (with jitter). */
@@ -111,6 +117,7 @@ export const defaultLimits: Readonly<FerryLimits> = Object.freeze({
   blockingFileBytes: 64 * 1024,
   answerTimeoutMs: 10 * 60_000,
   idleTimeoutMs: 30_000,
+  minHashBytesPerSecond: 20_000_000,
   reconnectAttempts: 5,
   reconnectBaseMs: 1_000,
   reconnectMaxMs: 15_000,

@@ -184,6 +184,7 @@ export async function receiveAccepted (init: RunOfferInit, decision: Extract<Off
       smallFileBytes: limits.smallFileBytes,
       blockingFileBytes: limits.blockingFileBytes,
       flushAfterMs: PAUSE_FLUSH_MS,
+      minHashBytesPerSecond: limits.minHashBytesPerSecond,
       ended: life.ended,
       written: settle
     }

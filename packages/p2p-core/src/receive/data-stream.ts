@@ -44,6 +44,8 @@ export interface DataStreamContext {
   blockingFileBytes: number
   /** A peer silent this long, in ms, with bytes gathered: they are written now, not held. */
   flushAfterMs: number
+  /** The slowest the sender is expected to hash the part of a file this side has (limits.minHashBytesPerSecond). */
+  minHashBytesPerSecond: number
   /** Aborted when the transfer ends. */
   ended: AbortSignal
   /** Called once a file's bytes are all written, with its local hash set. */
@@ -74,6 +76,8 @@ export async function readDataStream (stream: FerryStream, context: DataStreamCo
     if (item.length !== received.info.size - item.offset) throw new BadFrameError(`Data for ${received.info.path} does not have the length offered`)
     received.started = true
     context.meter.fileStarted(received.info.id, received.file.offset)
+    // The sender hashes the part this side has before the rest (or its file-done) comes: not silence.
+    if (item.offset > 0) context.meter.quietFor(item.offset / context.minHashBytesPerSecond * 1000)
     // A file saved already (planned present, offset = size): its zero-length item brings nothing to write and opens
     // no partial; the hash the sender's must equal is the one this device had when it saved it.
     received.localHash = received.file.savedBlake3 ?? await writeFileData(received, reader, context)

@@ -34,6 +34,8 @@ export class ProgressMeter {
   #rate = 0
   #dirty = true
   #lastActivityAt = performance.now()
+  /** Until then the peer said it works without moving bytes (quietFor). */
+  #quietUntil = 0
   readonly #files = new FileProgressLog()
   readonly #maxFilesPerReport: number
 
@@ -89,9 +91,22 @@ export class ProgressMeter {
     this.#lastActivityAt = performance.now()
   }
 
-  /** Milliseconds since a byte moved or a file completed. */
+  /** This side is at work for the transfer without moving a byte (hashing what the peer has already): not idle. */
+  working (): void {
+    this.#lastActivityAt = performance.now()
+  }
+
+  /**
+   * The peer announced work that moves no byte for up to `ms` (it hashes the part of a file this side already has,
+   * before the rest): not idle until then.
+   */
+  quietFor (ms: number): void {
+    this.#quietUntil = Math.max(this.#quietUntil, performance.now() + ms)
+  }
+
+  /** Milliseconds since a byte moved, a file completed or work was announced, or since an announced quiet ended. */
   idleMs (): number {
-    return performance.now() - this.#lastActivityAt
+    return Math.max(0, performance.now() - Math.max(this.#lastActivityAt, this.#quietUntil))
   }
 
   /**

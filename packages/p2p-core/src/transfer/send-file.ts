@@ -28,10 +28,16 @@ export async function sendFile (stream: FerryStream, file: SourceFile, offset: n
   const hasher: Hasher = createInlineHasher()
   init.meter.fileStarted(file.id, offset)
   try {
-    // One check after reading is enough: any change since the offer shows in size or mtime by then.
-    // The prefix the receiver already has is hashed from this same handle, never from the path again.
-    await readRange(handle, file, 0, offset, pool, init.signal, async (view) => { await hasher.update(view) })
+    // The item goes first: the receiver then knows this file has begun and that `offset` bytes are hashed here
+    // before the rest comes (it waits that long at minHashBytesPerSecond, however long its idle timeout).
     await stream.write(encodeFrame({ id: file.id, offset, length: file.size - offset }, limits.maxFrameBytes))
+    // One check after reading is enough: any change since the offer shows in size or mtime by then.
+    // The prefix the receiver already has is hashed from this same handle, never from the path again; hashing it is
+    // this side's work, not a silent receiver.
+    await readRange(handle, file, 0, offset, pool, init.signal, async (view) => {
+      await hasher.update(view)
+      init.meter.working()
+    })
     await readRange(handle, file, offset, file.size, pool, init.signal, async (view) => {
       await Promise.all([stream.write(view), hasher.update(view)])
       init.meter.add(view.byteLength, file.id)

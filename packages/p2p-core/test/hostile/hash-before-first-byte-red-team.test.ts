@@ -1,10 +1,9 @@
-// Red team finding (not fixed): a saved file is answered with offset = size, and the sender then hashes the whole file
-// before it sends the zero-length item and its file-done (transfer/send-file.ts). Nothing moves meanwhile, so the
-// receiver's idle watchdog (`idleTimeoutMs`, 30 s) ends the transfer with FERRY_ERR_TIMEOUT when that hash takes
-// longer; the sender reconnects and hashes it again, and fails the same way. With the defaults that is a file of about
-// 30 GB at 1 GB/s, or far less from a slow disk. Shown here with a 50 ms watchdog and a 256 MiB file. A resumed
-// partial is the same: the sender hashes its first `offset` bytes before the rest, silently (the second case).
-// `it.fails` keeps CI green while the bug is there; once fixed, this reports a failure: make it a plain `it`.
+// Red team finding: a saved file is answered with offset = size, and the sender then hashes the whole file before its
+// file-done; a resumed partial likewise has its first `offset` bytes hashed before the rest. Nothing moves meanwhile,
+// and each side's idle watchdog (`idleTimeoutMs`, 30 s) used to end the transfer with FERRY_ERR_TIMEOUT when that
+// hash took longer (about 30 GB at 1 GB/s, far less from a slow disk); the sender reconnected, hashed again and
+// failed the same way. Now the item goes first, the receiver waits `offset / minHashBytesPerSecond` on top, and the
+// sender counts its own hashing as work. Shown with 50 ms watchdogs and a 256 MiB file.
 
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -29,8 +28,8 @@ async function writeBig (path: string): Promise<void> {
   await file.close()
 }
 
-describe('red team: what the sender must hash before its first byte takes longer than idleTimeoutMs', () => {
-  it.fails('a saved file is still counted as saved when sent again, instead of ending in FERRY_ERR_TIMEOUT on both sides', async () => {
+describe('red team: what the sender must hash before its first byte takes longer than idleTimeoutMs (fixed)', () => {
+  it('a saved file is still counted as saved when sent again, instead of ending in FERRY_ERR_TIMEOUT on both sides', async () => {
     const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
     const sender = await FerryNode.create({
       identity: await generateIdentity(), listen: LOOPBACK, limits: { reconnectAttempts: 1, reconnectBaseMs: 50, reconnectMaxMs: 50 }
@@ -53,13 +52,13 @@ describe('red team: what the sender must hash before its first byte takes longer
     // Only now: the first send moves bytes all along; the second moves none while the sender hashes 256 MiB.
     receiver.setLimits({ idleTimeoutMs: 50 })
     ended.length = 0
-    // Before a fix: rejects with FERRY_ERR_TIMEOUT, and the receiver ends ['FERRY_ERR_TIMEOUT', 'FERRY_ERR_TIMEOUT'].
+    // Before the fix: rejected with FERRY_ERR_TIMEOUT, and the receiver ended ['FERRY_ERR_TIMEOUT', 'FERRY_ERR_TIMEOUT'].
     const again = await send()
     expect(again.bytesSent).toBe(0)
     expect(ended).toEqual(['completed'])
   }, 60_000)
 
-  it.fails('a partial of 200 MiB resumes, instead of ending in FERRY_ERR_TIMEOUT on both sides', async () => {
+  it('a partial of 200 MiB resumes, instead of ending in FERRY_ERR_TIMEOUT on both sides', async () => {
     const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
     const identity = await generateIdentity()
     const cut = await FerryNode.create({ identity, listen: LOOPBACK, transport: faultyTransport(await createQuicTransport({ identity }), { cutAfter: 200 * 1024 * 1024 }) })
@@ -84,9 +83,29 @@ describe('red team: what the sender must hash before its first byte takes longer
     expect(ended).toEqual(['FERRY_ERR_CONNECTION_LOST'])
     receiver.setLimits({ idleTimeoutMs: 50 })
     ended.length = 0
-    // Before a fix: rejects with FERRY_ERR_TIMEOUT, and the receiver ends ['FERRY_ERR_TIMEOUT', 'FERRY_ERR_TIMEOUT'].
+    // Before the fix: rejected with FERRY_ERR_TIMEOUT, and the receiver ended ['FERRY_ERR_TIMEOUT', 'FERRY_ERR_TIMEOUT'].
     const resumed = await again.send({ address, paths })
     expect(resumed.bytesResumed).toBeGreaterThan(0)
     expect(ended).toEqual(['completed'])
+  }, 60_000)
+
+  it('a sender whose own idle timeout is shorter than its hash of a saved file does not take its hashing for a silent receiver', async () => {
+    const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
+    const sender = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK, limits: { reconnectAttempts: 1, reconnectBaseMs: 50, reconnectMaxMs: 50 } })
+    const root = await mkdtemp(join(tmpdir(), 'ferry-rt-slow-hash-'))
+    cleanups.push(async () => {
+      await sender.close()
+      await receiver.close()
+      await rm(root, { recursive: true, force: true })
+    })
+    await mkdir(join(root, 'src'))
+    await writeBig(join(root, 'src', 'big.bin'))
+    receiver.on('offer', (offer) => { offer.respond({ accept: true, dir: join(root, 'dst') }).catch(() => {}) })
+    const send = async (): Promise<{ bytesSent: number }> =>
+      await sender.send({ address: { host: '127.0.0.1', port: receiver.address.port }, paths: [join(root, 'src')], reconnect: false })
+    await send()
+    sender.setLimits({ idleTimeoutMs: 50 })
+    // Before: FERRY_ERR_TIMEOUT, "The receiver stopped taking data", while the sender itself was hashing.
+    expect((await send()).bytesSent).toBe(0)
   }, 60_000)
 })
