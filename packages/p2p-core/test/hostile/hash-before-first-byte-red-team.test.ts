@@ -28,20 +28,24 @@ async function writeBig (path: string): Promise<void> {
   await file.close()
 }
 
+/** A receiver and a sender that reconnects once, fast, and a folder `src` holding the 256 MiB big.bin. */
+async function senderAndReceiver (): Promise<{ receiver: FerryNode, sender: FerryNode, root: string }> {
+  const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
+  const sender = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK, limits: { reconnectAttempts: 1, reconnectBaseMs: 50, reconnectMaxMs: 50 } })
+  const root = await mkdtemp(join(tmpdir(), 'ferry-rt-slow-hash-'))
+  cleanups.push(async () => {
+    await sender.close()
+    await receiver.close()
+    await rm(root, { recursive: true, force: true })
+  })
+  await mkdir(join(root, 'src'))
+  await writeBig(join(root, 'src', 'big.bin'))
+  return { receiver, sender, root }
+}
+
 describe('red team: what the sender must hash before its first byte takes longer than idleTimeoutMs (fixed)', () => {
   it('a saved file is still counted as saved when sent again, instead of ending in FERRY_ERR_TIMEOUT on both sides', async () => {
-    const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
-    const sender = await FerryNode.create({
-      identity: await generateIdentity(), listen: LOOPBACK, limits: { reconnectAttempts: 1, reconnectBaseMs: 50, reconnectMaxMs: 50 }
-    })
-    const root = await mkdtemp(join(tmpdir(), 'ferry-rt-slow-hash-'))
-    cleanups.push(async () => {
-      await sender.close()
-      await receiver.close()
-      await rm(root, { recursive: true, force: true })
-    })
-    await mkdir(join(root, 'src'))
-    await writeBig(join(root, 'src', 'big.bin'))
+    const { receiver, sender, root } = await senderAndReceiver()
     const ended: string[] = []
     receiver.on('offer', (offer) => {
       offer.respond({ accept: true, dir: join(root, 'dst') }).then(() => ended.push('completed'), (err: { code: string }) => ended.push(err.code))
@@ -90,16 +94,7 @@ describe('red team: what the sender must hash before its first byte takes longer
   }, 60_000)
 
   it('a sender whose own idle timeout is shorter than its hash of a saved file does not take its hashing for a silent receiver', async () => {
-    const receiver = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK })
-    const sender = await FerryNode.create({ identity: await generateIdentity(), listen: LOOPBACK, limits: { reconnectAttempts: 1, reconnectBaseMs: 50, reconnectMaxMs: 50 } })
-    const root = await mkdtemp(join(tmpdir(), 'ferry-rt-slow-hash-'))
-    cleanups.push(async () => {
-      await sender.close()
-      await receiver.close()
-      await rm(root, { recursive: true, force: true })
-    })
-    await mkdir(join(root, 'src'))
-    await writeBig(join(root, 'src', 'big.bin'))
+    const { receiver, sender, root } = await senderAndReceiver()
     receiver.on('offer', (offer) => { offer.respond({ accept: true, dir: join(root, 'dst') }).catch(() => {}) })
     const send = async (): Promise<{ bytesSent: number }> =>
       await sender.send({ address: { host: '127.0.0.1', port: receiver.address.port }, paths: [join(root, 'src')], reconnect: false })
