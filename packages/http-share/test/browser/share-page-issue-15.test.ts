@@ -59,8 +59,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the recipient page a newcomer meets (iss
   })
 
   it('says "This share has ended" when an open page\'s share expires, and takes its Download buttons away', async () => {
-    const brief = await fx.server.addShare({ paths: [join(fx.dir, 'holiday')], expiresInMs: 1_500 })
+    // Long enough for the page to list its files on a loaded machine (at 1.5 s, CI once saw it expire first).
+    const brief = await fx.server.addShare({ paths: [join(fx.dir, 'holiday')], expiresInMs: 4_000 })
     await sharePage.open(brief.urls[0] as string)
+    await sharePage.waitForFiles()
     expect(await sharePage.downloadButtonsVisible()).toBe(true)
     expect(await sharePage.endedReason()).toMatch(/^It expired\./)
     expect(await sharePage.downloadButtonsVisible()).toBe(false)
