@@ -42,6 +42,7 @@ function defineError (name: string, code: string, phase: FerryPhase, defaultMess
 export const UnreachableError = defineError('UnreachableError', 'FERRY_ERR_UNREACHABLE', 'discover', 'The peer could not be reached')
 export const PeerNotFoundError = defineError('PeerNotFoundError', 'FERRY_ERR_PEER_NOT_FOUND', 'discover', 'No device with that name or code was found on the network')
 export const AmbiguousPeerError = defineError('AmbiguousPeerError', 'FERRY_ERR_PEER_AMBIGUOUS', 'discover', 'More than one device answers to that name')
+export const BadAddressError = defineError('BadAddressError', 'FERRY_ERR_BAD_ADDRESS', 'discover', 'That is not HOST:PORT[/DEVICE_ID] nor a ferry:// link')
 // handshake
 export const IdentityMismatchError = defineError('IdentityMismatchError', 'FERRY_ERR_IDENTITY_MISMATCH', 'handshake', 'The peer presented a different identity than the one dialled')
 export const ProtocolVersionError = defineError('ProtocolVersionError', 'FERRY_ERR_PROTOCOL_VERSION', 'handshake', 'The peer speaks an unsupported protocol version')
@@ -71,7 +72,7 @@ export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HAS
 export const SavedFileMismatchError = defineError('SavedFileMismatchError', 'FERRY_ERR_SAVED_FILE_MISMATCH', 'verify', 'A file the receiver had saved already from this device is not the one sent now; it was left as it is, and sending again transfers it whole')
 
 const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
-  UnreachableError, PeerNotFoundError, AmbiguousPeerError, IdentityMismatchError, ProtocolVersionError,
+  UnreachableError, PeerNotFoundError, AmbiguousPeerError, BadAddressError, IdentityMismatchError, ProtocolVersionError,
   TooManySessionsError, BusyError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
   OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
   CancelledError, ConnectionLostError, TimeoutError, DiskError, UnsafePathError, SourceChangedError, RemoteError, HashMismatchError,

@@ -1,0 +1,86 @@
+// Red team, bad input on the command line: every `ferry` command answers a value it cannot use with one clear line
+// (a JSON error line with --json) and a stable code, exits non-zero at once, and starts nothing and writes nothing.
+// Before these fixes some of these printed a TypeError with its stack, FERRY_ERR_INTERNAL, or listened on a port
+// the user never wrote.
+
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { exitWithin, runFerry } from './helpers/cli-process.ts'
+
+const homes: string[] = []
+afterAll(() => { for (const home of homes) rmSync(home, { recursive: true, force: true }) })
+
+/** How long a refusal may take; a command that starts serving instead is still running then (and is killed). */
+const REFUSED_WITHIN_MS = 12_000
+
+/** Per test: a refusal plus the time to start the process on a busy machine, in ms. */
+const TEST_TIMEOUT_MS = 30_000
+
+/** What a clear error never shows. */
+const NEVER = [/FERRY_ERR_INTERNAL/, /^\s+at .+:\d+:\d+\)?$/m, /TypeError/, /Invalid time value/, /\bundefined\b/, /\[object Object\]/]
+
+async function refused (args: string[]): Promise<{ code: number | null | string, stdout: string, stderr: string, files: string[] }> {
+  const home = mkdtempSync(join(tmpdir(), 'ferry-rt-input-'))
+  homes.push(home)
+  const run = runFerry(args, { HOME: home, FERRY_CONFIG_DIR: join(home, 'config') })
+  const code = await exitWithin(run, REFUSED_WITHIN_MS)
+  if (typeof code === 'string') run.child.kill('SIGKILL')
+  const { stdout, stderr } = await run.exited
+  return { code, stdout, stderr, files: readdirSync(home, { recursive: true }).map(String) }
+}
+
+const ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNq2Hs6kKykkWNaS8ZRuKrA'
+
+describe('a value an option cannot use is a one-line usage error, and nothing starts or is written', () => {
+  it.concurrent.each([
+    // Milliseconds: a TypeError with its stack before.
+    [['peers', '--wait', '1.5'], /--wait <ms>.*'1\.5' is invalid\. give a whole number of milliseconds/],
+    [['receive', '--once', '--reconnect-wait', 'abc'], /--reconnect-wait <ms>.*'abc' is invalid/],
+    [['send', '--discover-timeout', '-1', '--to', 'nas', 'a.txt'], /--discover-timeout <ms>.*'-1' is invalid/],
+    [['pair', '--discover-timeout', 'NaN', '--to', 'nas', '--pin', '123456'], /--discover-timeout <ms>.*'NaN' is invalid/],
+    // Ports Number() reads but nobody writes as a port: listened on 1000, 16 and 80 before.
+    [['receive', '--port', '1e3'], /--port <port>.*'1e3' is invalid\. a port is a whole number from 0 to 65535/],
+    [['share', '--port', '0x10', 'a.txt'], /--port <port>.*'0x10' is invalid/],
+    [['ui', '--port', ' 80'], /--port <port>.*' 80' is invalid/],
+    [['receive', '--localsend-port', ''], /--localsend-port <port>.*'' is invalid/],
+    // Hosts that are not an address of this computer: FERRY_ERR_INTERNAL before; an empty one listened everywhere.
+    [['receive', '--host', 'notanaddress'], /--host <host>.*'notanaddress' is invalid\. give an IP address/],
+    [['share', '--host', '', 'a.txt'], /--host <host>.*'' is invalid/],
+    [['ui', '--host', 'fe80::1%lo'], /--host <host>.*'fe80::1%lo' is invalid/],
+    [['send', '--to', '127.0.0.1:1e3', 'a.txt'], /"1e3" is not a port \(a whole number from 1 to 65535\)/]
+  ])('ferry %j', async (args, message) => {
+    const result = await refused(args)
+    expect(result.code).toBe(1)
+    const lines = result.stderr.trim().split('\n')
+    expect(lines[0]).toMatch(message)
+    expect(lines.slice(1)).toEqual([`see ferry ${args[0] ?? ''} --help`])
+    for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
+    expect(result.files).toEqual([])
+  }, TEST_TIMEOUT_MS)
+
+  it('with --json the usage error is a JSON line on stdout with the code FERRY_ERR_USAGE', async () => {
+    const result = await refused(['send', '--json', '--to', '127.0.0.1:', 'a.txt'])
+    expect(result.code).toBe(1)
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(lines).toEqual([{ type: 'error', code: 'FERRY_ERR_USAGE', message: expect.stringMatching(/127\.0\.0\.1: has no port/) as unknown }])
+    expect(result.files).toEqual([])
+  }, TEST_TIMEOUT_MS)
+})
+
+describe('an address that is not one is FERRY_ERR_BAD_ADDRESS, said at once (not searched for, not internal)', () => {
+  it.concurrent.each([
+    [['peers', '--wait', '0', '--add', '::::'], /"::::" is not HOST:PORT\[\/DEVICE_ID\]/],
+    [['peers', '--wait', '0', '--add', '127.0.0.1:1/'], /"127\.0\.0\.1:1\/" has a "\/" but no device id after it/],
+    [['trust', '[::1]:1'], /\[::1\]:1 names no device: give the device id too/],
+    [['send', '--to', '127.0.0.1:0', 'a.txt'], /Port 0 is out of range \(1 to 65535\)/],
+    [['send', '--to', `[fe80::1%lo]:1/${ID}`, 'a.txt'], /is not HOST:PORT\[\/DEVICE_ID\]/]
+  ])('ferry %j', async (args, message) => {
+    const result = await refused([...args, ...(args[0] === 'trust' ? [] : ['--no-mdns'])])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).toContain('(FERRY_ERR_BAD_ADDRESS)')
+    for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
+  }, TEST_TIMEOUT_MS)
+})
