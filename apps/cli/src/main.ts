@@ -4,6 +4,7 @@
 // loads the QUIC engine, libp2p's crypto or zod, and the production bundle keeps these loads apart as chunks.
 
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { isIPv4, isIPv6 } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '@ferry/http-share/duration'
@@ -92,6 +93,22 @@ async function output (json: boolean): Promise<Output> {
   return createOutput({ json })
 }
 
+/**
+ * Whether --dir can take files: a folder, or nothing yet (made on the first receive). A file, a device or a link to
+ * nowhere is said now, before anything starts, not at the first accepted offer; the failure is printed here.
+ */
+async function dirUsable (dir: string, json: boolean): Promise<boolean> {
+  const { checkDownloadDir } = await import('@ferry/app-service/download-dir')
+  try {
+    await checkDownloadDir(resolve(dir))
+    return true
+  } catch (err) {
+    (await output(json)).fail(err)
+    process.exitCode = 1
+    return false
+  }
+}
+
 /** Runs a command on a fresh engine, prints stats with --json, closes the engine and sets the exit code. */
 async function run (options: { json?: boolean, host: string, port: number, alias?: string }, body: (node: FerryNode, out: Output) => Promise<number>): Promise<void> {
   const [{ startProcessStats }, { startEngine }] = await Promise.all([import('./process-stats.ts'), import('./engine.ts')])
@@ -116,8 +133,8 @@ const args = process.argv.slice(2)
 if (args[0] === '--') args.shift()
 
 /**
- * The stable code of a usage error (an unknown option, a value an option's parser refuses). With --json it is a JSON
- * line on stdout like any other failure, so a script that reads only stdout still learns why nothing ran.
+ * The stable code of a usage error (an unknown option, a value an option's parser refuses). With --json it is also a
+ * JSON line on stdout like any other failure, so a script that reads only stdout still learns why nothing ran.
  */
 const USAGE_ERROR_CODE = 'FERRY_ERR_USAGE'
 const jsonRequested = args.includes('--json')
@@ -133,7 +150,7 @@ const program = new Command()
     outputError: (text, write) => {
       const message = text.replace(/^error: /, '').trimEnd()
       if (jsonRequested) process.stdout.write(`${JSON.stringify({ type: 'error', code: USAGE_ERROR_CODE, message })}\n`)
-      else write(`ferry: ${message}\n`)
+      write(`ferry: ${message}\n`)
     }
   })
 
@@ -154,6 +171,7 @@ program.command('receive')
   .option('--reconnect-wait <ms>', 'with --once, how long to wait for an interrupted sender to come back (default: 2 minutes)', parseMilliseconds)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, reconnectWait?: number, json: boolean }) => {
+    if (!await dirUsable(opts.dir, opts.json)) return
     const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled, prepareLocalSendIdentity }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
@@ -213,6 +231,7 @@ program.command('share')
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions, command: Command) => {
     if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')
+    if (opts.allowUpload && !await dirUsable(opts.dir, opts.json)) return
     const { share } = await import('./commands/share.ts')
     process.exitCode = await share(paths, opts, await output(opts.json))
     process.exit()
@@ -245,6 +264,7 @@ program.command('trust')
   .option('-d, --dir <dir>', 'folder for auto-accepted offers', defaultDownloadDir())
   .option('--json', 'print one JSON object a line', false)
   .action(async (device: string, opts: { autoAccept?: boolean, dir: string, json: boolean }) => {
+    if (opts.autoAccept === true && !await dirUsable(opts.dir, opts.json)) return
     const [{ BadAddressError, formatHostPort }, { mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
       import('@ferry/p2p-core'), import('@ferry/app-service/peers'), import('./commands/trust.ts'), import('./open-trust-store.ts'), import('./engine.ts'),
       import('./resolve-peer.ts')
@@ -311,6 +331,7 @@ program.command('ui')
   .option('--no-localsend', 'do not speak LocalSend')
   .option('--localsend-port <port>', 'TCP port for LocalSend devices (and their multicast group)', port, 53317)
   .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean, localsend: boolean, localsendPort: number }) => {
+    if (opts.dir !== undefined && !await dirUsable(opts.dir, opts.json)) return
     const [{ isLoopbackHost, mdnsEnabled }, { ui }, { localSendEnabled }] = await Promise.all([import('@ferry/app-service/peers'), import('./commands/ui.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     const localsend = localSendEnabled(opts.localsend) ? { port: opts.localsendPort, discovery: !isLoopbackHost(opts.host) } : undefined

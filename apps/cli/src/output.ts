@@ -38,6 +38,12 @@ export function printable (text: string, options: { lines?: boolean } = {}): str
   return text.replace(options.lines === true ? UNSAFE_KEEPING_LINES : UNSAFE, escape)
 }
 
+/** An error of another Ferry layer that carries a stable code of its own (an ApiError of the app service). */
+function hasFerryCode (err: unknown): err is Error & { code: string } {
+  const code: unknown = err instanceof Error ? (err as { code?: unknown }).code : undefined
+  return typeof code === 'string' && code.startsWith('FERRY_ERR_')
+}
+
 /** A device as people read it: `"nas" [K7Q2-9MXD]`, its alias (a peer's string) escaped. */
 export function peerLabel (peer: { alias?: string, shortCode: string }): string {
   return `${peer.alias === undefined ? 'unknown device' : `"${printable(peer.alias)}"`} [${peer.shortCode}]`
@@ -98,7 +104,7 @@ export function createOutput (options: { json: boolean, stdout?: NodeJS.WriteStr
       }
     },
     fail (err, about) {
-      const code = err instanceof FerryError ? err.code : 'FERRY_ERR_INTERNAL'
+      const code = err instanceof FerryError || hasFerryCode(err) ? err.code : 'FERRY_ERR_INTERNAL'
       const message = err instanceof Error ? err.message : String(err)
       if (json) stdout.write(`${JSON.stringify({ type: 'error', ...about, code, message })}\n`)
       // A message may come from the peer (an error frame): one line, escaped.

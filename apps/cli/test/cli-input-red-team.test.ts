@@ -3,10 +3,12 @@
 // Before these fixes some of these printed a TypeError with its stack, FERRY_ERR_INTERNAL, or listened on a port
 // the user never wrote.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createSocket } from 'node:dgram'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exitWithin, runFerry } from './helpers/cli-process.ts'
 
 const homes: string[] = []
@@ -21,10 +23,15 @@ const TEST_TIMEOUT_MS = 30_000
 /** What a clear error never shows. */
 const NEVER = [/FERRY_ERR_INTERNAL/, /^\s+at .+:\d+:\d+\)?$/m, /TypeError/, /Invalid time value/, /\bundefined\b/, /\[object Object\]/]
 
-async function refused (args: string[]): Promise<{ code: number | null | string, stdout: string, stderr: string, files: string[] }> {
+/**
+ * Runs `ferry ARGS` with a fresh home, after `prepare` put things there; `HOME/` in an argument is that home.
+ * `files`: what is in the home afterwards.
+ */
+async function refused (args: readonly string[], prepare: (home: string) => void = () => {}): Promise<{ code: number | null | string, stdout: string, stderr: string, files: string[] }> {
   const home = mkdtempSync(join(tmpdir(), 'ferry-rt-input-'))
   homes.push(home)
-  const run = runFerry(args, { HOME: home, FERRY_CONFIG_DIR: join(home, 'config') })
+  prepare(home)
+  const run = runFerry(args.map((arg) => arg.replace(/^HOME\//, `${home}/`)), { HOME: home, FERRY_CONFIG_DIR: join(home, 'config') })
   const code = await exitWithin(run, REFUSED_WITHIN_MS)
   if (typeof code === 'string') run.child.kill('SIGKILL')
   const { stdout, stderr } = await run.exited
@@ -60,11 +67,12 @@ describe('a value an option cannot use is a one-line usage error, and nothing st
     expect(result.files).toEqual([])
   }, TEST_TIMEOUT_MS)
 
-  it('with --json the usage error is a JSON line on stdout with the code FERRY_ERR_USAGE', async () => {
+  it('with --json the usage error is also a JSON line on stdout, with the code FERRY_ERR_USAGE', async () => {
     const result = await refused(['send', '--json', '--to', '127.0.0.1:', 'a.txt'])
     expect(result.code).toBe(1)
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
     expect(lines).toEqual([{ type: 'error', code: 'FERRY_ERR_USAGE', message: expect.stringMatching(/127\.0\.0\.1: has no port/) as unknown }])
+    expect(result.stderr).toMatch(/^ferry: option .*127\.0\.0\.1: has no port/)
     expect(result.files).toEqual([])
   }, TEST_TIMEOUT_MS)
 })
@@ -81,6 +89,80 @@ describe('an address that is not one is FERRY_ERR_BAD_ADDRESS, said at once (not
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(message)
     expect(result.stderr).toContain('(FERRY_ERR_BAD_ADDRESS)')
+    for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
+  }, TEST_TIMEOUT_MS)
+})
+
+describe('a --dir that cannot take files is refused before anything starts', () => {
+  const file = (home: string): void => { writeFileSync(join(home, 'f'), 'x') }
+  const dangling = (home: string): void => { symlinkSync(join(home, 'nowhere'), join(home, 'l')) }
+  it.concurrent.each([
+    [['receive', '--dir', 'HOME/f'], file, 'f'],
+    [['receive', '--json', '--dir', 'HOME/l'], dangling, 'l'],
+    [['share', '--allow-upload', '--dir', 'HOME/f'], file, 'f'],
+    [['trust', ID, '--auto-accept', '--dir', 'HOME/f'], file, 'f'],
+    [['ui', '--dir', 'HOME/l'], dangling, 'l']
+  ] as const)('ferry %j', async (args, prepare, name) => {
+    // Before: receive, share and ui started serving (a transfer would have failed at its first byte); trust saved it.
+    const result = await refused(args, prepare)
+    expect(result.code).toBe(1)
+    expect(result.stdout + result.stderr).toMatch(new RegExp(`The download folder \\S+/${name} is not a folder Ferry can save into`))
+    expect(result.stdout + result.stderr).toContain('FERRY_ERR_API_INVALID_ARGUMENT')
+    expect(result.files.sort()).toEqual([name])
+  }, TEST_TIMEOUT_MS)
+})
+
+describe('a damaged device key is FERRY_ERR_IDENTITY_FILE naming the file, and it is left as it was', () => {
+  it.concurrent.each([
+    ['truncated', (key: string) => { writeFileSync(key, 'abcdefghij') }],
+    ['empty', (key: string) => { writeFileSync(key, '') }],
+    ['a folder', (key: string) => { mkdirSync(key) }]
+  ] as const)('%s', async (_what, damage) => {
+    // Before: FERRY_ERR_INTERNAL with "index out of range: 10 + 10 > 10", "Unsupported key type" or EISDIR.
+    let key = ''
+    const result = await refused(['peers', '--wait', '0'], (home) => {
+      mkdirSync(join(home, 'config'))
+      key = join(home, 'config', 'identity.key')
+      damage(key)
+    })
+    const before = result.files
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/identity\.key cannot be used as this device's key \(.+\); move it away and Ferry makes a new key/)
+    expect(result.stderr).toContain('(FERRY_ERR_IDENTITY_FILE)')
+    for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
+    expect(before.sort()).toEqual(['config', join('config', 'identity.key')])
+    if (_what !== 'a folder') expect(readFileSync(key, 'utf8')).toBe(_what === 'empty' ? '' : 'abcdefghij')
+  }, TEST_TIMEOUT_MS)
+})
+
+describe('a port that is taken, or an address not of this computer, is FERRY_ERR_LISTEN_FAILED saying which', () => {
+  const tcp = createServer()
+  const udp = createSocket('udp4')
+  let tcpPort = 0
+  let udpPort = 0
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => { tcp.listen(0, '127.0.0.1', resolve) })
+    await new Promise<void>((resolve) => { udp.bind(0, '127.0.0.1', resolve) })
+    tcpPort = (tcp.address() as AddressInfo).port
+    udpPort = udp.address().port
+  })
+  afterAll(async () => {
+    await new Promise<void>((resolve) => { tcp.close(() => { resolve() }) })
+    await new Promise<void>((resolve) => { udp.close(resolve) })
+  })
+
+  it.concurrent.each<[string, () => string[], () => string]>([
+    // Before: "listen EADDRINUSE: address already in use ..." or "Address already in use (os error 98)", FERRY_ERR_INTERNAL.
+    ['share', () => ['share', '--host', '127.0.0.1', '--port', String(tcpPort), 'HOME/a.txt'], () => `127.0.0.1:${tcpPort}: the port is taken by another program`],
+    ['receive', () => ['receive', '--host', '127.0.0.1', '--port', String(udpPort)], () => `127.0.0.1:${udpPort}: the port is taken by another program`],
+    ['ui', () => ['ui', '--host', '127.0.0.1', '--port', String(tcpPort)], () => `127.0.0.1:${tcpPort}: the port is taken by another program`],
+    // 192.0.2.0/24 is reserved for documentation: never an address of this computer, and nothing is sent to it.
+    ['share on 192.0.2.7', () => ['share', '--host', '192.0.2.7', 'HOME/a.txt'], () => '192.0.2.7:0: that address is not one of this computer']
+  ])('%s', async (_name, args, said) => {
+    const result = await refused(args(), (home) => { writeFileSync(join(home, 'a.txt'), 'a') })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`Cannot listen on ${said()}`)
+    expect(result.stderr).toContain('(FERRY_ERR_LISTEN_FAILED)')
     for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
   }, TEST_TIMEOUT_MS)
 })

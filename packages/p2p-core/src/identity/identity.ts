@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { IdentityFileError } from '../errors.ts'
 import { blake3 } from '../hash/blake3.ts'
 
 export const IDENTITY_FILE = 'identity.key'
@@ -19,10 +20,24 @@ export interface Identity {
   shortCode: string
 }
 
-/** Loads the identity from `configDir`, creating the key (mode 0600) on first use. */
+/**
+ * Loads the identity from `configDir`, creating the key (mode 0600) on first use. A key file that cannot be read or
+ * is not a key (truncated, a folder, a link to nowhere) is an IdentityFileError naming the file; it is never
+ * replaced, since a new key is a new device to everyone who trusts this one.
+ */
 export async function loadOrCreateIdentity (configDir: string, options: { signal?: AbortSignal } = {}): Promise<Identity> {
-  options.signal?.throwIfAborted()
   const file = join(configDir, IDENTITY_FILE)
+  try {
+    return await loadOrCreate(configDir, file, options)
+  } catch (err) {
+    if (err instanceof IdentityFileError || (err as Error).name === 'AbortError') throw err
+    throw new IdentityFileError(`${file} cannot be used as this device's key (${(err as Error).message}); ` +
+      'move it away and Ferry makes a new key, which other devices then see as a new device', { cause: err })
+  }
+}
+
+async function loadOrCreate (configDir: string, file: string, options: { signal?: AbortSignal }): Promise<Identity> {
+  options.signal?.throwIfAborted()
   let bytes: Uint8Array | undefined
   try {
     bytes = await readFile(file, { signal: options.signal })
