@@ -3,7 +3,7 @@
 // Before these fixes some of these printed a TypeError with its stack, FERRY_ERR_INTERNAL, or listened on a port
 // the user never wrote.
 
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createSocket } from 'node:dgram'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -132,6 +132,33 @@ describe('a damaged device key is FERRY_ERR_IDENTITY_FILE naming the file, and i
     for (const pattern of NEVER) expect(result.stderr + result.stdout).not.toMatch(pattern)
     expect(before.sort()).toEqual(['config', join('config', 'identity.key')])
     if (_what !== 'a folder') expect(readFileSync(key, 'utf8')).toBe(_what === 'empty' ? '' : 'abcdefghij')
+  }, TEST_TIMEOUT_MS)
+
+  it('a key that links to nowhere is said so, and nothing is written where it points', async () => {
+    let outside = ''
+    const result = await refused(['peers', '--wait', '0'], (home) => {
+      mkdirSync(join(home, 'config'))
+      outside = join(home, 'elsewhere', 'key')
+      symlinkSync(outside, join(home, 'config', 'identity.key'))
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/identity\.key cannot be used as this device's key .*\(FERRY_ERR_IDENTITY_FILE\)/)
+    expect(existsSync(outside)).toBe(false)
+  }, TEST_TIMEOUT_MS)
+
+  // A real EACCES needs a user other than root.
+  it.skipIf(process.getuid?.() !== 0)('a config folder this user cannot create says so (as nobody)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ferry-rt-input-'))
+    homes.push(home)
+    chmodSync(home, 0o755)
+    mkdirSync(join(home, 'locked'), { mode: 0o555 })
+    const run = runFerry(['peers', '--wait', '0'], { HOME: home, FERRY_CONFIG_DIR: join(home, 'locked', 'config') },
+      ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'])
+    const exited = await run.exited
+    // Before: "EACCES: permission denied, mkdir ..." (FERRY_ERR_INTERNAL).
+    expect(exited.code).toBe(1)
+    expect(exited.stderr).toMatch(/^ferry: Cannot create this device's key in \S+locked\/config \(EACCES.*\); make that folder writable, or use another config folder \(FERRY_ERR_IDENTITY_FILE\)\n$/)
+    expect(readdirSync(join(home, 'locked'))).toEqual([])
   }, TEST_TIMEOUT_MS)
 })
 

@@ -27,16 +27,20 @@ export interface Identity {
  */
 export async function loadOrCreateIdentity (configDir: string, options: { signal?: AbortSignal } = {}): Promise<Identity> {
   const file = join(configDir, IDENTITY_FILE)
+  const stage = { creating: false }
   try {
-    return await loadOrCreate(configDir, file, options)
+    return await loadOrCreate(configDir, file, stage, options)
   } catch (err) {
     if (err instanceof IdentityFileError || (err as Error).name === 'AbortError') throw err
-    throw new IdentityFileError(`${file} cannot be used as this device's key (${(err as Error).message}); ` +
-      'move it away and Ferry makes a new key, which other devices then see as a new device', { cause: err })
+    const why = (err as Error).message
+    throw new IdentityFileError(stage.creating
+      ? `Cannot create this device's key in ${configDir} (${why}); make that folder writable, or use another config folder`
+      : `${file} cannot be used as this device's key (${why}); move it away and Ferry makes a new key, which other ` +
+        'devices then see as a new device', { cause: err })
   }
 }
 
-async function loadOrCreate (configDir: string, file: string, options: { signal?: AbortSignal }): Promise<Identity> {
+async function loadOrCreate (configDir: string, file: string, stage: { creating: boolean }, options: { signal?: AbortSignal }): Promise<Identity> {
   options.signal?.throwIfAborted()
   let bytes: Uint8Array | undefined
   try {
@@ -45,6 +49,7 @@ async function loadOrCreate (configDir: string, file: string, options: { signal?
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   if (bytes !== undefined) return identityFromKey(privateKeyFromProtobuf(bytes))
+  stage.creating = true
 
   const key = await generateKeyPair('Ed25519')
   await mkdir(configDir, { recursive: true, mode: 0o700 })
@@ -61,6 +66,8 @@ async function loadOrCreate (configDir: string, file: string, options: { signal?
     await link(tmp, file)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    // Something is there already: another process's key, or a link to nowhere (which is then reported as the key).
+    stage.creating = false
     return identityFromKey(privateKeyFromProtobuf(await readFile(file)))
   } finally {
     await unlink(tmp).catch(() => {})
