@@ -11,6 +11,7 @@ import { parseDuration } from '@ferry/http-share/duration'
 import { defaultShareLimits } from '@ferry/http-share/limits'
 import type { FerryNode } from '@ferry/p2p-core'
 import { configDir, defaultDownloadDir } from './config-dir.ts'
+import { printable } from './printable.ts'
 import type { Output } from './output.ts'
 import type { ShareOptions } from './commands/share.ts'
 
@@ -150,7 +151,8 @@ const program = new Command()
     outputError: (text, write) => {
       const message = text.replace(/^error: /, '').trimEnd()
       if (jsonRequested) process.stdout.write(`${JSON.stringify({ type: 'error', code: USAGE_ERROR_CODE, message })}\n`)
-      write(`ferry: ${message}\n`)
+      // The message may echo what was typed (a pasted --to with a newline or an escape sequence): one line, escaped.
+      write(`ferry: ${printable(message)}\n`)
     }
   })
 

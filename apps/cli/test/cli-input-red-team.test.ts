@@ -56,6 +56,8 @@ describe('a value an option cannot use is a one-line usage error, and nothing st
     [['receive', '--host', 'notanaddress'], /--host <host>.*'notanaddress' is invalid\. give an IP address/],
     [['share', '--host', '', 'a.txt'], /--host <host>.*'' is invalid/],
     [['ui', '--host', 'fe80::1%lo'], /--host <host>.*'fe80::1%lo' is invalid/],
+    // An argument echoed in the error: its newline and escape sequence escaped (before: two lines and a cleared screen).
+    [['receive', '--host', 'x\u001b[2J\ny'], /--host <host>.*'x\\u001b\[2J\\u000ay' is invalid/],
     [['send', '--to', '127.0.0.1:1e3', 'a.txt'], /"1e3" is not a port \(a whole number from 1 to 65535\)/]
   ])('ferry %j', async (args, message) => {
     const result = await refused(args)
