@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exitWithin, runFerry } from './helpers/cli-process.ts'
 
 const homes: string[] = []
-afterAll(() => { for (const home of homes) rmSync(home, { recursive: true, force: true }) })
+/** Every process started here: one still running at the end (a test that timed out first) is killed, never left. */
+const children: Array<{ kill: (signal: NodeJS.Signals) => boolean, exitCode: number | null, signalCode: NodeJS.Signals | null }> = []
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  for (const home of homes) rmSync(home, { recursive: true, force: true })
+})
 
 /** How long a refusal may take; a command that starts serving instead is still running then (and is killed). */
 const REFUSED_WITHIN_MS = 12_000
@@ -32,6 +37,7 @@ async function refused (args: readonly string[], prepare: (home: string) => void
   homes.push(home)
   prepare(home)
   const run = runFerry(args.map((arg) => arg.replace(/^HOME\//, `${home}/`)), { HOME: home, FERRY_CONFIG_DIR: join(home, 'config') })
+  children.push(run.child)
   const code = await exitWithin(run, REFUSED_WITHIN_MS)
   if (typeof code === 'string') run.child.kill('SIGKILL')
   const { stdout, stderr } = await run.exited
@@ -156,6 +162,7 @@ describe('a damaged device key is FERRY_ERR_IDENTITY_FILE naming the file, and i
     mkdirSync(join(home, 'locked'), { mode: 0o555 })
     const run = runFerry(['peers', '--wait', '0'], { HOME: home, FERRY_CONFIG_DIR: join(home, 'locked', 'config') },
       ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'])
+    children.push(run.child)
     const exited = await run.exited
     // Before: "EACCES: permission denied, mkdir ..." (FERRY_ERR_INTERNAL).
     expect(exited.code).toBe(1)
