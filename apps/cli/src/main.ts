@@ -4,12 +4,14 @@
 // loads the QUIC engine, libp2p's crypto or zod, and the production bundle keeps these loads apart as chunks.
 
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { isIPv4, isIPv6 } from 'node:net'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '@ferry/http-share/duration'
 import { defaultShareLimits } from '@ferry/http-share/limits'
 import type { FerryNode } from '@ferry/p2p-core'
 import { configDir, defaultDownloadDir } from './config-dir.ts'
+import { printable } from './printable.ts'
 import type { Output } from './output.ts'
 import type { ShareOptions } from './commands/share.ts'
 
@@ -29,16 +31,20 @@ function duration (maxMs: number): (value: string) => number {
   }
 }
 
+/**
+ * A port: decimal digits only, 0 to 65535. Number() alone would also take "", " 80", "1e3" and "0x10" (and listen
+ * on a port the user never wrote).
+ */
 function port (value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535')
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN
+  if (!(n <= 65535)) throw new InvalidArgumentError('a port is a whole number from 0 to 65535')
   return n
 }
 
-/** A duration in ms (a whole number, 0 or more). */
+/** A duration in ms: decimal digits only (a whole number, 0 or more); a usage error otherwise, never a stack trace. */
 function parseMilliseconds (value: string): number {
-  const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`"${value}" is not a whole number of milliseconds`)
+  const n = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('give a whole number of milliseconds (3000 is 3 seconds)')
   return n
 }
 
@@ -48,6 +54,18 @@ function parseMilliseconds (value: string): number {
  */
 function isIpAddress (text: string): boolean {
   return isIPv4(text) || (text.indexOf(':') !== text.lastIndexOf(':') && isIPv6(text))
+}
+
+/**
+ * Commander parser for --host: an IPv4 or IPv6 address of this computer, or 0.0.0.0 / :: for all of them. Host names
+ * and zone ids (fe80::1%eth0) are refused at once: the QUIC engine listens only on a plain address, and a name
+ * would reach getaddrinfo (or an unrelated listen error) after the engine began starting.
+ */
+function listenHost (value: string): string {
+  if (!isIPv4(value) && !(isIPv6(value) && !value.includes('%'))) {
+    throw new InvalidArgumentError('give an IP address of this computer (such as 192.168.1.20 or ::1), or 0.0.0.0 for all of them')
+  }
+  return value
 }
 
 /**
@@ -62,7 +80,9 @@ function parseTarget (value: string): string {
   const withPort = /^(\[[^\]]+\]|[^:/[\]]+):([^/]*)(?:\/.*)?$/.exec(value)
   const badPort = withPort !== null && isIpAddress(bare(withPort[1] ?? '')) && !/^\d{1,5}$/.test(withPort[2] ?? '')
   if (noPort || badPort) {
-    throw new InvalidArgumentError(`${value} has no port. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
+    // "10.0.0.2:-1", "10.0.0.2:1e3": a port is there but is not one.
+    const what = badPort && withPort?.[2] !== '' ? `"${withPort?.[2] ?? ''}" is not a port (a whole number from 1 to 65535)` : `${value} has no port`
+    throw new InvalidArgumentError(`${what}. Give HOST:PORT, or HOST:PORT/DEVICE_ID as \`ferry receive\` prints it ` +
       '(a receiver listens on a port it picks unless given --port)')
   }
   return value
@@ -72,6 +92,22 @@ function parseTarget (value: string): string {
 async function output (json: boolean): Promise<Output> {
   const { createOutput } = await import('./output.ts')
   return createOutput({ json })
+}
+
+/**
+ * Whether --dir can take files: a folder, or nothing yet (made on the first receive). A file, a device or a link to
+ * nowhere is said now, before anything starts, not at the first accepted offer; the failure is printed here.
+ */
+async function dirUsable (dir: string, json: boolean): Promise<boolean> {
+  const { checkDownloadDir } = await import('@ferry/app-service/download-dir')
+  try {
+    await checkDownloadDir(resolve(dir))
+    return true
+  } catch (err) {
+    (await output(json)).fail(err)
+    process.exitCode = 1
+    return false
+  }
 }
 
 /** Runs a command on a fresh engine, prints stats with --json, closes the engine and sets the exit code. */
@@ -93,6 +129,17 @@ async function run (options: { json?: boolean, host: string, port: number, alias
   process.exitCode = code
 }
 
+// `pnpm ferry -- send ...` hands the `--` through; it is not part of Ferry's arguments.
+const args = process.argv.slice(2)
+if (args[0] === '--') args.shift()
+
+/**
+ * The stable code of a usage error (an unknown option, a value an option's parser refuses). With --json it is also a
+ * JSON line on stdout like any other failure, so a script that reads only stdout still learns why nothing ran.
+ */
+const USAGE_ERROR_CODE = 'FERRY_ERR_USAGE'
+const jsonRequested = args.includes('--json')
+
 const program = new Command()
   .name('ferry')
   .description('Send files to a computer on the same network: fast, verified (BLAKE3), resumable.')
@@ -100,13 +147,20 @@ const program = new Command()
   // A usage error is one line and a pointer to the help, not the whole help burying the error (each command
   // names its own help below).
   .showHelpAfterError('see ferry --help')
-  .configureOutput({ outputError: (text, write) => { write(`ferry: ${text.replace(/^error: /, '')}`) } })
+  .configureOutput({
+    outputError: (text, write) => {
+      const message = text.replace(/^error: /, '').trimEnd()
+      if (jsonRequested) process.stdout.write(`${JSON.stringify({ type: 'error', code: USAGE_ERROR_CODE, message })}\n`)
+      // The message may echo what was typed (a pasted --to with a newline or an escape sequence): one line, escaped.
+      write(`ferry: ${printable(message)}\n`)
+    }
+  })
 
 program.command('receive')
   .description('Wait for files and ask about each offer (or accept with --yes)')
   .option('-d, --dir <dir>', 'folder to save into', defaultDownloadDir())
   .option('-p, --port <port>', 'UDP port to listen on (0 picks a free one)', port, 0)
-  .option('--host <host>', 'address to listen on', '0.0.0.0')
+  .option('--host <host>', 'address to listen on', listenHost, '0.0.0.0')
   .option('--alias <name>', 'name shown to senders')
   .option('-y, --yes', 'accept every offer without asking (except from a device flagged for an identity change)', false)
   .option('--once', 'exit after the first transfer this device accepts has ended (declined offers do not end the wait)', false)
@@ -119,6 +173,7 @@ program.command('receive')
   .option('--reconnect-wait <ms>', 'with --once, how long to wait for an interrupted sender to come back (default: 2 minutes)', parseMilliseconds)
   .option('--json', 'print one JSON object a line', false)
   .action(async (opts: { dir: string, port: number, host: string, alias?: string, yes: boolean, once: boolean, mdns: boolean, pair: boolean, localsend: boolean, localsendPort: number, localsendHttp: boolean, localsendPin?: string, reconnectWait?: number, json: boolean }) => {
+    if (!await dirUsable(opts.dir, opts.json)) return
     const [{ isLoopbackHost, mdnsEnabled }, { receive }, { openTrustStore }, { localSendEnabled, prepareLocalSendIdentity }] =
       await Promise.all([import('@ferry/app-service/peers'), import('./commands/receive.ts'), import('./open-trust-store.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
@@ -169,7 +224,7 @@ program.command('share')
   .option('--pin', 'protect the link with a random 6-digit PIN', false)
   .addOption(new Option('--expires <duration>', 'how long the link works: 30m, 1h, 2d (at most 30d)').argParser(duration(defaultShareLimits.maxShareTtlMs)).default(defaultShareLimits.shareTtlMs, '1h'))
   .option('-p, --port <port>', 'TCP port to listen on (0 picks a free one)', port, 0)
-  .option('--host <host>', 'address to listen on', '0.0.0.0')
+  .option('--host <host>', 'address to listen on', listenHost, '0.0.0.0')
   .option('--allow-upload', 'let browsers send files to this computer', false)
   .option('-d, --dir <dir>', 'folder for files sent from browsers', defaultDownloadDir())
   .option('-y, --yes', 'accept every upload without asking', false)
@@ -178,6 +233,7 @@ program.command('share')
   .option('--json', 'print one JSON object a line', false)
   .action(async (paths: string[], opts: ShareOptions, command: Command) => {
     if (paths.length === 0 && !opts.allowUpload) command.error('give files or folders to share, or --allow-upload for a page that only takes files')
+    if (opts.allowUpload && !await dirUsable(opts.dir, opts.json)) return
     const { share } = await import('./commands/share.ts')
     process.exitCode = await share(paths, opts, await output(opts.json))
     process.exit()
@@ -210,7 +266,8 @@ program.command('trust')
   .option('-d, --dir <dir>', 'folder for auto-accepted offers', defaultDownloadDir())
   .option('--json', 'print one JSON object a line', false)
   .action(async (device: string, opts: { autoAccept?: boolean, dir: string, json: boolean }) => {
-    const [{ formatHostPort }, { mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
+    if (opts.autoAccept === true && !await dirUsable(opts.dir, opts.json)) return
+    const [{ BadAddressError, formatHostPort }, { mdnsEnabled }, { trust }, { openTrustStore }, { startEngine }, { resolvePeer }] = await Promise.all([
       import('@ferry/p2p-core'), import('@ferry/app-service/peers'), import('./commands/trust.ts'), import('./open-trust-store.ts'), import('./engine.ts'),
       import('./resolve-peer.ts')
     ])
@@ -221,7 +278,7 @@ program.command('trust')
         const node = await startEngine({ host: '127.0.0.1', port: 0 })
         try {
           const found = await resolvePeer(query, { node, store: await openTrustStore(out), mdns: mdnsEnabled(true), timeoutMs: 3_000 })
-          if (found.peerId === undefined) throw new InvalidArgumentError('give the device id too: HOST:PORT/DEVICE_ID')
+          if (found.peerId === undefined) throw new BadAddressError(`${query} names no device: give the device id too, HOST:PORT/DEVICE_ID`)
           // Every address it was found at: the probe of remembered devices and sends try them all (reachAny).
           return { peerId: found.peerId, ...(found.alias === undefined ? {} : { alias: found.alias }), addresses: found.addresses.map(formatHostPort) }
         } finally {
@@ -269,13 +326,14 @@ program.command('ui')
   .description('Run Ferry with its UI in a browser on this computer (the engine plus the page, on 127.0.0.1)')
   .option('--open', 'open the page in the default browser', false)
   .option('-p, --port <port>', 'TCP port of the page on 127.0.0.1 (0 picks a free one; default: the last one, if free)', port)
-  .option('--host <host>', 'address the engine listens on for other devices', '0.0.0.0')
+  .option('--host <host>', 'address the engine listens on for other devices', listenHost, '0.0.0.0')
   .option('-d, --dir <dir>', 'folder for received files, until changed in Settings')
   .option('--json', 'print one JSON object a line', false)
   .option('--no-mdns', 'do not announce or look for devices over mDNS (remembered and added devices only)')
   .option('--no-localsend', 'do not speak LocalSend')
   .option('--localsend-port <port>', 'TCP port for LocalSend devices (and their multicast group)', port, 53317)
   .action(async (opts: { open: boolean, port?: number, host: string, dir?: string, json: boolean, mdns: boolean, localsend: boolean, localsendPort: number }) => {
+    if (opts.dir !== undefined && !await dirUsable(opts.dir, opts.json)) return
     const [{ isLoopbackHost, mdnsEnabled }, { ui }, { localSendEnabled }] = await Promise.all([import('@ferry/app-service/peers'), import('./commands/ui.ts'), import('./localsend.ts')])
     const mdns = mdnsEnabled(opts.mdns) && !isLoopbackHost(opts.host)
     const localsend = localSendEnabled(opts.localsend) ? { port: opts.localsendPort, discovery: !isLoopbackHost(opts.host) } : undefined
@@ -286,7 +344,4 @@ program.command('ui')
 
 for (const command of program.commands) command.showHelpAfterError(`see ferry ${command.name()} --help`)
 
-// `pnpm ferry -- send ...` hands the `--` through; it is not part of Ferry's arguments.
-const args = process.argv.slice(2)
-if (args[0] === '--') args.shift()
 await program.parseAsync(args, { from: 'user' })

@@ -4,6 +4,7 @@
 
 import { SingleBar } from 'cli-progress'
 import { FerryError, type TransferProgress } from '@ferry/p2p-core'
+import { printable } from './printable.ts'
 
 export interface Output {
   json: boolean
@@ -19,23 +20,13 @@ export interface Output {
   fail: (err: unknown, about?: Record<string, unknown>) => void
 }
 
-// C0 and C1 controls and DEL (ESC and CSI start every ANSI sequence, \r and \b overwrite a line), the bidi controls
-// (they reorder what follows), lone surrogates, and invisible characters that make one name look like another.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\p{Surrogate}/gu
-// eslint-disable-next-line no-control-regex
-const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|\p{Surrogate}/gu
+// printable() has a file of its own so that main.ts escapes usage errors without loading the progress bar.
+export { printable } from './printable.ts'
 
-const escape = (char: string): string => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`
-
-/**
- * A string from a peer, a browser or the disk as it may be shown on a terminal: each control, bidi or invisible
- * character becomes `\uXXXX`, so it can neither move the cursor, clear the screen, retitle the window or hide
- * the line before it, nor make a look-alike name look the same. With `lines`, newlines and tabs stay (a text
- * message keeps its lines) and zero-width characters stay too (emoji are made of joiners).
- */
-export function printable (text: string, options: { lines?: boolean } = {}): string {
-  return text.replace(options.lines === true ? UNSAFE_KEEPING_LINES : UNSAFE, escape)
+/** An error of another Ferry layer that carries a stable code of its own (an ApiError of the app service). */
+function hasFerryCode (err: unknown): err is Error & { code: string } {
+  const code: unknown = err instanceof Error ? (err as { code?: unknown }).code : undefined
+  return typeof code === 'string' && code.startsWith('FERRY_ERR_')
 }
 
 /** A device as people read it: `"nas" [K7Q2-9MXD]`, its alias (a peer's string) escaped. */
@@ -98,7 +89,7 @@ export function createOutput (options: { json: boolean, stdout?: NodeJS.WriteStr
       }
     },
     fail (err, about) {
-      const code = err instanceof FerryError ? err.code : 'FERRY_ERR_INTERNAL'
+      const code = err instanceof FerryError || hasFerryCode(err) ? err.code : 'FERRY_ERR_INTERNAL'
       const message = err instanceof Error ? err.message : String(err)
       if (json) stdout.write(`${JSON.stringify({ type: 'error', ...about, code, message })}\n`)
       // A message may come from the peer (an error frame): one line, escaped.

@@ -4,10 +4,11 @@
 // (it may be an impostor: the user must name it by its code); two unknown devices with the alias are ambiguous.
 
 import {
-  AmbiguousPeerError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
+  AmbiguousPeerError, BadAddressError, IdentityMismatchError, PeerNotFoundError, aliasKey, matchPeer, parsePeerTarget,
   type DiscoveredPeer, type FerryNode, type PeerAddress
 } from '@ferry/p2p-core'
 import { startDiscovery, viewPeer, type TrustStore } from '@ferry/app-service/peers'
+import { formatDuration } from './human-units.ts'
 
 export interface ResolvedPeer {
   /** When known, the id the dial must prove. */
@@ -30,16 +31,24 @@ export interface ResolveOptions {
 const AMBIGUITY_GRACE_MS = 500
 
 /** `HOST:PORT/...` or `ferry://HOST:PORT/...`: an address with something after it that can only be a device id. */
-const ADDRESS_AND_ID = /^(ferry:\/\/)?(\[[^\]]*\]|[^\s:/[\]]+):\d{1,5}\/./
+const ADDRESS_AND_ID = /^(ferry:\/\/)?(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}\/./
+
+/**
+ * A ferry:// link, `[...]:PORT` or `HOST:DIGITS` (with or without an id after it): what no alias or code looks like.
+ * When parsePeerTarget refuses it (port 0 or above 65535, a zone id, an empty link), that is said at once instead of
+ * searching the network for it.
+ */
+const ADDRESS_LIKE = /^(ferry:\/\/|\[[^\]]*\]:\d+(\/|$)|[^\s:/[\]]+:\d+(\/|$))/i
 
 export async function resolvePeer (input: string, options: ResolveOptions): Promise<ResolvedPeer> {
   try {
     const target = parsePeerTarget(input)
     return { ...(target.peerId === undefined ? {} : { peerId: target.peerId }), addresses: [target.address] }
   } catch (err) {
-    if (!(err instanceof TypeError)) throw err
+    if (!(err instanceof BadAddressError)) throw err
     // HOST:PORT/... names an address and a device id, never an alias: a malformed id is said at once, not searched for.
     if (ADDRESS_AND_ID.test(input.trim())) throw new PeerNotFoundError(`${err.message}: give the id \`ferry receive\` prints after its address`)
+    if (ADDRESS_LIKE.test(input.trim())) throw err
   }
   const discovery = startDiscovery(options.node, options.store, { advertise: false, browse: options.mdns })
   try {
@@ -53,7 +62,7 @@ export async function resolvePeer (input: string, options: ResolveOptions): Prom
     const byAlias = (p: DiscoveredPeer): boolean => matchPeer(p, input) === 'alias'
     const first = await discovery.waitFor((p) => byIdOrCode(p) || byAlias(p), { timeoutMs: options.timeoutMs, signal: options.signal })
     if (first === undefined) {
-      throw new PeerNotFoundError(`No device called "${input}" answered within ${Math.round(options.timeoutMs / 1000)} s` +
+      throw new PeerNotFoundError(`No device called "${input}" answered within ${formatDuration(options.timeoutMs / 1000)}` +
         (/^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i.test(input) ? `; if ${input} is a host name, add its port: ${input}:PORT (as \`ferry receive\` prints it)` : ''))
     }
     if (byIdOrCode(first)) return toResolved(first)

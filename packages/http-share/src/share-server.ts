@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { CancelledError, HashPool, formatHostPort, reachableHosts, silentLogger, type Logger } from '@ferry/p2p-core'
+import { CancelledError, HashPool, formatHostPort, reachableHosts, silentLogger, toListenError, type Logger } from '@ferry/p2p-core'
 import { capConnectionsPerIp } from './connection-cap.ts'
 import { ShareExpiredError, ShareRevokedError } from './errors.ts'
 import { FileHashes } from './file-hashes.ts'
@@ -166,9 +166,10 @@ export class ShareServer extends EventEmitter<ShareServerEvents> {
     try {
       if (aborted()) throw new CancelledError('Starting the share server was cancelled')
       await new Promise<void>((resolve, reject) => {
-        http.once('error', reject)
+        const failed = (err: Error): void => { reject(toListenError(err, host, init.port ?? 0)) }
+        http.once('error', failed)
         http.listen({ host, port: init.port ?? 0 }, () => {
-          http.off('error', reject)
+          http.off('error', failed)
           // Errors of the listening socket later (accept failing with EMFILE when out of file descriptors) are logged,
           // never thrown at the process; Node keeps accepting once descriptors are free.
           http.on('error', (err) => { logger.error('share server socket error: %s', err.message) })

@@ -42,6 +42,7 @@ function defineError (name: string, code: string, phase: FerryPhase, defaultMess
 export const UnreachableError = defineError('UnreachableError', 'FERRY_ERR_UNREACHABLE', 'discover', 'The peer could not be reached')
 export const PeerNotFoundError = defineError('PeerNotFoundError', 'FERRY_ERR_PEER_NOT_FOUND', 'discover', 'No device with that name or code was found on the network')
 export const AmbiguousPeerError = defineError('AmbiguousPeerError', 'FERRY_ERR_PEER_AMBIGUOUS', 'discover', 'More than one device answers to that name')
+export const BadAddressError = defineError('BadAddressError', 'FERRY_ERR_BAD_ADDRESS', 'discover', 'That is not HOST:PORT[/DEVICE_ID] nor a ferry:// link')
 // handshake
 export const IdentityMismatchError = defineError('IdentityMismatchError', 'FERRY_ERR_IDENTITY_MISMATCH', 'handshake', 'The peer presented a different identity than the one dialled')
 export const ProtocolVersionError = defineError('ProtocolVersionError', 'FERRY_ERR_PROTOCOL_VERSION', 'handshake', 'The peer speaks an unsupported protocol version')
@@ -58,6 +59,8 @@ export const FrameTooLargeError = defineError('FrameTooLargeError', 'FERRY_ERR_F
 export const BadFrameError = defineError('BadFrameError', 'FERRY_ERR_BAD_FRAME', 'offer', 'A protocol frame could not be understood')
 export const NothingToSendError = defineError('NothingToSendError', 'FERRY_ERR_NOTHING_TO_SEND', 'local', 'Nothing to send: give at least one file, folder or text')
 export const SourceNotFoundError = defineError('SourceNotFoundError', 'FERRY_ERR_SOURCE_NOT_FOUND', 'local', 'A file to send does not exist or cannot be read')
+export const ListenFailedError = defineError('ListenFailedError', 'FERRY_ERR_LISTEN_FAILED', 'local', 'Ferry could not listen on that address and port')
+export const IdentityFileError = defineError('IdentityFileError', 'FERRY_ERR_IDENTITY_FILE', 'local', 'The device key in the config folder cannot be read or written')
 // transfer
 export const CancelledError = defineError('CancelledError', 'FERRY_ERR_CANCELLED', 'transfer', 'The transfer was cancelled')
 export const ConnectionLostError = defineError('ConnectionLostError', 'FERRY_ERR_CONNECTION_LOST', 'transfer', 'The connection to the peer was lost')
@@ -71,9 +74,9 @@ export const HashMismatchError = defineError('HashMismatchError', 'FERRY_ERR_HAS
 export const SavedFileMismatchError = defineError('SavedFileMismatchError', 'FERRY_ERR_SAVED_FILE_MISMATCH', 'verify', 'A file the receiver had saved already from this device is not the one sent now; it was left as it is, and sending again transfers it whole')
 
 const byCode = new Map<string, new (message?: string, options?: { cause?: unknown }) => FerryError>([
-  UnreachableError, PeerNotFoundError, AmbiguousPeerError, IdentityMismatchError, ProtocolVersionError,
+  UnreachableError, PeerNotFoundError, AmbiguousPeerError, BadAddressError, IdentityMismatchError, ProtocolVersionError,
   TooManySessionsError, BusyError, PairingFailedError, PairingRateLimitedError, PeerDeclinedError,
-  OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError,
+  OfferTooLargeError, NoSpaceError, InvalidPathError, FrameTooLargeError, BadFrameError, NothingToSendError, SourceNotFoundError, ListenFailedError, IdentityFileError,
   CancelledError, ConnectionLostError, TimeoutError, DiskError, UnsafePathError, SourceChangedError, RemoteError, HashMismatchError,
   SavedFileMismatchError
 ].map((cls) => [cls.code, cls]))
@@ -94,4 +97,24 @@ export function toFerryError (err: unknown, fallback: (message: string, options:
   if (err instanceof FerryError) return err
   const message = err instanceof Error ? err.message : String(err)
   return fallback(message, { cause: err })
+}
+
+/** Why a listen failed, by errno code (Node) or by the OS text quinn passes on (the QUIC engine has no code). */
+const LISTEN_REASONS: ReadonlyArray<{ code: string, text: RegExp, reason: string }> = [
+  { code: 'EADDRINUSE', text: /address already in use|os error 98/i, reason: 'the port is taken by another program (port 0 picks a free one)' },
+  { code: 'EADDRNOTAVAIL', text: /address not available|cannot assign requested address|os error 99/i, reason: 'that address is not one of this computer' },
+  { code: 'EACCES', text: /permission denied|os error 13/i, reason: 'this user may not listen on that port (port 0 picks a free one)' }
+]
+
+/**
+ * A failed listen on `host:port` as a ListenFailedError saying why (the port taken, an address not of this
+ * computer, a port this user may not use); anything else is returned as it was.
+ */
+export function toListenError (err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: unknown } | undefined)?.code
+  const message = err instanceof Error ? err.message : String(err)
+  const known = LISTEN_REASONS.find((r) => r.code === code || r.text.test(message))
+  if (known === undefined) return err
+  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+  return new ListenFailedError(`Cannot listen on ${where}: ${known.reason}`, { cause: err })
 }

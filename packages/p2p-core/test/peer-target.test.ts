@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NetworkInterfaceInfo } from 'node:os'
-import { ferryLink, formatHostPort, formatPeerTarget, parsePeerTarget, reachableHosts } from '../src/index.ts'
+import { BadAddressError, ferryLink, formatHostPort, formatPeerTarget, parsePeerTarget, reachableHosts } from '../src/index.ts'
 
 const ID = '12D3KooWBh7WtZuTKxKwQCTBMmgDQrLtTxFZ2p4QVnmcQh6SY2PG'
 
@@ -15,7 +15,7 @@ describe('parsePeerTarget', () => {
   })
 
   it.each(['laptop', '1.2.3.4', '1.2.3.4:0', '1.2.3.4:70000', '1.2.3.4:80/not-an-id', ''])('refuses %j with a clear error', (input) => {
-    expect(() => parsePeerTarget(input)).toThrow(TypeError)
+    expect(() => parsePeerTarget(input)).toThrow(BadAddressError)
   })
 })
 

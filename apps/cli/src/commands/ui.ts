@@ -8,6 +8,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { createFerryService, type FerryService } from '@ferry/app-service'
+import { ListenFailedError } from '@ferry/p2p-core'
 import type { Output } from '../output.ts'
 import { ensureUiBuilt } from '../ui-server/build-ui.ts'
 import { LAUNCH_CODE_TTL_MS } from '../ui-server/sessions.ts'
@@ -110,7 +111,8 @@ async function listen (init: Omit<UiServerInit, 'port'>, options: UiOptions): Pr
     try {
       return await startUiServer({ ...init, port: last })
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' && (err as NodeJS.ErrnoException).code !== 'EACCES') throw err
+      // Taken by another program since, or not allowed: a free port instead.
+      if (!(err instanceof ListenFailedError)) throw err
     }
   }
   return await startUiServer({ ...init, port: 0 })

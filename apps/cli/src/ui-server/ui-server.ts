@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import { attachWsBridge, type WsBridgeLimits } from '@ferry/app-service'
+import { toListenError } from '@ferry/p2p-core'
 import { UI_DIST, uiIsBuilt } from './build-ui.ts'
 import { DROPS_PATH, DropStaging, type DropLimits } from './drops.ts'
 import { UiSessions, type SessionsInit } from './sessions.ts'
@@ -124,8 +125,9 @@ export async function startUiServer (init: UiServerInit): Promise<UiServer> {
     serveFile(req, res).catch(() => { if (!res.headersSent) res.writeHead(500).end() })
   })
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject)
-    server.listen(init.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolveListen() })
+    const failed = (err: Error): void => { reject(toListenError(err, '127.0.0.1', init.port ?? 0)) }
+    server.once('error', failed)
+    server.listen(init.port ?? 0, '127.0.0.1', () => { server.off('error', failed); resolveListen() })
   })
   port = (server.address() as AddressInfo).port
   sessions.port = port

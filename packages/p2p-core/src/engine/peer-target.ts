@@ -2,6 +2,7 @@
 // `ferry://HOST:PORT/PEER_ID` link, parsed here and written here, so what Ferry prints is what it reads back. The
 // peer id, when present, is what the TLS handshake must prove.
 
+import { BadAddressError } from '../errors.ts'
 import type { PeerAddress } from '../transport/types.ts'
 
 export interface PeerTarget {
@@ -11,6 +12,7 @@ export interface PeerTarget {
 
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{40,100}$/ // base58btc, as libp2p prints peer ids
 
+/** Reads what a user typed; anything else is a BadAddressError (FERRY_ERR_BAD_ADDRESS) saying what is wrong. */
 export function parsePeerTarget (input: string): PeerTarget {
   let rest = input.trim().replace(/^ferry:\/\//, '')
   let peerId: string | undefined
@@ -18,12 +20,13 @@ export function parsePeerTarget (input: string): PeerTarget {
   if (slash >= 0) {
     peerId = rest.slice(slash + 1).replace(/\/$/, '')
     rest = rest.slice(0, slash)
-    if (!PEER_ID.test(peerId)) throw new TypeError(`"${peerId}" is not a Ferry device id`)
+    if (peerId === '') throw new BadAddressError(`"${input}" has a "/" but no device id after it`)
+    if (!PEER_ID.test(peerId)) throw new BadAddressError(`"${peerId}" is not a Ferry device id`)
   }
   const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(rest) ?? /^([^:[\]]+):(\d+)$/.exec(rest)
-  if (match === null) throw new TypeError(`"${input}" is not HOST:PORT[/DEVICE_ID]`)
+  if (match === null) throw new BadAddressError(`"${input}" is not HOST:PORT[/DEVICE_ID]`)
   const port = Number(match[2])
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TypeError(`Port ${match[2]} is out of range`)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new BadAddressError(`Port ${match[2]} is out of range (1 to 65535)`)
   return { address: { host: match[1] as string, port }, ...(peerId === undefined ? {} : { peerId }) }
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { IdentityFileError } from '../errors.ts'
 import { blake3 } from '../hash/blake3.ts'
 
 export const IDENTITY_FILE = 'identity.key'
@@ -19,10 +20,28 @@ export interface Identity {
   shortCode: string
 }
 
-/** Loads the identity from `configDir`, creating the key (mode 0600) on first use. */
+/**
+ * Loads the identity from `configDir`, creating the key (mode 0600) on first use. A key file that cannot be read or
+ * is not a key (truncated, a folder, a link to nowhere) is an IdentityFileError naming the file; it is never
+ * replaced, since a new key is a new device to everyone who trusts this one.
+ */
 export async function loadOrCreateIdentity (configDir: string, options: { signal?: AbortSignal } = {}): Promise<Identity> {
-  options.signal?.throwIfAborted()
   const file = join(configDir, IDENTITY_FILE)
+  const stage = { creating: false }
+  try {
+    return await loadOrCreate(configDir, file, stage, options)
+  } catch (err) {
+    if (err instanceof IdentityFileError || (err as Error).name === 'AbortError') throw err
+    const why = (err as Error).message
+    throw new IdentityFileError(stage.creating
+      ? `Cannot create this device's key in ${configDir} (${why}); make that folder writable, or use another config folder`
+      : `${file} cannot be used as this device's key (${why}); move it away and Ferry makes a new key, which other ` +
+        'devices then see as a new device', { cause: err })
+  }
+}
+
+async function loadOrCreate (configDir: string, file: string, stage: { creating: boolean }, options: { signal?: AbortSignal }): Promise<Identity> {
+  options.signal?.throwIfAborted()
   let bytes: Uint8Array | undefined
   try {
     bytes = await readFile(file, { signal: options.signal })
@@ -30,6 +49,7 @@ export async function loadOrCreateIdentity (configDir: string, options: { signal
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   if (bytes !== undefined) return identityFromKey(privateKeyFromProtobuf(bytes))
+  stage.creating = true
 
   const key = await generateKeyPair('Ed25519')
   await mkdir(configDir, { recursive: true, mode: 0o700 })
@@ -46,6 +66,8 @@ export async function loadOrCreateIdentity (configDir: string, options: { signal
     await link(tmp, file)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    // Something is there already: another process's key, or a link to nowhere (which is then reported as the key).
+    stage.creating = false
     return identityFromKey(privateKeyFromProtobuf(await readFile(file)))
   } finally {
     await unlink(tmp).catch(() => {})

@@ -3,7 +3,7 @@
 
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { ConnectionLostError, IdentityMismatchError, UnreachableError, toFerryError } from '../errors.ts'
+import { ConnectionLostError, IdentityMismatchError, UnreachableError, toFerryError, toListenError } from '../errors.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { DialOptions, FerryConnection, FerryListener, FerryStream, PeerAddress, Transport } from './types.ts'
 import {
@@ -35,7 +35,12 @@ export async function createQuicTransport (init: QuicTransportInit): Promise<Tra
     peerId: init.identity.peerId,
 
     async listen (address: PeerAddress): Promise<FerryListener> {
-      const server = new napi.Server(config, address.host, address.port)
+      let server: InstanceType<typeof napi.Server>
+      try {
+        server = new napi.Server(config, address.host, address.port)
+      } catch (err) {
+        throw toListenError(err, address.host, address.port)
+      }
       let closed = false
       const listener: FerryListener = {
         address: { host: address.host, port: server.port() },
