@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -84,6 +84,15 @@ describe('the trust store', () => {
     expect(store.list()).toEqual([])
     expect(store.warning).toMatch(/could not be read.*moved to/)
     expect((await readdir(dir)).some((name) => name.startsWith(`${DEVICES_FILE}.damaged-`))).toBe(true)
+  })
+
+  it('sets a folder found where its file goes aside too, with a warning, and writes its file there again', async () => {
+    await mkdir(join(dir, DEVICES_FILE))
+    const store = await TrustStore.open(dir)
+    expect(store.list()).toEqual([])
+    expect(store.warning).toMatch(/it is a folder, not a file.*moved to/)
+    await store.touch(A, { alias: 'after' })
+    expect((await TrustStore.open(dir)).get(A)?.alias).toBe('after')
   })
 
   it('forgets the untrusted device seen longest ago beyond maxDevices, never a trusted one', async () => {

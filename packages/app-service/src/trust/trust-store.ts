@@ -130,8 +130,12 @@ export class TrustStore {
     try {
       text = await readFile(this.path, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw err
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return
+      // A folder where the file goes is set aside like a damaged file: every command would fail on it otherwise.
+      if (code !== 'EISDIR') throw err
+      await this.#setAside(new Error('it is a folder, not a file'))
+      return
     }
     try {
       const parsed = JSON.parse(text) as Partial<DevicesFile>
@@ -144,11 +148,16 @@ export class TrustStore {
       this.#devices = devices
     } catch (err) {
       // Atomic writes never leave a torn file; this one was damaged some other way. Keep it for the user, start over.
-      const aside = `${this.path}.damaged-${Date.now()}`
-      await rename(this.path, aside).catch(() => {})
-      this.warning = `${this.path} could not be read (${(err as Error).message}); it was moved to ${aside} and the device list starts empty`
-      this.#devices = new Map()
+      await this.#setAside(err)
     }
+  }
+
+  /** Keeps what is at the file's name for the user under another name, says so, and starts with no device. */
+  async #setAside (why: unknown): Promise<void> {
+    const aside = `${this.path}.damaged-${Date.now()}`
+    await rename(this.path, aside).catch(() => {})
+    this.warning = `${this.path} could not be read (${(why as Error).message}); it was moved to ${aside} and the device list starts empty`
+    this.#devices = new Map()
   }
 
   #bound (): void {
