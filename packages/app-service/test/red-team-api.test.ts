@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -32,6 +33,23 @@ describe('red team: the download folder setting', () => {
     await symlink(folder, link)
     for (const downloadDir of [folder, link, join(a.dir, 'not', 'yet')]) {
       expect((await a.service.updateSettings({ downloadDir })).downloadDir).toBe(downloadDir)
+    }
+  })
+})
+
+const canMount = process.getuid?.() === 0
+describe('the download folder on a read-only disk', () => {
+  it.skipIf(!canMount)(`refuses a folder not made yet that could never be made, where the disk is read-only${canMount ? '' : ' (skipped: mounting needs root)'}`, async () => {
+    const a = await startService()
+    open.push(a)
+    const readOnly = join(a.dir, 'read-only')
+    await mkdir(readOnly)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly])
+    try {
+      // Before: taken, and every offer accepted after that failed with FERRY_ERR_DISK.
+      await expect(a.service.updateSettings({ downloadDir: join(readOnly, 'Ferry') })).rejects.toMatchObject({ code: 'FERRY_ERR_API_INVALID_ARGUMENT' })
+    } finally {
+      execFileSync('umount', ['-l', readOnly])
     }
   })
 })
