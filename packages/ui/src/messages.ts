@@ -10,6 +10,7 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_UNREACHABLE: 'Ferry couldn’t reach that device. Check that it is on, running Ferry and on the same network.',
   FERRY_ERR_PEER_NOT_FOUND: 'No device with that name or code was found on the network.',
   FERRY_ERR_PEER_AMBIGUOUS: 'More than one device has that name. Pick it by its short code instead.',
+  FERRY_ERR_BAD_ADDRESS: 'That isn’t a device address. Give it as HOST:PORT, as the other device shows it, or paste its ferry:// link.',
   // handshake
   FERRY_ERR_IDENTITY_MISMATCH: 'A different device answered at that address, so Ferry stopped before sending anything. If the device was reinstalled, add it again; otherwise someone may be impersonating it.',
   FERRY_ERR_PROTOCOL_VERSION: 'That device runs a Ferry version that can’t talk to this one. Update Ferry on both devices.',
@@ -26,6 +27,8 @@ export const errorMessages: Readonly<Record<string, string>> = {
   FERRY_ERR_BAD_FRAME: 'The other device sent something Ferry couldn’t understand. It may run an incompatible or faulty version of Ferry.',
   FERRY_ERR_NOTHING_TO_SEND: 'There is nothing to send. Choose at least one file or folder, or type a message.',
   FERRY_ERR_SOURCE_NOT_FOUND: 'A file you chose to send no longer exists or can’t be read.',
+  FERRY_ERR_LISTEN_FAILED: 'Ferry couldn’t listen for other devices on that address and port. Another program may be using the port.',
+  FERRY_ERR_IDENTITY_FILE: 'This device’s key in Ferry’s settings folder can’t be read or written. Check that folder, or move the key away to make a new one.',
   // transfer
   FERRY_ERR_CANCELLED: 'The transfer was cancelled.',
   FERRY_ERR_CONNECTION_LOST: 'The connection to the other device was lost. What arrived is kept, so sending again continues where it stopped.',
