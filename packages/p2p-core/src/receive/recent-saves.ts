@@ -94,6 +94,8 @@ export class RecentSaves {
 
   /** What this device made of the file `key` names, if it saved it within `resumeWindowMs`. */
   find (key: SaveKey): SavedCopy | undefined {
+    // Asked for every file planned: a receiver that saved nothing recently spends no digest on it.
+    if (this.#entries.size === 0) return undefined
     const at = digest(key)
     const entry = this.#entries.get(at)
     if (entry === undefined) return undefined

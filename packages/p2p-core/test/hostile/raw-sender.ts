@@ -30,6 +30,11 @@ export interface RawSender {
 }
 
 export const frame = (message: unknown): Uint8Array => encodeFrame(message, 1 << 20)
+/** Reads whole frames from a stream, as the engine does. */
+export function frames (stream: FerryStream): () => Promise<Record<string, unknown> | null> {
+  const reader = new FrameReader(stream, { maxFrameBytes: 1 << 20 })
+  return async () => await reader.readFrame()
+}
 export const dataHeader = (transferId: string): Uint8Array => frame({ type: 'data', transferId })
 export const dataItem = (id: number, offset: number, length: number): Uint8Array => frame({ id, offset, length })
 export const fileDone = (id: number, data: Uint8Array): Frame => ({ type: 'file-done', id, blake3: blake3Hex(data) })

@@ -8,21 +8,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FrameReader } from '../../src/protocol/frames.ts'
 import { FerryNode, createQuicTransport, generateIdentity, type FerryConnection, type FerryStream } from '../../src/index.ts'
-import { frame } from './raw-sender.ts'
+import { frame, frames } from './raw-sender.ts'
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 }
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-/** Reads whole frames from a stream, as the engine does. */
-function frames (stream: FerryStream): () => Promise<Record<string, unknown> | null> {
-  const reader = new FrameReader(stream, { maxFrameBytes: 1 << 20 })
-  return async () => await reader.readFrame()
-}
 
 type Behaviour = (control: FerryStream, connection: FerryConnection, dataStreams: FerryStream[]) => Promise<void>
 

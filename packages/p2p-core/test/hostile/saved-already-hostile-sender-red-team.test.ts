@@ -8,22 +8,15 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FrameReader } from '../../src/protocol/frames.ts'
 import { blake3Hex } from '../../src/hash/blake3.ts'
 import { FerryNode, PROTOCOL_ID, createQuicTransport, generateIdentity, type FerryStream, type Identity } from '../../src/index.ts'
-import { frame } from './raw-sender.ts'
+import { frame, frames } from './raw-sender.ts'
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 }
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-/** Reads whole frames from a stream, as the engine does. */
-function frames (stream: FerryStream): () => Promise<Record<string, unknown> | null> {
-  const reader = new FrameReader(stream, { maxFrameBytes: 1 << 20 })
-  return async () => await reader.readFrame()
-}
 
 interface Setup {
   receiver: FerryNode
